@@ -1,0 +1,1 @@
+"""Pure, typed, tested logic for every concept page (never imports streamlit)."""

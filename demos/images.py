@@ -1,0 +1,149 @@
+"""Bundled photos and the upload loader: any image file in, a clean RGB image out, or a clear error.
+
+The loader is the one gate for user images: it bounds file size and pixel count (decompression
+bombs), applies EXIF orientation, takes the first frame of animations, and converts every mode
+(1, L, LA, P, RGBA, CMYK, I;16, I, F) to RGB with transparency flattened onto white.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from PIL import Image, ImageOps
+
+MAX_UPLOAD_MB = 20  # also enforced by the server (.streamlit/config.toml maxUploadSize)
+MAX_PIXELS = 110_000_000  # a 10,000 x 10,000 photo is accepted (and shrunk); larger is refused
+WORKING_SIDE = 1024  # uploads are shrunk to this longest side right after decoding
+
+
+@dataclass(frozen=True)
+class Photo:
+    title: str
+    loader: str  # function name in skimage.data
+    credit: str
+
+
+PHOTOS: dict[str, Photo] = {
+    "coffee": Photo("Coffee cup", "coffee", "Rachel Michetti, CC0 (scikit-image)"),
+    "chelsea": Photo("Chelsea the cat", "chelsea", "Stefan van der Walt, CC0 (scikit-image)"),
+    "astronaut": Photo("Astronaut Eileen Collins", "astronaut", "NASA, public domain (scikit-image)"),
+    "rocket": Photo("SpaceX rocket", "rocket", "SpaceX, public domain (scikit-image)"),
+    "hubble": Photo("Hubble deep field", "hubble_deep_field", "NASA, public domain (scikit-image)"),
+    "retina": Photo("Retina fundus", "retina", "Mikael Häggström, CC0 (scikit-image)"),
+    "ihc": Photo("Tissue stain (IHC)", "immunohistochemistry", "public domain (scikit-image)"),
+    "camera": Photo("Cameraman (grey)", "camera", "Lav Varshney, CC0 (scikit-image)"),
+    "brick": Photo("Brick texture", "brick", "CC0 Textures, CC0 (scikit-image)"),
+    "gravel": Photo("Gravel texture", "gravel", "CC0 Textures, CC0 (scikit-image)"),
+    "grass": Photo("Grass texture", "grass", "linolafett, CC0 (scikit-image)"),
+}
+
+
+class ImageError(ValueError):
+    """An upload that cannot be used; the message is written for the person who uploaded it."""
+
+
+def photo(name: str) -> Image.Image:
+    """A bundled photo as an RGB PIL image (no network: the files ship in scikit-image)."""
+    import skimage.data
+
+    array = getattr(skimage.data, PHOTOS[name].loader)()
+    return to_rgb(Image.fromarray(array))
+
+
+def to_rgb(image: Image.Image) -> Image.Image:
+    """Any PIL mode -> RGB; transparency is flattened onto white, 16-bit and float are rescaled."""
+    if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        a = np.asarray(image, dtype=np.float64)
+        lo, hi = float(np.nanmin(a)), float(np.nanmax(a))
+        a = np.zeros_like(a) if hi <= lo else (a - lo) / (hi - lo)
+        image = Image.fromarray(np.round(np.nan_to_num(a) * 255).astype(np.uint8), "L")
+    if image.mode == "P":
+        image = image.convert("RGBA")
+    if image.mode in ("LA", "RGBA", "PA", "La", "RGBa"):
+        rgba = image.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        image = Image.alpha_composite(white, rgba)
+    return image.convert("RGB")
+
+
+def load_image(data: bytes, max_side: int = WORKING_SIDE) -> Image.Image:
+    """Decode an uploaded file into an RGB image no larger than `max_side`, or raise ImageError."""
+    if not data:
+        raise ImageError("The file is empty (0 bytes).")
+    if len(data) > MAX_UPLOAD_MB * 2**20:
+        raise ImageError(f"The file is {len(data) / 2**20:.0f} MB; the limit is {MAX_UPLOAD_MB} MB.")
+    try:
+        image = Image.open(io.BytesIO(data))
+        w, h = image.size
+        if w * h > MAX_PIXELS:
+            raise ImageError(f"The image is {w:,} × {h:,} pixels: too large to decode safely "
+                             f"(limit {MAX_PIXELS / 1e6:.0f} megapixels).")
+        if w < 1 or h < 1:
+            raise ImageError("The image has no pixels.")
+        image.seek(0)  # first frame of an animated GIF/PNG/WebP
+        image.draft("RGB", (max_side, max_side))  # JPEG: decode directly at a reduced size
+        image = ImageOps.exif_transpose(image)
+        image.load()
+        image = to_rgb(image)
+    except ImageError:
+        raise
+    except Image.DecompressionBombError as err:
+        raise ImageError("The image declares too many pixels to decode safely.") from err
+    except (OSError, ValueError, SyntaxError, EOFError, IndexError, TypeError, Image.UnidentifiedImageError) as err:
+        raise ImageError("This file is not a readable image (or it is truncated). "
+                         "Try a PNG or JPEG.") from err
+    image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    return image
+
+
+def to_tensor(image: Image.Image) -> torch.Tensor:
+    """PIL RGB or L -> (1, C, H, W) float in [0, 1]."""
+    a = torch.from_numpy(np.array(image, dtype=np.uint8, copy=True)).float().div_(255)
+    return (a.unsqueeze(0) if a.ndim == 2 else a.permute(2, 0, 1)).unsqueeze(0)
+
+
+def to_image(tensor: torch.Tensor) -> np.ndarray:
+    """(C, H, W) or (1, C, H, W) in [0, 1] -> (H, W, 3) or (H, W) uint8 for display/PNG export."""
+    t = tensor.detach().squeeze(0) if tensor.ndim == 4 else tensor.detach()
+    a = (t.clamp(0, 1) * 255).round().to(torch.uint8).permute(1, 2, 0).numpy()
+    return a[..., 0] if a.shape[-1] == 1 else a
+
+
+def photo_input(image: Image.Image, size: int = 224) -> torch.Tensor:
+    """Resize the shorter side to `size` and centre-crop a square: (1, 3, size, size) in [0, 1]."""
+    w, h = image.size
+    s = size / min(w, h)
+    image = image.resize((max(size, round(w * s)), max(size, round(h * s))),
+                         Image.Resampling.BICUBIC, reducing_gap=3.0)
+    w, h = image.size
+    left, top = (w - size) // 2, (h - size) // 2
+    return to_tensor(image.crop((left, top, left + size, top + size)).convert("RGB"))
+
+
+def digit_input(image: Image.Image) -> torch.Tensor:
+    """Any picture -> an MNIST-style digit (1, 1, 28, 28) in [0, 1]: white ink on black, the ink
+    box scaled to 20 px and centred by its centre of mass in a 28 x 28 frame (as MNIST was made)."""
+    grey = np.asarray(image.convert("L"), dtype=np.float64) / 255.0
+    border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
+    if border.mean() > 0.5:  # dark ink on light paper -> invert to MNIST's polarity
+        grey, border = 1.0 - grey, 1.0 - border
+    background = float(np.median(border))  # stretch so paper -> 0 and the darkest ink -> 1
+    grey = np.clip((grey - background) / max(grey.max() - background, 1e-6), 0, 1)
+    ys, xs = np.nonzero(grey > 0.2)
+    if len(ys) == 0:
+        return torch.zeros(1, 1, 28, 28)
+    box = grey[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
+    scale = 20.0 / max(box.shape)
+    new_h, new_w = max(1, round(box.shape[0] * scale)), max(1, round(box.shape[1] * scale))
+    small = np.asarray(Image.fromarray((box * 255).astype(np.uint8)).resize(
+        (new_w, new_h), Image.Resampling.LANCZOS), dtype=np.float64) / 255.0
+    canvas = np.zeros((28, 28))
+    total = small.sum()
+    cy, cx = ((np.indices(small.shape) * small).reshape(2, -1).sum(1) / total
+              if total > 0 else (new_h / 2, new_w / 2))
+    top = int(np.clip(round(14 - cy), 0, 28 - new_h))
+    left = int(np.clip(round(14 - cx), 0, 28 - new_w))
+    canvas[top:top + new_h, left:left + new_w] = small
+    return torch.from_numpy(canvas).float().clamp(0, 1)[None, None]

