@@ -7,6 +7,7 @@ bombs), applies EXIF orientation, takes the first frame of animations, and conve
 from __future__ import annotations
 
 import io
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -75,7 +76,9 @@ def load_image(data: bytes, max_side: int = WORKING_SIDE) -> Image.Image:
     if len(data) > MAX_UPLOAD_MB * 2**20:
         raise ImageError(f"The file is {len(data) / 2**20:.0f} MB; the limit is {MAX_UPLOAD_MB} MB.")
     try:
-        image = Image.open(io.BytesIO(data))
+        with warnings.catch_warnings():  # our own MAX_PIXELS check below replaces Pillow's warning
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
         w, h = image.size
         if w * h > MAX_PIXELS:
             raise ImageError(f"The image is {w:,} × {h:,} pixels: too large to decode safely "
@@ -90,7 +93,7 @@ def load_image(data: bytes, max_side: int = WORKING_SIDE) -> Image.Image:
     except ImageError:
         raise
     except Image.DecompressionBombError as err:
-        raise ImageError("The image declares too many pixels to decode safely.") from err
+        raise ImageError("The image declares too many pixels: too large to decode safely.") from err
     except (OSError, ValueError, SyntaxError, EOFError, IndexError, TypeError, Image.UnidentifiedImageError) as err:
         raise ImageError("This file is not a readable image (or it is truncated). "
                          "Try a PNG or JPEG.") from err

@@ -1,0 +1,129 @@
+"""The upload gate: every odd or broken file becomes a clean RGB image or a clear ImageError."""
+import io
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from demos.images import (PHOTOS, ImageError, digit_input, load_image, photo, photo_input, to_image,
+                          to_rgb, to_tensor)
+
+
+def encode(image: Image.Image, fmt: str = "PNG", **kw) -> bytes:
+    buf = io.BytesIO()
+    image.save(buf, fmt, **kw)
+    return buf.getvalue()
+
+
+def gradient(w=64, h=48) -> np.ndarray:
+    return np.tile(np.linspace(0, 255, w, dtype=np.uint8), (h, 1))
+
+
+OPAQUE = np.full((48, 64), 255, np.uint8)
+ODD_MODES = {
+    "L": lambda: encode(Image.fromarray(gradient(), "L")),
+    "1": lambda: encode(Image.fromarray(gradient() > 128)),
+    "LA": lambda: encode(Image.fromarray(np.dstack([gradient(), OPAQUE]), "LA")),
+    "RGBA": lambda: encode(Image.fromarray(np.dstack([gradient()] * 3 + [OPAQUE]), "RGBA")),
+    "P+transparency": lambda: encode(Image.fromarray(gradient(), "L").convert("P"), transparency=100),
+    "I;16": lambda: encode(Image.fromarray(gradient().astype(np.uint16) * 257)),
+    "CMYK JPEG": lambda: encode(Image.fromarray(np.dstack([gradient()] * 3)).convert("CMYK"), "JPEG"),
+    "grey JPEG": lambda: encode(Image.fromarray(gradient(), "L"), "JPEG"),
+    "BMP": lambda: encode(Image.fromarray(np.dstack([gradient()] * 3)), "BMP"),
+    "WebP": lambda: encode(Image.fromarray(np.dstack([gradient()] * 3)), "WEBP"),
+    "TIFF float": lambda: encode(Image.fromarray(gradient().astype(np.float32) / 255, "F"), "TIFF"),
+}
+
+
+@pytest.mark.parametrize("mode", list(ODD_MODES))
+def test_odd_modes_become_rgb_with_the_picture_kept(mode):
+    image = load_image(ODD_MODES[mode]())
+    assert image.mode == "RGB" and image.size == (64, 48)
+    row = np.asarray(image)[:, :, 0].mean(axis=0)
+    assert row[-1] > row[0]  # the left-to-right gradient survived the conversion
+
+
+def test_transparent_pixels_are_flattened_onto_white():
+    rgba = np.zeros((8, 8, 4), np.uint8)  # fully transparent black
+    assert np.asarray(to_rgb(Image.fromarray(rgba, "RGBA"))).min() == 255
+
+
+def test_animated_gif_uses_first_frame():
+    frames = [Image.new("L", (20, 20), v) for v in (10, 200)]
+    buf = io.BytesIO()
+    frames[0].save(buf, "GIF", save_all=True, append_images=frames[1:])
+    assert np.asarray(load_image(buf.getvalue())).mean() < 50
+
+
+def test_exif_orientation_is_applied():
+    wide = Image.fromarray(np.dstack([gradient(64, 32)] * 3))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90 CW to display"
+    image = load_image(encode(wide, "JPEG", exif=exif.tobytes()))
+    assert image.size == (32, 64)
+
+
+BROKEN = {
+    "empty": b"",
+    "text renamed .png": b"hello, I am not a picture\n" * 10,
+    "truncated PNG": encode(Image.fromarray(gradient()))[:60],
+    "truncated JPEG": encode(Image.fromarray(gradient()), "JPEG")[:200],
+    "PNG signature only": b"\x89PNG\r\n\x1a\n",
+}
+
+
+@pytest.mark.parametrize("case", list(BROKEN))
+def test_broken_files_get_a_clear_message(case):
+    with pytest.raises(ImageError) as err:
+        load_image(BROKEN[case])
+    assert len(str(err.value)) > 10 and "Traceback" not in str(err.value)
+
+
+def test_decompression_bomb_is_refused_before_decoding():
+    bomb = encode(Image.new("1", (30000, 30000)))  # tiny file, 900 megapixels declared
+    assert len(bomb) < 300_000
+    with pytest.raises(ImageError, match="too large"):
+        load_image(bomb)
+
+
+def test_huge_but_legal_image_is_shrunk():
+    image = load_image(encode(Image.new("L", (10000, 10000), 128)))
+    assert max(image.size) == 1024
+
+
+def test_one_pixel_image_works_for_both_model_inputs():
+    image = load_image(encode(Image.new("RGB", (1, 1), (255, 0, 0))))
+    assert photo_input(image).shape == (1, 3, 224, 224)
+    assert digit_input(image).shape == (1, 1, 28, 28)
+
+
+def test_photo_input_shape_range_and_centre_crop():
+    x = photo_input(photo("coffee"))
+    assert x.shape == (1, 3, 224, 224) and 0 <= x.min() and x.max() <= 1
+
+
+def test_tensor_image_round_trip():
+    a = np.random.default_rng(0).integers(0, 256, (5, 7, 3), dtype=np.uint8)
+    assert np.array_equal(to_image(to_tensor(Image.fromarray(a))), a)
+
+
+def test_every_bundled_photo_loads_offline():
+    for name in PHOTOS:
+        assert photo(name).mode == "RGB"
+
+
+def test_dark_on_light_digit_photo_is_read_like_mnist(mnist, mnist_cnn):
+    """Render held-out digits as dark ink on white paper at 200 px; the pipeline recovers them."""
+    correct = 0
+    for i in range(0, 1000, 20):
+        paper = Image.fromarray((255 - mnist.test_images[i, 0].numpy() * 255).astype(np.uint8))
+        x = digit_input(load_image(encode(paper.resize((200, 200)))))
+        assert x.shape == (1, 1, 28, 28) and 0 <= x.min() and x.max() <= 1
+        with torch.no_grad():
+            correct += int(mnist_cnn(x).argmax() == mnist.test_labels[i])
+    assert correct >= 45  # of 50
+
+
+def test_blank_image_gives_blank_digit():
+    assert digit_input(Image.new("L", (50, 50), 255)).sum() == 0

@@ -1,0 +1,71 @@
+"""Every page in the catalogue, run with AppTest through the entrypoint: it renders its title, its
+charts with a text summary each, its teaching blocks, its URL state, and no exception."""
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, captions, open_page, plotly_specs
+from ui.catalogue import PAGES, SECTIONS
+
+pytestmark = pytest.mark.filterwarnings("ignore")
+
+
+def test_catalogue_matches_the_pages_folder():
+    on_disk = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
+    assert sorted(p.file for p in PAGES) == on_disk
+    for page in PAGES:
+        assert page.section in SECTIONS
+        assert (ROOT / page.demo).is_file() and (ROOT / page.test).is_file()
+        assert len(page.pitch) < 120 and page.slug.replace("_", "").isalnum()
+    assert len({p.slug for p in PAGES}) == len(PAGES)
+
+
+def test_home_shows_one_card_per_page():
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert at.title[0].value.endswith("Deep-learning concept gallery")
+    shown = " ".join(c.value for c in at.caption)
+    for page in PAGES:
+        assert page.pitch in shown
+    assert [h.value for h in at.header] == [s for s in SECTIONS if any(p.section == s for p in PAGES)]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.slug)
+def test_page_renders_its_content(page):
+    at = open_page(page.file)
+    assert not at.exception, at.exception
+    assert at.title[0].value == f"{page.icon} {page.title}"
+    assert plotly_specs(at), "a concept page shows at least one chart"
+    assert len(captions(at)) >= len(plotly_specs(at)), "every chart has a one-line summary"
+    assert "Key ideas" in [h.value for h in at.header]
+    assert at.get("latex"), "the core formula is on the page"
+    assert any(e.label == "Show the code" for e in at.expander)
+    assert not at.warning, "a clean URL gives no notices"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.slug)
+def test_presenter_mode_hides_prose_and_teaching_blocks(page):
+    at = open_page(page.file, present="1")
+    assert not at.exception
+    assert "Key ideas" not in [h.value for h in at.header]
+    assert plotly_specs(at), "the hero visual stays"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.slug)
+def test_garbage_url_parameters_fall_back_with_a_notice(page):
+    widgets = [w for kind in ("slider", "selectbox", "radio", "number_input", "toggle")
+               for w in at_widgets(open_page(page.file), kind)]
+    garbage = {w.key: "%00<script>NaN" for w in widgets if w.key}
+    assert garbage, "a concept page has URL-bound controls"
+    at = open_page(page.file, present="maybe", bogus="1", **garbage)
+    assert not at.exception
+    notes = " ".join(w.value for w in at.warning)
+    assert "bogus" in notes and "present=maybe" in notes
+    for key in garbage:
+        assert f"`{key}=" in notes
+    assert dict(at.query_params) == {}, "garbage is removed from the URL"
+
+
+def at_widgets(at, kind):
+    return list(getattr(at, kind))

@@ -1,0 +1,100 @@
+"""Registry: JSON-built models, checksum refusal, committed weights' accuracy, third-party weights."""
+import json
+import shutil
+import subprocess
+import sys
+import time
+
+import pytest
+import torch
+
+from demos.images import photo, photo_input
+from models import ChecksumError, class_names, load_pretrained, metadata, model_names
+from models.efficientnet_lite0 import Conv2dSame
+from models.mnist_cnn import MnistCnn, MnistCnnConfig
+from models.training import WEIGHTS_DIR, evaluate, save_pretrained, sha256_file
+
+
+def test_every_model_loads_in_eval_mode_with_matching_checksum():
+    for name in model_names():
+        model = load_pretrained(name)
+        assert not model.training
+        meta = metadata(name)
+        assert {"config", "data", "metrics", "command", "sha256", "weights_file"} <= set(meta)
+
+
+def test_round_trip_through_safetensors_and_json(tmp_path):
+    torch.manual_seed(0)
+    model = MnistCnn(MnistCnnConfig(width=8)).eval()
+    save_pretrained(model, "mnist_cnn", tmp_path, {"architecture": "tiny", "task": "t", "input": "i",
+                                                   "data": {}, "metrics": {}, "command": "c"})
+    loaded = load_pretrained("mnist_cnn", weights_dir=tmp_path)
+    assert loaded.config == MnistCnnConfig(width=8)  # built from the JSON config, not the default
+    x = torch.rand(3, 1, 28, 28)
+    assert torch.equal(model(x), loaded(x))
+
+
+def test_checksum_mismatch_is_refused(tmp_path):
+    for f in ("mnist_cnn.safetensors", "mnist_cnn.json"):
+        shutil.copy(WEIGHTS_DIR / f, tmp_path / f)
+    weights = tmp_path / "mnist_cnn.safetensors"
+    data = bytearray(weights.read_bytes())
+    data[-5] ^= 0xFF  # flip one byte of one weight
+    weights.write_bytes(bytes(data))
+    with pytest.raises(ChecksumError, match="refusing to load"):
+        load_pretrained("mnist_cnn", weights_dir=tmp_path)
+
+
+def test_unknown_model_is_a_clear_error():
+    with pytest.raises(KeyError, match="registered"):
+        load_pretrained("resnet9000")
+
+
+def test_committed_mnist_cnn_meets_its_bar_on_held_out_digits(mnist, mnist_cnn):
+    meta = metadata("mnist_cnn")
+    acc = evaluate(mnist_cnn, mnist.test_images, mnist.test_labels)
+    assert acc >= meta["metric_bar"]["test_accuracy"] >= 0.985
+    assert acc == pytest.approx(meta["metrics"]["test_accuracy"], abs=1e-3)
+    assert sha256_file(WEIGHTS_DIR / "mnist_cnn.safetensors") == meta["sha256"]
+
+
+def _top1(model, name):
+    with torch.no_grad():
+        return class_names("efficientnet_lite0")[model(photo_input(photo(name))).argmax()]
+
+
+def test_efficientnet_recognises_the_bundled_photos(effnet):
+    assert _top1(effnet, "coffee") == "espresso"
+    assert _top1(effnet, "chelsea") in {"tabby", "tiger cat", "Egyptian cat"}
+    assert len(class_names("efficientnet_lite0")) == 1000
+
+
+def test_efficientnet_weights_load_strictly_with_weights_only():
+    from models.registry import weights_path
+    state = torch.load(weights_path("efficientnet_lite0"), map_location="cpu", weights_only=True)
+    from models.efficientnet_lite0 import EfficientNetLite0
+    missing, unexpected = EfficientNetLite0().load_state_dict(state, strict=False)
+    assert missing == [] and unexpected == []
+
+
+@pytest.mark.parametrize("size", [223, 224, 225, 7])
+def test_same_padding_matches_tensorflow_output_size(size):
+    conv = Conv2dSame(1, 1, 3, 2, bias=False)
+    assert conv(torch.zeros(1, 1, size, size)).shape[-1] == -(-size // 2)  # ceil(size / stride)
+    # TF puts the single padding pixel on the right/bottom for an even input: the first window is
+    # x[0:3, 0:3] (no left padding) and the last one hangs over the bottom-right edge.
+    with torch.no_grad():
+        conv.weight.fill_(1.0)
+        x = torch.arange(16.0).reshape(1, 1, 4, 4)
+        y = conv(x)
+    assert y[0, 0, 0, 0] == x[0, 0, 0:3, 0:3].sum()
+    assert y[0, 0, 1, 1] == x[0, 0, 2:4, 2:4].sum()
+
+
+def test_training_script_dry_run_is_fast(tmp_path):
+    start = time.time()
+    out = subprocess.run([sys.executable, "-m", "models.train_mnist_cnn", "--dry-run", "--out",
+                          str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "epoch  1" in out.stdout and not list(tmp_path.iterdir())  # dry run saves nothing
+    assert time.time() - start < 60
