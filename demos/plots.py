@@ -55,7 +55,9 @@ def topk_bars(names: Sequence[str], probs: Sequence[float], title: str | None = 
     fig = go.Figure(go.Bar(x=list(probs)[::-1], y=list(names)[::-1], orientation="h",
                            marker_color=colours[::-1], text=[f"{p:.1%}" for p in list(probs)[::-1]],
                            textposition="auto", hovertemplate="%{y}: %{x:.2%}<extra></extra>"))
+    fig.update_traces(textfont_size=13, insidetextanchor="end")
     fig.update_xaxes(range=[0, 1], tickformat=".0%")
+    fig.update_yaxes(type="category")  # class names such as "7" must not become a numeric axis
     return _layout(fig, title, height)
 
 

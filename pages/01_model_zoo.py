@@ -13,8 +13,8 @@ ui.prose("Every model the gallery runs, with the facts you would want before tru
          "command that retrains it. Pick a model and an input to watch it predict, live, on this CPU.")
 
 # Controls: which model, which input
-TITLES = {"mnist_cnn": "Digit CNN (MNIST)", "efficientnet_lite0": "EfficientNet-Lite0 (ImageNet)"}
-top = st.columns([2, 2, 1, 1])
+TITLES = {"mnist_cnn": "Digit CNN", "efficientnet_lite0": "EfficientNet-Lite0"}
+top = st.columns([3, 2, 1, 1])
 with top[0]:
     name = ui.select("Model", "model", model_names(), format_func=TITLES.get, widget="segmented")
 is_digits = name == "mnist_cnn"
@@ -61,6 +61,8 @@ with right:
                              highlight=true_label),
              f"The model's top guess is “{top5[0][0]}” with probability {top5[0][1]:.1%}"
              + (f"; the true label is {true_label}." if true_label else "."))
+
+ui.end_of_hero()
 
 # The model card
 card = model_card(name, model)

@@ -91,6 +91,12 @@ def prose(markdown: str) -> None:
         st.markdown(markdown)
 
 
+def end_of_hero() -> None:
+    """Call right after the hero visual: in presenter mode the page ends here (nothing below)."""
+    if is_presenting():
+        st.stop()
+
+
 # ---------------------------------------------------------------- URL state
 def _notify(key: str, message: str) -> None:
     st.session_state.setdefault(_NOTICES, {})[key] = message

@@ -1,0 +1,189 @@
+"""Real browser: Debian Chromium driven by Playwright against a real `streamlit run` on 127.0.0.1,
+with the server's network cut off (tests/offline). Screenshots go to test-artifacts/browser/."""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from conftest import ARTIFACTS, OFFLINE_DIR, ROOT
+from ui.catalogue import PAGES
+
+pytestmark = pytest.mark.browser
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = ARTIFACTS / "browser"
+TIMINGS = ARTIFACTS / "browser_timings.json"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--disable-default-apps", "--disable-extensions"]
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def streamlit_server():
+    """A fresh server (no network) -> (base URL, pid, seconds until healthy)."""
+    port = free_port()
+    env = dict(os.environ, PYTHONPATH=f"{OFFLINE_DIR}{os.pathsep}{ROOT}", HF_HUB_OFFLINE="1")
+    log = open(ARTIFACTS / f"server-{port}.log", "w")
+    start = time.time()
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+                             "--server.headless=true", "--server.address=127.0.0.1",
+                             f"--server.port={port}", "--server.fileWatcherType=none",
+                             "--browser.gatherUsageStats=false"],
+                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        while time.time() - start < 60:
+            try:
+                if urllib.request.urlopen(url + "/_stcore/health", timeout=1).read() == b"ok":
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("streamlit did not become healthy in 60 s")
+        yield url, proc.pid, time.time() - start
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def record(key: str, value) -> None:
+    data = json.loads(TIMINGS.read_text()) if TIMINGS.exists() else {}
+    data[key] = value
+    TIMINGS.write_text(json.dumps(data, indent=2))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian chromium is missing: run `bash scripts/setup.sh --test`")
+    from playwright.sync_api import sync_playwright
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def server():
+    with streamlit_server() as (url, pid, _):
+        yield url, pid
+
+
+def wait_rendered(page, text: str, timeout: float = 90_000) -> None:
+    from playwright.sync_api import expect
+    expect(page.get_by_role("heading", level=1).first).to_contain_text(text, timeout=timeout)
+    page.wait_for_selector(IDLE, timeout=timeout)
+    assert page.locator('[data-testid="stException"]').count() == 0, "the page shows a traceback"
+
+
+def new_page(browser, width=1280, height=720):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    return context.new_page()
+
+
+def test_home_first_render_on_a_fresh_server(browser):
+    with streamlit_server() as (url, pid, healthy):
+        page = new_page(browser)
+        start = time.time()
+        page.goto(url + "/")
+        wait_rendered(page, "Deep-learning concept gallery")
+        for p in PAGES:
+            assert page.get_by_text(p.pitch).is_visible()
+        page.wait_for_selector('[data-testid="stSidebar"]')
+        rendered = time.time() - start
+        page.screenshot(path=SHOTS / "home.png", full_page=True)
+        record("home_first_render_s", round(healthy + rendered, 2))
+        record("home_rss_mb", round(rss_mb(pid), 1))
+        page.context.close()
+
+
+@pytest.mark.parametrize("info", PAGES, ids=lambda p: p.slug)
+def test_cold_deep_link_on_a_fresh_server(browser, info):
+    """The first request a new server ever gets is a deep link to this page."""
+    with streamlit_server() as (url, pid, healthy):
+        page = new_page(browser)
+        start = time.time()
+        page.goto(f"{url}/{info.slug}")
+        wait_rendered(page, info.title)
+        page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+        assert page.get_by_text("Page not found").count() == 0
+        assert page.locator('[data-testid="stSidebar"]').get_by_text(info.title).count() >= 1
+        record(f"{info.slug}_cold_render_s", round(healthy + time.time() - start, 2))
+        record(f"{info.slug}_rss_mb", round(rss_mb(pid), 1))
+        page.screenshot(path=SHOTS / f"{info.slug}.png", full_page=True)
+        page.context.close()
+
+
+@pytest.mark.parametrize("info", PAGES, ids=lambda p: p.slug)
+def test_embed_mode_has_no_sidebar_and_no_toolbar(browser, server, info):
+    url, _ = server
+    page = new_page(browser)
+    page.goto(f"{url}/{info.slug}?embed=true")
+    wait_rendered(page, info.title)
+    page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+    assert not page.locator('[data-testid="stSidebar"]').is_visible()
+    assert not page.locator('[data-testid="stSidebarCollapsedControl"]').is_visible()
+    assert not page.locator('[data-testid="stToolbar"]').is_visible()
+    page.screenshot(path=SHOTS / f"{info.slug}-embed.png")
+    page.context.close()
+
+
+@pytest.mark.parametrize("info", PAGES, ids=lambda p: p.slug)
+def test_presenter_mode_fits_a_720p_slide(browser, server, info):
+    url, _ = server
+    page = new_page(browser)
+    page.goto(f"{url}/{info.slug}?embed=true&present=1")
+    wait_rendered(page, info.title)
+    page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+    assert page.get_by_text("Key ideas").count() == 0
+    overflow = page.evaluate("() => { const m = document.querySelector('section.stMain, .stMain');"
+                             " return m ? m.scrollHeight - m.clientHeight : 0; }")
+    page.screenshot(path=SHOTS / f"{info.slug}-present.png")
+    assert overflow <= 8, f"presenter view scrolls by {overflow}px at 1280x720"
+    page.context.close()
+
+
+@pytest.mark.parametrize("info", PAGES, ids=lambda p: p.slug)
+def test_keyboard_on_the_first_slider_reruns_and_updates_the_url(browser, server, info):
+    from playwright.sync_api import expect
+    url, _ = server
+    page = new_page(browser)
+    page.goto(f"{url}/{info.slug}")
+    wait_rendered(page, info.title)
+    slider = page.locator('[data-testid="stSlider"] input[type="range"]').first
+    before = slider.input_value()
+    slider.focus()
+    page.keyboard.press("ArrowRight" if before != slider.get_attribute("max") else "ArrowLeft")
+    expect(slider).not_to_have_value(before, timeout=10_000)
+    page.wait_for_function("() => window.location.search.length > 1", timeout=30_000)
+    page.wait_for_selector(IDLE, timeout=60_000)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.screenshot(path=SHOTS / f"{info.slug}-interaction.png")
+    page.context.close()
