@@ -114,6 +114,13 @@ def to_image(tensor: torch.Tensor) -> np.ndarray:
     return a[..., 0] if a.shape[-1] == 1 else a
 
 
+def png_bytes(tensor: torch.Tensor) -> bytes:
+    """A (1, C, H, W) image in [0, 1] as PNG file bytes (for downloads)."""
+    buf = io.BytesIO()
+    Image.fromarray(to_image(tensor)).save(buf, "PNG")
+    return buf.getvalue()
+
+
 def photo_input(image: Image.Image, size: int = 224) -> torch.Tensor:
     """Resize the shorter side to `size` and centre-crop a square: (1, 3, size, size) in [0, 1]."""
     w, h = image.size

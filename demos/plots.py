@@ -1,6 +1,6 @@
 """Shared Plotly figure builders: pure functions returning `go.Figure`, used by every page.
 
-Colours are colour-blind safe (Okabe-Ito for categories, RdBu for signed values, Viridis for
+Colours are colour-blind safe (Okabe-Ito for categories, RdBu_r for signed values, Viridis for
 magnitudes). Figures carry no background colour of their own, so Streamlit's light and dark
 themes both stay legible.
 """
@@ -12,7 +12,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
-DIVERGING = "RdBu"  # signed values (perturbations, differences); symmetric range around 0
+DIVERGING = "RdBu_r"  # signed values: blue negative, white 0, red positive; symmetric range
 SEQUENTIAL = "Viridis"  # magnitudes (errors, attention weights)
 
 
@@ -32,12 +32,16 @@ def image_figure(image: np.ndarray, title: str | None = None, height: int = 300)
 
 def heatmap(values: np.ndarray, title: str | None = None, diverging: bool = False,
             x: Sequence | None = None, y: Sequence | None = None, height: int = 300,
-            colorbar_title: str = "", square: bool = True) -> go.Figure:
-    """A 2-D array as a heatmap; diverging maps are centred on 0 with a symmetric range."""
+            colorbar_title: str = "", square: bool = True, bound: float | None = None,
+            text_format: str | None = None) -> go.Figure:
+    """A 2-D array as a heatmap; diverging maps are centred on 0 with range ±`bound` (default: the
+    largest magnitude). `text_format` (e.g. ".0%") writes each value in its cell."""
     kwargs: dict = {"colorscale": SEQUENTIAL}
     if diverging:
-        bound = float(np.abs(values).max()) or 1.0
+        bound = bound or float(np.abs(values).max()) or 1.0
         kwargs = {"colorscale": DIVERGING, "zmid": 0.0, "zmin": -bound, "zmax": bound}
+    if text_format:
+        kwargs |= {"texttemplate": "%{z:" + text_format + "}", "textfont": {"size": 14}}
     fig = go.Figure(go.Heatmap(z=values, x=x, y=y, colorbar=dict(title=colorbar_title), **kwargs))
     fig.update_yaxes(autorange="reversed")
     if square:
@@ -73,4 +77,15 @@ def line_chart(x: Sequence[float], series: dict[str, Sequence[float]], title: st
     fig.update_xaxes(title=x_title)
     fig.update_yaxes(title=y_title, range=y_range)
     fig.update_layout(legend=dict(orientation="h", y=-0.25))
+    return _layout(fig, title, height)
+
+
+def bar_chart(names: Sequence[str], values: Sequence[float], title: str | None = None,
+              height: int = 320, percent: bool = True) -> go.Figure:
+    """Vertical bars, one Okabe-Ito colour each, values written on the bars."""
+    fmt = ".0%" if percent else ".3g"
+    fig = go.Figure(go.Bar(x=list(names), y=list(values), marker_color=[OKABE_ITO[i % 8] for i in range(len(names))],
+                           text=[format(v, fmt) for v in values], textposition="auto"))
+    if percent:
+        fig.update_yaxes(range=[0, 1], tickformat=".0%")
     return _layout(fig, title, height)

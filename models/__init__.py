@@ -1,6 +1,6 @@
 """Architectures, training scripts, committed weights and the one registry."""
 from models.registry import (ChecksumError, class_names, load_pretrained, metadata, model_names,
-                             parameter_count)
+                             parameter_count, title)
 
 __all__ = ["ChecksumError", "class_names", "load_pretrained", "metadata", "model_names",
-           "parameter_count"]
+           "parameter_count", "title"]

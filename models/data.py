@@ -27,6 +27,12 @@ class MnistSplit:
     test_labels: torch.Tensor  # (1000,) int64
     test_indices: np.ndarray  # rows of the source file that are held out (sorted)
 
+    def balanced_test(self, n: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """`n` held-out digits with every class equally represented (the split is sorted by label,
+        so the first n would be all zeros and ones). n must divide 1,000 into whole classes."""
+        stride = len(self.test_labels) // n
+        return self.test_images[::stride][:n], self.test_labels[::stride][:n]
+
     def fingerprint(self) -> str:
         """sha256 of the held-out row indices: recorded in model metadata to pin the split."""
         return hashlib.sha256(self.test_indices.astype(np.int64).tobytes()).hexdigest()

@@ -17,6 +17,7 @@ from torch import nn
 
 from models.efficientnet_lite0 import EfficientNetLite0, EfficientNetLiteConfig
 from models.mnist_cnn import MnistCnn, MnistCnnConfig
+from models.mnist_mlp import MnistMlp, MnistMlpConfig
 from models.training import WEIGHTS_DIR, sha256_file
 
 DIGITS = tuple(str(d) for d in range(10))
@@ -40,6 +41,7 @@ def _imagenet_classes() -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class ModelSpec:
+    title: str  # for people
     build: Callable[[Any], nn.Module]  # config -> model
     config: type  # the frozen config dataclass stored in the JSON
     classes: Callable[[], tuple[str, ...]]  # output index -> class name
@@ -47,8 +49,12 @@ class ModelSpec:
 
 
 REGISTRY: dict[str, ModelSpec] = {
-    "mnist_cnn": ModelSpec(MnistCnn, MnistCnnConfig, lambda: DIGITS),
-    "efficientnet_lite0": ModelSpec(EfficientNetLite0, EfficientNetLiteConfig, _imagenet_classes,
+    "mnist_cnn": ModelSpec("Digit CNN", MnistCnn, MnistCnnConfig, lambda: DIGITS),
+    "mnist_cnn_robust": ModelSpec("Digit CNN, adversarially trained", MnistCnn, MnistCnnConfig,
+                                  lambda: DIGITS),
+    "mnist_mlp": ModelSpec("Digit MLP", MnistMlp, MnistMlpConfig, lambda: DIGITS),
+    "efficientnet_lite0": ModelSpec("EfficientNet-Lite0 (ImageNet)", EfficientNetLite0,
+                                    EfficientNetLiteConfig, _imagenet_classes,
                                     wheel_file=_efficientnet_file),
 }
 
@@ -62,6 +68,10 @@ def metadata(name: str, weights_dir: Path = WEIGHTS_DIR) -> dict[str, Any]:
     if name not in REGISTRY:
         raise KeyError(f"unknown model {name!r}; registered: {', '.join(REGISTRY)}")
     return json.loads((Path(weights_dir) / f"{name}.json").read_text())
+
+
+def title(name: str) -> str:
+    return REGISTRY[name].title
 
 
 def class_names(name: str) -> tuple[str, ...]:

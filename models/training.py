@@ -6,6 +6,7 @@ import json
 import platform
 import random
 import sys
+import time
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Callable
@@ -57,6 +58,27 @@ def train_one_epoch(model: nn.Module, loader, optimizer: torch.optim.Optimizer,
     return total / max(count, 1)
 
 
+def fit(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, test_images: torch.Tensor,
+        test_labels: torch.Tensor, epochs: int, batch_size: int, lr: float, weight_decay: float,
+        generator: torch.Generator, make_inputs: Callable | None = None,
+        dry_run: bool = False) -> float:
+    """AdamW + OneCycle for `epochs`, printing held-out accuracy each epoch; returns the last one.
+    `make_inputs(x, y, epoch)` may augment or attack each batch."""
+    steps = -(-len(images) // batch_size) * epochs
+    optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, lr, total_steps=steps)
+    start = time.time()
+    acc = 0.0
+    for epoch in range(1, epochs + 1):
+        loader = batches(images, labels, batch_size, generator)
+        prepare = (lambda x, y, e=epoch: make_inputs(x, y, e)) if make_inputs else None
+        loss = train_one_epoch(model, loader, optimizer, scheduler, prepare, dry_run)
+        acc = evaluate(model, test_images, test_labels)
+        print(f"epoch {epoch:2d}  loss {loss:.4f}  held-out acc {acc:.4f}  {time.time() - start:.0f}s",
+              flush=True)
+    return acc
+
+
 @torch.no_grad()
 def evaluate(model: nn.Module, images: torch.Tensor, labels: torch.Tensor,
              batch_size: int = 500) -> float:
@@ -84,6 +106,15 @@ def random_affine(images: torch.Tensor, generator: torch.Generator, degrees: flo
 def command_line(module: str, argv: list[str] | None) -> str:
     """The exact command that reproduces a run, for the metadata."""
     return " ".join(["python -m", module, *(sys.argv[1:] if argv is None else argv)])
+
+
+def robust_metrics(model: nn.Module, images: torch.Tensor, labels: torch.Tensor,
+                   eps_list: tuple[float, ...] = (0.1, 0.2, 0.3), steps: int = 20) -> dict[str, float]:
+    """Held-out accuracy under PGD-`steps` at each eps, for the metadata."""
+    from demos.adversarial import robust_accuracy  # lazy: the attack lives with the page that teaches it
+
+    accs = robust_accuracy(model.eval(), images, labels, eps_list, steps=steps)
+    return {f"pgd{steps}_accuracy_eps_{e:g}": round(a, 4) for e, a in zip(eps_list, accs)}
 
 
 def sha256_file(path: Path) -> str:

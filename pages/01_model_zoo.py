@@ -5,7 +5,8 @@ import streamlit as st
 import ui
 from demos import images, plots
 from demos.model_zoo import headline_metric, model_card, predict_topk
-from models import class_names, model_names
+from models import class_names, model_names, title
+from models.registry import DIGITS
 
 page = ui.page_setup(__file__)
 ui.prose("Every model the gallery runs, with the facts you would want before trusting it: what it "
@@ -13,11 +14,10 @@ ui.prose("Every model the gallery runs, with the facts you would want before tru
          "command that retrains it. Pick a model and an input to watch it predict, live, on this CPU.")
 
 # Controls: which model, which input
-TITLES = {"mnist_cnn": "Digit CNN", "efficientnet_lite0": "EfficientNet-Lite0"}
 top = st.columns([3, 2, 1, 1])
 with top[0]:
-    name = ui.select("Model", "model", model_names(), format_func=TITLES.get, widget="segmented")
-is_digits = name == "mnist_cnn"
+    name = ui.select("Model", "model", model_names(), format_func=title)
+is_digits = class_names(name) == DIGITS
 with top[1]:
     source = ui.select("Input", "source", ["sample", "upload"], widget="radio",
                        format_func={"sample": "Held-out digit" if is_digits else "Bundled photo",
@@ -31,7 +31,7 @@ elif source == "sample":
     with top[2]:
         photo_name = ui.select("Photo", "photo", list(images.PHOTOS),
                                format_func=lambda p: images.PHOTOS[p].title)
-ui.check_unknown_params()
+ui.skip("digit", "index", "photo")  # whichever of these the current view does not draw
 
 # What the model sees
 model = ui.model(name)

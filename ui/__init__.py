@@ -11,6 +11,7 @@ import inspect
 import json
 import math
 import textwrap
+import time
 from typing import Any, Callable, Sequence
 
 import plotly.graph_objects as go
@@ -26,13 +27,13 @@ _NOTICES = "_ui_url_notices"  # key -> message, kept until the user changes that
 
 _PRESENTER_CSS = """<style>
 html, .stApp { font-size: 21px; }
-.stApp h1 { font-size: 2.2rem; } .stApp h2, .stApp h3 { font-size: 1.6rem; }
+.stApp h1 { font-size: 2.2rem; padding-top: 0; } .stApp h2, .stApp h3 { font-size: 1.6rem; }
 [data-testid="stHeader"], [data-testid="stToolbar"] { display: none; }
-.block-container { padding-top: 1rem; padding-bottom: 0; }
+.block-container, [data-testid="stMainBlockContainer"] { padding-top: 1.5rem; padding-bottom: 0; }
 </style>"""
 _EMBED_CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
-.block-container { padding-top: 0.5rem; }
+.block-container, [data-testid="stMainBlockContainer"] { padding-top: 1.5rem; }
 </style>"""
 
 
@@ -68,11 +69,11 @@ def _start_page(title: str, icon: str) -> None:
         notices.warning(problem, icon="🔗")
     st.session_state[PRESENT_KEY] = present
     if embedded:
-        st.markdown(_EMBED_CSS, unsafe_allow_html=True)  # our own constant CSS, no user content
+        st.html(_EMBED_CSS)  # our own constant CSS (style-only html takes no space on the page)
     else:
         sidebar_navigation()
     if present:
-        st.markdown(_PRESENTER_CSS, unsafe_allow_html=True)
+        st.html(_PRESENTER_CSS)
 
 
 def sidebar_navigation() -> None:
@@ -85,6 +86,12 @@ def sidebar_navigation() -> None:
                 st.page_link(page.file, label=page.title, icon=page.icon)
 
 
+def more_controls(slot):
+    """Where a page's secondary controls go: a container below the key controls normally, a
+    "More controls" popover in `slot` (e.g. the key row's last column) in presenter mode."""
+    return slot.popover("⚙️ More") if is_presenting() else st.container()
+
+
 def prose(markdown: str) -> None:
     """Explanatory text: shown normally, hidden in presenter mode."""
     if not is_presenting():
@@ -94,6 +101,7 @@ def prose(markdown: str) -> None:
 def end_of_hero() -> None:
     """Call right after the hero visual: in presenter mode the page ends here (nothing below)."""
     if is_presenting():
+        check_unknown_params()
         st.stop()
 
 
@@ -233,6 +241,29 @@ def toggle(label: str, key: str, default: bool = False, help: str | None = None)
     return _publish(key, bool(value), default)
 
 
+def tabs(key: str, labels: Sequence[str]) -> tuple[str, Any]:
+    """URL-bound tabs that run lazily: returns (open tab's label, its container). Only the open
+    tab's code needs to run, so expensive views cost nothing until someone opens them."""
+    labels = list(labels)
+
+    def parse(raw: str) -> str:
+        if raw not in labels:
+            raise ValueError(raw)
+        return raw
+
+    _bind(key, labels[0], parse, "one of " + ", ".join(labels))
+    containers = st.tabs(labels, key=key, on_change=_clear_notice, args=(key,))
+    label = st.session_state.get(key) or labels[0]
+    _publish(key, label, labels[0])
+    return label, containers[labels.index(label)]
+
+
+def skip(*keys: str) -> None:
+    """Declare controls of this page that the current view does not draw: their URL values are
+    kept (for when the view comes back) and not reported as unknown."""
+    st.session_state[_RUN]["keys"].update(keys)
+
+
 def url_params() -> dict[str, str]:
     """Every state-defining parameter of this run (defaults included), for manifests and links."""
     keys = st.session_state[_RUN]["keys"]
@@ -240,7 +271,7 @@ def url_params() -> dict[str, str]:
 
 
 def check_unknown_params() -> None:
-    """Warn about (and drop) URL parameters this page does not know. Call after the controls."""
+    """Warn about (and drop) URL parameters this page does not know (after all controls ran)."""
     known = st.session_state[_RUN]["keys"]
     for key in [k for k in st.query_params.keys() if k not in known]:
         value = st.query_params.get(key, "")
@@ -270,6 +301,33 @@ def photo(name: str) -> Image.Image:
     return images.photo(name)
 
 
+@st.cache_resource(show_spinner=False)
+def _results() -> dict:
+    return {}
+
+
+def computed(label: str, fn: Callable[..., Any], *args: Any) -> Any:
+    """`fn(*args, on_progress=...)` computed once per distinct `args` for all sessions, with a progress
+    bar and a time estimate while it runs (the toolbar's Stop button interrupts it).
+    `args` must be hashable plain values (names, numbers), like st.cache_data keys."""
+    store, key = _results(), (fn.__module__, fn.__qualname__, *args)
+    if key not in store:
+        bar = st.progress(0.0, text=f"{label}…")
+        start = time.time()
+
+        def on_progress(fraction: float) -> None:
+            spent = time.time() - start
+            eta = spent / fraction - spent if fraction > 0 else float("nan")
+            bar.progress(min(fraction, 1.0), text=f"{label}: {fraction:.0%} · about {eta:.0f} s left")
+
+        result = fn(*args, on_progress=on_progress)
+        bar.empty()
+        if len(store) >= 64:  # bounded: drop the oldest entry
+            store.pop(next(iter(store)))
+        store[key] = result
+    return store[key]
+
+
 def image_upload(label: str, key: str, help: str | None = None) -> Image.Image | None:
     """An image uploader that never raises: a bad file gets a clear message and None."""
     file = st.file_uploader(label, type=["png", "jpg", "jpeg", "gif", "bmp", "webp", "tif", "tiff"],
@@ -286,8 +344,28 @@ def image_upload(label: str, key: str, help: str | None = None) -> Image.Image |
 # ---------------------------------------------------------------- figures and teaching blocks
 def chart(fig: go.Figure, summary: str, key: str | None = None) -> None:
     """A Plotly figure with its one-line text summary underneath (what a presenter would say)."""
+    if key is None:  # identical figures (e.g. two equal top-5 charts) need distinct element ids
+        run = st.session_state[_RUN]
+        run["charts"] = run.get("charts", 0) + 1
+        key = f"chart_{run['charts']}"
     st.plotly_chart(fig, key=key, config={"displaylogo": False, "toImageButtonOptions": {"scale": 2}})
-    st.caption(summary)
+    if not is_presenting():  # on a slide the presenter says it; the chart keeps its alt text
+        st.caption(summary)
+
+
+def prediction_panel(title: str, image, top5: Sequence[tuple[str, float]],
+                     truth: str | None = None, note: str = "", height: int = 260) -> None:
+    """An image (tensor (1, C, H, W) in [0, 1]) above its top-5 bars, each with a summary line."""
+    from demos import plots
+
+    best, p = top5[0]
+    if is_presenting():
+        height = min(height, 190)
+    chart(plots.image_figure(images.to_image(image), title, height=height),
+          f"{title}: the model says “{best}” ({p:.0%}){note}.")
+    chart(plots.topk_bars([n for n, _ in top5], [q for _, q in top5], highlight=truth,
+                          height=170 if is_presenting() else 220),
+          f"Top-5 classes for the {title.lower()} image" + (f"; the true class (orange) is {truth}." if truth else "."))
 
 
 def key_ideas(formula: str, takeaways: Sequence[str], questions: Sequence[str] = (),
@@ -307,7 +385,9 @@ def key_ideas(formula: str, takeaways: Sequence[str], questions: Sequence[str] =
 
 
 def show_code(*objects: Any) -> None:
-    """An expander with the source of the demo functions the page used."""
+    """The last call of every page: the source of the demo functions it used, in an expander;
+    then the URL check (unknown parameters are reported once every control has been drawn)."""
+    check_unknown_params()
     if is_presenting():
         return
     with st.expander("Show the code"):

@@ -35,6 +35,10 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("pages/01_model_zoo.py", "Model zoo", "🧰", "Start here",
              "Every pretrained model in the gallery: its card, its numbers, and a live prediction.",
              "demos/model_zoo.py", ("mnist_cnn", "efficientnet_lite0"), "tests/test_model_zoo.py"),
+    PageInfo("pages/02_adversarial_attacks.py", "Adversarial attacks", "⚔️", "Robustness",
+             "FGSM, PGD and MI-FGSM on digits and photos; robust accuracy, transfer, real defences.",
+             "demos/adversarial.py", ("mnist_cnn", "mnist_cnn_robust", "mnist_mlp", "efficientnet_lite0"),
+             "tests/test_adversarial.py"),
 )
 
 

@@ -1,0 +1,59 @@
+"""Run every benchmark and print one table; `--write` also saves BENCHMARKS.md with machine details.
+
+    python -m bench.run [--write] [--only adversarial]
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import platform
+import pkgutil
+import time
+from pathlib import Path
+
+import torch
+
+import bench
+from bench.common import Row
+
+HEADER = ["area", "what", "time", "ratio to fwd+bwd", "target"]
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
+    return (f"{cpu}; {os.cpu_count()} cores; torch {torch.__version__} "
+            f"({torch.get_num_threads()} threads); Python {platform.python_version()}")
+
+
+def table(rows: list[Row]) -> str:
+    lines = ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
+    lines += ["| " + " | ".join(r.cells()) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> list[Row]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write", action="store_true", help="save BENCHMARKS.md")
+    parser.add_argument("--only", help="run only bench/bench_<ONLY>.py")
+    args = parser.parse_args(argv)
+    names = sorted(m.name for m in pkgutil.iter_modules(bench.__path__) if m.name.startswith("bench_"))
+    if args.only:
+        names = [n for n in names if n == f"bench_{args.only}"]
+    rows: list[Row] = []
+    start = time.time()
+    for name in names:
+        rows += importlib.import_module(f"bench.{name}").run()
+    text = table(rows)
+    print(text)
+    print(f"\n{machine()}; total {time.time() - start:.0f} s")
+    if args.write:
+        Path("BENCHMARKS.md").write_text(
+            f"# Benchmarks\n\nMeasured with `python -m bench.run --write` on {time.strftime('%Y-%m-%d')}.\n"
+            f"Machine: {machine()}.\n\n{text}\n")
+    return rows
+
+
+if __name__ == "__main__":
+    main()

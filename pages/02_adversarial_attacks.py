@@ -1,0 +1,177 @@
+"""Adversarial attacks: FGSM, BIM, PGD and MI-FGSM on digits and on real photos."""
+import numpy as np
+import pandas as pd
+import streamlit as st
+import torch
+
+import ui
+from demos import adversarial as adv
+from demos import images, plots
+from demos.model_zoo import predict_topk
+from models import class_names
+
+page = ui.page_setup(__file__)
+ui.prose("A change to every pixel too small for you to see can make a network confidently wrong. "
+         "Pick an image and an attack: the middle panel is the perturbation the attack found by "
+         "following the model's own gradient. Below, the tabs measure how accuracy collapses as the "
+         "budget ε grows, which attacks transfer between models, and which defences really hold.")
+
+# Controls: the key ones in one row (kept on a slide), the rest below (a popover on a slide)
+key_row = st.columns([3, 3, 3, 3, 1])
+more = ui.more_controls(key_row[4])
+with more:
+    r = st.columns(7)
+    with r[0]:
+        family = ui.select("Model family", "family", ["digits", "photos"], widget="radio",
+                           format_func={"digits": "Digits", "photos": "Photos"}.get)
+    digits = family == "digits"
+    with r[1]:
+        name = (ui.select("Model", "model", list(adv.DIGIT_MODELS), format_func=adv.DIGIT_MODELS.get)
+                if digits else "efficientnet_lite0")
+    with r[2]:
+        source = ui.select("Image", "source", ["sample", "upload"], widget="radio",
+                           format_func={"sample": "Bundled", "upload": "Upload"}.get)
+    with r[3]:
+        index = ui.slider("Example", "index", 0, 99, 0) if digits and source == "sample" else None
+with key_row[0]:
+    attack = ui.select("Attack", "attack", list(adv.ATTACKS), default="pgd", format_func=adv.ATTACKS.get)
+iterative, targeted = attack in ("bim", "pgd", "mifgsm"), attack == "fgsm_targeted"
+with key_row[1]:
+    eps = (ui.slider("ε (max change per pixel)", "eps", 0.0, 0.3, 0.1, step=0.01) if digits
+           else ui.slider("ε (in 1/255)", "eps255", 0, 16, 2) / 255)
+with key_row[2]:
+    if source == "sample" and digits:
+        digit = ui.slider("Digit", "digit", 0, 9, 7)
+    elif source == "sample":
+        photo = ui.select("Photo", "photo", list(images.PHOTOS), format_func=lambda p: images.PHOTOS[p].title)
+labels = class_names(name)
+with key_row[3]:
+    target = ui.select("Target class", "target_digit" if digits else "target_class", labels,
+                       default="3" if digits else "toaster") if targeted else None
+with more:
+    with r[4]:
+        steps = ui.slider("Steps", "steps", 1, 40, 10) if iterative else 1
+    with r[5]:
+        ratio = ui.slider("Step α (× ε/steps)", "alpha", 0.5, 4.0, 2.5, step=0.25) if iterative else 1.0
+    with r[6]:
+        seed = ui.number("Seed", "seed", 0, 9999, 0, help="PGD's random start")
+ui.skip("model", "digit", "index", "photo", "eps", "eps255", "steps", "alpha", "target_digit",
+        "target_class")  # controls this view does not draw keep their URL values
+
+# The image under attack, and the attack (cached per parameter set)
+model = ui.model(name)
+if source == "upload":
+    upload = ui.image_upload("Upload an image", "upload")
+    if upload is None:
+        st.info("Upload a picture to attack it (any size or format; for digits it becomes 28×28).")
+        st.stop()
+    x = images.digit_input(upload) if digits else images.photo_input(upload)
+elif digits:
+    data = ui.mnist()
+    x = data.test_images[int((data.test_labels == digit).nonzero()[index])][None]
+else:
+    x = images.photo_input(ui.photo(photo))
+clean = predict_topk(model, x, labels)
+truth = str(digit) if digits and source == "sample" else None
+if targeted and target == (truth or clean[0][0]):
+    st.warning(f"The target “{target}” is already the model's answer: a targeted attack has nothing "
+               "to do. Pick another target class.", icon="🎯")
+
+
+@st.cache_data(max_entries=64, show_spinner="Crafting the adversarial example…")
+def craft(name: str, pixels: np.ndarray, label: int, attack: str, eps: float, steps: int,
+          ratio: float, seed: int) -> np.ndarray:
+    x, y = torch.from_numpy(pixels), torch.tensor([label])
+    return adv.attack(attack, ui.model(name), x, y, eps, ratio * eps / steps, steps, seed).numpy()
+
+
+goal = labels.index(target if targeted else (truth or clean[0][0]))
+x_adv = torch.from_numpy(craft(name, x.numpy(), goal, attack, eps, steps, ratio, seed))
+after = predict_topk(model, x_adv, labels)
+eps_text = f"{eps:.2f}" if digits else f"{round(eps * 255)}/255"
+
+# Hero: the flip in words, then original | perturbation | adversarial with what the model says
+st.info(adv.flip_sentence(clean[0], after[0], eps_text), icon="⚔️")
+cols = st.columns(3)
+with cols[0]:
+    ui.prediction_panel("Original", x, clean, truth)
+with cols[1]:
+    gain = 0.5 / eps if eps else 1.0
+    ui.chart(plots.heatmap((x_adv - x)[0].mean(0).numpy(), f"Perturbation (×{gain:.0f})", diverging=True,
+                           bound=eps or 1.0, height=190 if ui.is_presenting() else 260),
+             f"Blue darkens a pixel, red brightens it; the colour range is ±ε, so the change is shown {gain:.0f}× "
+             "larger than it is (averaged over colour channels).")
+    seen = adv.perceptibility(x, x_adv)
+    st.markdown(f"**L∞** {seen['linf']:.3f} · **L2** {seen['l2']:.2f} · **SSIM** {seen['ssim']:.3f}",
+                help="Size of the change: largest pixel change, Euclidean length, and structural "
+                     "similarity to the original (1 = identical).")
+with cols[2]:
+    ui.prediction_panel("Adversarial", x_adv, after, truth)
+ui.end_of_hero()
+st.download_button("Download the adversarial image (PNG)", images.png_bytes(x_adv), mime="image/png",
+                   file_name=f"adversarial_{attack}_eps_{eps_text.replace('/', '-')}.png")
+
+# Experiments on the held-out digits, one lazy tab each (computed once, shared, with progress)
+view, box = ui.tabs("view", ["Robust accuracy", "Transfer", "Defences"])
+with box:
+    n = int(ui.select("Held-out digits", "n", ["200", "1000"], widget="segmented"))
+    if view == "Robust accuracy":
+        table = ui.computed("Attacking the held-out digits with PGD-10", adv.robustness_experiment, n)
+        series = {adv.DIGIT_MODELS[m]: table[m] for m in adv.DIGIT_MODELS}
+        at = table.set_index("eps").loc[0.1]
+        ui.chart(plots.line_chart(table["eps"], series, "Accuracy under PGD-10 vs ε", "ε (L∞)",
+                                  "accuracy", y_range=(0, 1)),
+                 f"At ε = 0.1 the standard CNN keeps {at['mnist_cnn']:.0%} of {n} digits, the "
+                 f"adversarially trained CNN {at['mnist_cnn_robust']:.0%}; robustness costs "
+                 f"{table['mnist_cnn'][0] - table['mnist_cnn_robust'][0]:+.1%} clean accuracy.")
+        st.download_button("Sweep (CSV)", table.to_csv(index=False), "robust_accuracy.csv", "text/csv")
+    elif view == "Transfer":
+        t_eps = ui.slider("ε for transfer", "t_eps", 0.05, 0.3, 0.2, step=0.05)
+        mats = ui.computed("Crafting on each model, testing on every model", adv.transfer_experiment, n, t_eps)
+        names = [adv.DIGIT_MODELS[m] for m in adv.DIGIT_MODELS]
+        for col, (attack_name, mat) in zip(st.columns(3), mats.items()):
+            with col:
+                off = mat.values[~np.eye(len(mat), dtype=bool)].mean()
+                ui.chart(plots.heatmap(mat.values, adv.ATTACKS[attack_name], x=names, y=names,
+                                       text_format=".0%", height=340, square=False),
+                         f"{adv.ATTACKS[attack_name]}: {off:.0%} average success when transferred "
+                         "(rows: crafted on, columns: tested on).")
+    else:
+        d_eps = ui.slider("ε", "d_eps", 0.05, 0.3, 0.2, step=0.05)
+        bits = ui.slider("Bit depth of the squeezing defence", "bits", 1, 4, 2)
+        table = ui.computed("Attacking the defences", adv.defence_experiment, n, d_eps, bits)
+        ui.chart(plots.bar_chart(table["setting"], table["accuracy"], "Accuracy under attack"),
+                 "Bit-depth reduction only looks robust against the naive attack, whose gradient "
+                 "through the quantiser is zero; BPDA breaks it. Adversarial training holds.")
+        st.dataframe(table, hide_index=True)
+    ui.skip("n", "t_eps", "d_eps", "bits")
+
+ui.key_ideas(
+    r"x' = \mathrm{clip}_{[0,1]}\big(x + \epsilon\,\mathrm{sign}(\nabla_x L(f(x), y))\big) \qquad "
+    r"x_{t+1} = \Pi_{\|x'-x\|_\infty \le \epsilon}\big(x_t + \alpha\,\mathrm{sign}(\nabla_x L(f(x_t), y))\big)",
+    ["FGSM (Goodfellow et al. 2015) takes one step of size ε along the sign of the input gradient: "
+     "the best single step under an L∞ budget for a locally linear model.",
+     "PGD (Madry et al. 2018) repeats small steps and after each one projects back into the ε-ball "
+     "(and the valid pixel range); the projection enforces the budget. BIM is PGD without the "
+     "random start; MI-FGSM adds momentum to the gradient.",
+     "Attacks work in pixel space and clamp to [0, 1]: the model normalises internally, so ε means "
+     "the same thing to you as to the attacker.",
+     "Targeted attacks descend the loss of a chosen class; untargeted ones ascend the true class's.",
+     "White-box attacks use the model's gradients; black-box ones query it or transfer examples "
+     "crafted on a surrogate — single-step and momentum attacks transfer better than plain PGD.",
+     "Adversarial training (train on PGD examples) is the defence that holds within its ε, and it "
+     "costs clean accuracy."],
+    questions=["What are adversarial examples and why are they a threat?", "Explain FGSM and PGD",
+               "Name two defences"],
+    corrections=[("PGD makes iterative small changes until the input stays misclassified",
+                  "PGD takes signed-gradient steps and projects back into the ε-ball after each one; "
+                  "the projection enforces the budget, not misclassification."),
+                 ("Defensive distillation and feature squeezing are reliable defences",
+                  "both fall to adaptive attacks: distillation to Carlini & Wagner (2017), input "
+                  "transforms to BPDA (Athalye et al. 2018) — see the Defences tab."),
+                 ("Iterative attacks transfer better because they are stronger",
+                  "they overfit the source model and often transfer worse than FGSM; momentum "
+                  "(MI-FGSM) was introduced to fix that."),
+                 ("A defence that hides the gradient protects the model",
+                  "gradient masking only defeats gradient-based attackers that do not adapt.")])
+ui.show_code(adv.fgsm, adv.pgd, adv.robust_accuracy, adv.BitDepth)
