@@ -4,7 +4,10 @@ from __future__ import annotations
 import statistics
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass
@@ -50,11 +53,11 @@ def page_rerun(file: str, params: dict[str, str], change: tuple[str, str, object
     (AppTest runs the script in this process, as the server would)."""
     from streamlit.testing.v1 import AppTest
 
-    root = AppTest.from_file("streamlit_app.py", default_timeout=300).run()
+    root = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=300).run()
     for k, v in params.items():
         root.query_params[k] = v
     start = time.perf_counter()
-    at = root.switch_page(file).run()
+    at = root.switch_page(str(ROOT / file)).run()
     first = time.perf_counter() - start
     kind, key, value = change
     widget = getattr(at, kind)(key=key)

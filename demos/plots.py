@@ -89,3 +89,93 @@ def bar_chart(names: Sequence[str], values: Sequence[float], title: str | None =
     if percent:
         fig.update_yaxes(range=[0, 1], tickformat=".0%")
     return _layout(fig, title, height)
+
+
+def histograms(groups: dict[str, np.ndarray], threshold: float | None = None, title: str | None = None,
+               x_title: str = "", height: int = 340, bins: int = 40) -> go.Figure:
+    """Overlaid histograms on shared bins, with an optional vertical threshold line."""
+    values = np.concatenate([v for v in groups.values() if len(v)])
+    edges = np.histogram_bin_edges(values, bins=bins)
+    fig = go.Figure()
+    for i, (name, v) in enumerate(groups.items()):
+        fig.add_trace(go.Histogram(x=v, name=f"{name} ({len(v)})", opacity=0.65,
+                                   marker_color=OKABE_ITO[i % 8],
+                                   xbins=dict(start=edges[0], end=edges[-1], size=edges[1] - edges[0])))
+    if threshold is not None:
+        fig.add_vline(x=threshold, line_width=3, line_dash="dash", line_color=OKABE_ITO[3],
+                      annotation_text="threshold", annotation_position="top")
+    fig.update_layout(barmode="overlay", legend=dict(orientation="h", y=1.12))
+    fig.update_xaxes(title=x_title)
+    fig.update_yaxes(title="count")
+    return _layout(fig, title, height)
+
+
+def curve(x: np.ndarray, y: np.ndarray, point: tuple[float, float] | None = None, title: str | None = None,
+          x_title: str = "", y_title: str = "", diagonal: bool = False, height: int = 320) -> go.Figure:
+    """One curve in the unit square (ROC, PR), with the current operating point marked."""
+    fig = go.Figure(go.Scatter(x=x, y=y, mode="lines", line=dict(color=OKABE_ITO[0], width=3), name="curve"))
+    if diagonal:
+        fig.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name="chance",
+                                 line=dict(color="gray", dash="dot")))
+    if point is not None:
+        fig.add_trace(go.Scatter(x=[point[0]], y=[point[1]], mode="markers", name="threshold",
+                                 marker=dict(size=14, color=OKABE_ITO[3], symbol="diamond")))
+    fig.update_xaxes(title=x_title, range=[0, 1.02])
+    fig.update_yaxes(title=y_title, range=[0, 1.02])
+    fig.update_layout(showlegend=False)
+    return _layout(fig, title, height)
+
+
+def scatter_groups(points: np.ndarray, groups: Sequence[str], title: str | None = None,
+                   height: int = 400, x_title: str = "", y_title: str = "") -> go.Figure:
+    """2-D points coloured and shaped by group name."""
+    fig = go.Figure()
+    names = list(dict.fromkeys(groups))
+    g = np.asarray(groups)
+    for i, name in enumerate(names):
+        sel = g == name
+        fig.add_trace(go.Scatter(x=points[sel, 0], y=points[sel, 1], mode="markers", name=name,
+                                 marker=dict(size=7, color=OKABE_ITO[i % 8], symbol=i % 20, opacity=0.8)))
+    fig.update_xaxes(title=x_title)
+    fig.update_yaxes(title=y_title)
+    return _layout(fig, title, height)
+
+
+def image_rows(rows: Sequence[Sequence[np.ndarray]], column_titles: Sequence[str],
+               row_titles: Sequence[str], height_per_row: int = 110) -> go.Figure:
+    """A grid of small grey images (rows x columns), e.g. input | reconstruction | error map.
+    The last column is drawn as a heatmap (magnitudes), the others as grey images."""
+    from plotly.subplots import make_subplots
+
+    n_rows, n_cols = len(rows), len(column_titles)
+    fig = make_subplots(rows=n_rows, cols=n_cols, horizontal_spacing=0.02, vertical_spacing=0.02,
+                        column_titles=list(column_titles), row_titles=list(row_titles))
+    top = max(float(r[-1].max()) for r in rows) or 1.0
+    for i, row in enumerate(rows, start=1):
+        for j, img in enumerate(row, start=1):
+            if j == n_cols:
+                fig.add_trace(go.Heatmap(z=img, colorscale=SEQUENTIAL, zmin=0, zmax=top,
+                                         showscale=i == 1), i, j)
+            else:
+                fig.add_trace(go.Heatmap(z=img, colorscale="gray", zmin=0, zmax=1, showscale=False), i, j)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")
+    return _layout(fig, None, 40 + height_per_row * n_rows)
+
+
+def signal_plot(t: np.ndarray, signal: np.ndarray, reconstruction: np.ndarray,
+                flagged: Sequence[tuple[float, float]], truth: Sequence[tuple[float, float]],
+                title: str | None = None, height: int = 360) -> go.Figure:
+    """A 1-D signal with its reconstruction; flagged spans shaded orange, true anomalies marked
+    with a band along the bottom."""
+    fig = go.Figure()
+    for a, b in flagged:
+        fig.add_vrect(x0=a, x1=b, fillcolor=OKABE_ITO[1], opacity=0.25, line_width=0)
+    for a, b in truth:
+        fig.add_vrect(x0=a, x1=b, y0=0, y1=0.06, fillcolor=OKABE_ITO[3], opacity=0.9, line_width=0)
+    fig.add_trace(go.Scatter(x=t, y=signal, name="signal", line=dict(color=OKABE_ITO[0], width=1.5)))
+    fig.add_trace(go.Scatter(x=t, y=reconstruction, name="reconstruction",
+                             line=dict(color=OKABE_ITO[2], width=1.5, dash="dot")))
+    fig.update_xaxes(title="time (s)")
+    fig.update_layout(legend=dict(orientation="h", y=1.12))
+    return _layout(fig, title, height)

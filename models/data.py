@@ -74,3 +74,15 @@ def mnist_split() -> MnistSplit:
         test_images=to_tensor(is_test), test_labels=torch.from_numpy(labels[is_test]),
         test_indices=test_idx,
     )
+
+
+NORMAL_VALIDATION = 50  # per class: training digits held back to set anomaly thresholds
+
+
+def one_class_split(normal_class: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Training digits of one class split into (fit, normal validation): the autoencoder of that
+    class learns from `fit` and the anomaly threshold is set on `validation` (never on test)."""
+    data = mnist_split()
+    images = data.train_images[data.train_labels == normal_class]
+    order = torch.randperm(len(images), generator=torch.Generator().manual_seed(SPLIT_SEED + normal_class))
+    return images[order[NORMAL_VALIDATION:]], images[order[:NORMAL_VALIDATION]]

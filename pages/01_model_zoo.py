@@ -16,7 +16,7 @@ ui.prose("Every model the gallery runs, with the facts you would want before tru
 # Controls: which model, which input
 top = st.columns([3, 2, 1, 1])
 with top[0]:
-    name = ui.select("Model", "model", model_names(), format_func=title)
+    name = ui.select("Model", "model", model_names(classifiers_only=True), format_func=title)
 is_digits = class_names(name) == DIGITS
 with top[1]:
     source = ui.select("Input", "source", ["sample", "upload"], widget="radio",

@@ -55,7 +55,8 @@ def open_page(file: str, timeout: float = 60, **params: str):
 
 
 def captions(at) -> list[str]:
-    return [c.value for c in at.caption]
+    """Captions of the page body (the sidebar's navigation labels are captions too)."""
+    return [c.value for c in at.main.caption]
 
 
 def plotly_specs(at) -> list[dict]:

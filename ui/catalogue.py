@@ -29,7 +29,7 @@ class PageInfo:
         return ROOT / "ui" / "thumbnails" / f"{self.slug}.png"
 
 
-SECTIONS = ("Start here", "Robustness")
+SECTIONS = ("Start here", "Robustness", "Unsupervised learning")
 
 PAGES: tuple[PageInfo, ...] = (
     PageInfo("pages/01_model_zoo.py", "Model zoo", "🧰", "Start here",
@@ -39,6 +39,9 @@ PAGES: tuple[PageInfo, ...] = (
              "FGSM, PGD and MI-FGSM on digits and photos; robust accuracy, transfer, real defences.",
              "demos/adversarial.py", ("mnist_cnn", "mnist_cnn_robust", "mnist_mlp", "efficientnet_lite0"),
              "tests/test_adversarial.py"),
+    PageInfo("pages/03_anomaly_detection.py", "Anomaly detection", "🚨", "Unsupervised learning",
+             "Autoencoders trained on one digit flag what they cannot rebuild; you set the threshold.",
+             "demos/anomaly.py", ("mnist_ae", "mnist_dae", "ecg_dae"), "tests/test_anomaly.py"),
 )
 
 
