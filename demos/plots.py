@@ -33,7 +33,7 @@ def image_figure(image: np.ndarray, title: str | None = None, height: int = 300)
 def heatmap(values: np.ndarray, title: str | None = None, diverging: bool = False,
             x: Sequence | None = None, y: Sequence | None = None, height: int = 300,
             colorbar_title: str = "", square: bool = True, bound: float | None = None,
-            text_format: str | None = None) -> go.Figure:
+            text_format: str | None = None, show_scale: bool = True) -> go.Figure:
     """A 2-D array as a heatmap; diverging maps are centred on 0 with range ±`bound` (default: the
     largest magnitude). `text_format` (e.g. ".0%") writes each value in its cell."""
     kwargs: dict = {"colorscale": SEQUENTIAL}
@@ -42,7 +42,8 @@ def heatmap(values: np.ndarray, title: str | None = None, diverging: bool = Fals
         kwargs = {"colorscale": DIVERGING, "zmid": 0.0, "zmin": -bound, "zmax": bound}
     if text_format:
         kwargs |= {"texttemplate": "%{z:" + text_format + "}", "textfont": {"size": 14}}
-    fig = go.Figure(go.Heatmap(z=values, x=x, y=y, colorbar=dict(title=colorbar_title), **kwargs))
+    fig = go.Figure(go.Heatmap(z=values, x=x, y=y, colorbar=dict(title=colorbar_title),
+                               showscale=show_scale, **kwargs))
     fig.update_yaxes(autorange="reversed")
     if square:
         fig.update_yaxes(scaleanchor="x")
@@ -92,20 +93,28 @@ def bar_chart(names: Sequence[str], values: Sequence[float], title: str | None =
 
 
 def histograms(groups: dict[str, np.ndarray], threshold: float | None = None, title: str | None = None,
-               x_title: str = "", height: int = 340, bins: int = 40) -> go.Figure:
-    """Overlaid histograms on shared bins, with an optional vertical threshold line."""
-    values = np.concatenate([v for v in groups.values() if len(v)])
+               x_title: str = "", height: int = 340, bins: int = 40, log_x: bool = False) -> go.Figure:
+    """Overlaid histograms on shared bins, with an optional vertical threshold line. log_x bins
+    log10 of the values (for scores spanning decades) and labels the axis in the original units."""
+    f = (lambda v: np.log10(np.maximum(v, 1e-12))) if log_x else (lambda v: np.asarray(v, dtype=float))
+    values = np.concatenate([f(v) for v in groups.values() if len(v)])
     edges = np.histogram_bin_edges(values, bins=bins)
     fig = go.Figure()
     for i, (name, v) in enumerate(groups.items()):
-        fig.add_trace(go.Histogram(x=v, name=f"{name} ({len(v)})", opacity=0.65,
+        fig.add_trace(go.Histogram(x=f(v), name=f"{name} ({len(v)})", opacity=0.65,
                                    marker_color=OKABE_ITO[i % 8],
                                    xbins=dict(start=edges[0], end=edges[-1], size=edges[1] - edges[0])))
     if threshold is not None:
-        fig.add_vline(x=threshold, line_width=3, line_dash="dash", line_color=OKABE_ITO[3],
-                      annotation_text="threshold", annotation_position="top")
-    fig.update_layout(barmode="overlay", legend=dict(orientation="h", y=1.12))
-    fig.update_xaxes(title=x_title)
+        fig.add_vline(x=float(f(threshold)), line_width=3, line_dash="dash", line_color=OKABE_ITO[3],
+                      annotation_text="threshold", annotation_position="top right")
+    if log_x:
+        decades = np.arange(np.floor(edges[0]), np.ceil(edges[-1]) + 1)
+        ticks = np.log10(np.outer(10.0 ** decades, [1, 2, 5]).ravel())
+        ticks = ticks[(ticks >= edges[0]) & (ticks <= edges[-1])]
+        fig.update_xaxes(tickvals=ticks, ticktext=[f"{10 ** t:.2g}" for t in ticks])
+    fig.update_layout(barmode="overlay", legend=dict(orientation="h", yanchor="bottom", y=1.02,
+                                                     xanchor="right", x=1))
+    fig.update_xaxes(title=x_title + (" (log scale)" if log_x else ""))
     fig.update_yaxes(title="count")
     return _layout(fig, title, height)
 

@@ -64,7 +64,7 @@ prf = anomaly.precision_recall_f1(counts)
 left, right = st.columns([3, 1])
 with left:
     groups = {f"normal ({normal}s)": errors[~y], "anomalous": errors[y]} if y.any() else {"normal": errors}
-    ui.chart(plots.histograms(groups, threshold, "Reconstruction error (MSE per image)", "error"),
+    ui.chart(plots.histograms(groups, threshold, "Reconstruction error per image", "mean squared error", log_x=True),
              f"Threshold {threshold:.4f}: {counts['tp']} of {counts['tp'] + counts['fn']} anomalies "
              f"caught, {counts['fp']} of {counts['fp'] + counts['tn']} normal digits falsely flagged.")
 with right:
@@ -73,7 +73,7 @@ with right:
         col.metric(name.capitalize() if name != "f1" else "F1", f"{prf[name]:.2f}")
     ui.chart(plots.heatmap(np.array([[counts["tn"], counts["fp"]], [counts["fn"], counts["tp"]]]),
                            x=["flagged normal", "flagged anomaly"], y=["is normal", "is anomaly"],
-                           text_format="d", height=250, square=False),
+                           text_format="d", height=250, square=False, show_scale=False),
              "Confusion matrix at this threshold (rows: truth, columns: decision).")
 ui.end_of_hero()
 
