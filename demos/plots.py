@@ -68,15 +68,16 @@ def topk_bars(names: Sequence[str], probs: Sequence[float], title: str | None = 
 
 def line_chart(x: Sequence[float], series: dict[str, Sequence[float]], title: str | None = None,
                x_title: str = "", y_title: str = "", height: int = 320,
-               y_range: tuple[float, float] | None = None) -> go.Figure:
+               y_range: tuple[float, float] | None = None, log_y: bool = False) -> go.Figure:
     """Several named lines over one x axis, one Okabe-Ito colour and marker each."""
     fig = go.Figure()
     for i, (name, ys) in enumerate(series.items()):
-        fig.add_trace(go.Scatter(x=list(x), y=list(ys), name=name, mode="lines+markers",
+        fig.add_trace(go.Scatter(x=list(x), y=list(ys), name=name,
+                                 mode="lines+markers" if len(x) <= 40 else "lines",
                                  line=dict(color=OKABE_ITO[i % len(OKABE_ITO)], width=3),
                                  marker=dict(size=8, symbol=i % 20)))
     fig.update_xaxes(title=x_title)
-    fig.update_yaxes(title=y_title, range=y_range)
+    fig.update_yaxes(title=y_title, range=y_range, type="log" if log_y else None)
     fig.update_layout(legend=dict(orientation="h", y=-0.25))
     return _layout(fig, title, height)
 

@@ -25,6 +25,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-q
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--disable-default-apps", "--disable-extensions"]
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+HERO = '.js-plotly-plot, [data-testid="stImage"]'  # a page's hero is a chart or an image
 
 
 def free_port() -> int:
@@ -132,7 +133,7 @@ def test_cold_deep_link_on_a_fresh_server(browser, info):
         start = time.time()
         page.goto(f"{url}/{info.slug}")
         wait_rendered(page, info.title)
-        page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+        page.locator(HERO).first.wait_for(timeout=90_000)
         assert page.get_by_text("Page not found").count() == 0
         assert page.locator('[data-testid="stSidebar"]').get_by_text(info.title).count() >= 1
         record(f"{info.slug}_cold_render_s", round(healthy + time.time() - start, 2))
@@ -147,7 +148,7 @@ def test_embed_mode_has_no_sidebar_and_no_toolbar(browser, server, info):
     page = new_page(browser)
     page.goto(f"{url}/{info.slug}?embed=true")
     wait_rendered(page, info.title)
-    page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+    page.locator(HERO).first.wait_for(timeout=90_000)
     assert not page.locator('[data-testid="stSidebar"]').is_visible()
     assert not page.locator('[data-testid="stSidebarCollapsedControl"]').is_visible()
     assert not page.locator('[data-testid="stToolbar"]').is_visible()
@@ -161,7 +162,7 @@ def test_presenter_mode_fits_a_720p_slide(browser, server, info):
     page = new_page(browser)
     page.goto(f"{url}/{info.slug}?embed=true&present=1")
     wait_rendered(page, info.title)
-    page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+    page.locator(HERO).first.wait_for(timeout=90_000)
     assert page.get_by_text("Key ideas").count() == 0
     overflow = page.evaluate("() => { const m = document.querySelector('section.stMain, .stMain');"
                              " return m ? m.scrollHeight - m.clientHeight : 0; }")

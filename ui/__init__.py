@@ -296,6 +296,14 @@ def mnist():
     return mnist_split()
 
 
+@st.cache_resource(show_spinner="Loading the fast style network…")
+def fast_style():
+    """Magenta's arbitrary-style networks (onnxruntime sessions, shared and read-only)."""
+    from models.fast_style import load_fast_style
+
+    return load_fast_style()
+
+
 @st.cache_resource(show_spinner=False)
 def photo(name: str) -> Image.Image:
     return images.photo(name)
@@ -326,6 +334,45 @@ def computed(label: str, fn: Callable[..., Any], *args: Any) -> Any:
             store.pop(next(iter(store)))
         store[key] = result
     return store[key]
+
+
+_STOPPED = "_ui_stopped"  # run key -> last snapshot, for runs the user stopped
+_LATEST = "_ui_latest"  # (run key, latest snapshot) of the run in progress
+
+
+def _request_stop(key: tuple) -> None:
+    latest = st.session_state.get(_LATEST)
+    if latest and latest[0] == key:
+        st.session_state.setdefault(_STOPPED, {})[key] = latest[1]
+
+
+def _forget_stop(key: tuple) -> None:
+    st.session_state.get(_STOPPED, {}).pop(key, None)
+
+
+def run_stoppable(key: tuple, run: Callable[[], Any], show: Callable[[Any, bool], None],
+                  label: str = "Stop") -> tuple[Any, bool]:
+    """Iterate the generator `run()` once per `key` (hashable plain values; the final snapshot is
+    shared by all sessions), calling `show(snapshot, finished)` on every snapshot. A Stop button
+    interrupts the run and keeps the last snapshot. Returns (snapshot, finished)."""
+    store = _results()
+    if ("stoppable", key) in store:
+        show(store[("stoppable", key)], True)
+        return store[("stoppable", key)], True
+    stopped = st.session_state.get(_STOPPED, {})
+    if key in stopped:
+        show(stopped[key], False)
+        st.button("▶ Run to the end", on_click=_forget_stop, args=(key,))
+        return stopped[key], False
+    st.button(f"⏹ {label}", on_click=_request_stop, args=(key,), help="Keeps the best image so far")
+    snapshot = None
+    for snapshot in run():
+        st.session_state[_LATEST] = (key, snapshot)
+        show(snapshot, False)
+    if snapshot is not None:
+        store[("stoppable", key)] = snapshot
+        show(snapshot, True)
+    return snapshot, True
 
 
 def image_upload(label: str, key: str, help: str | None = None) -> Image.Image | None:

@@ -29,7 +29,7 @@ class PageInfo:
         return ROOT / "ui" / "thumbnails" / f"{self.slug}.png"
 
 
-SECTIONS = ("Start here", "Robustness", "Unsupervised learning")
+SECTIONS = ("Start here", "Vision", "Robustness", "Unsupervised learning")
 
 PAGES: tuple[PageInfo, ...] = (
     PageInfo("pages/01_model_zoo.py", "Model zoo", "🧰", "Start here",
@@ -42,6 +42,10 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("pages/03_anomaly_detection.py", "Anomaly detection", "🚨", "Unsupervised learning",
              "Autoencoders trained on one digit flag what they cannot rebuild; you set the threshold.",
              "demos/anomaly.py", ("mnist_ae", "mnist_dae", "ecg_dae"), "tests/test_anomaly.py"),
+    PageInfo("pages/04_style_transfer.py", "Style transfer", "🎨", "Vision",
+             "Paint a photo in another image's style: watch Gatys' optimisation live, then one pass.",
+             "demos/style_transfer.py", ("efficientnet_lite0", "magenta_arbitrary_style"),
+             "tests/test_style_transfer.py"),
 )
 
 
