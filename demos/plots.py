@@ -189,3 +189,16 @@ def signal_plot(t: np.ndarray, signal: np.ndarray, reconstruction: np.ndarray,
     fig.update_xaxes(title="time (s)")
     fig.update_layout(legend=dict(orientation="h", y=1.12))
     return _layout(fig, title, height)
+
+
+def figure_numbers(fig: go.Figure) -> dict:
+    """The data behind a figure, trace by trace (x, y, z and names), as plain JSON-able lists."""
+    out = {"title": fig.layout.title.text, "traces": []}
+    for trace in fig.data:
+        item = {"type": trace.type, "name": getattr(trace, "name", None)}
+        for axis in ("x", "y", "z"):
+            values = getattr(trace, axis, None)
+            if values is not None:
+                item[axis] = np.asarray(values).tolist()
+        out["traces"].append(item)
+    return out

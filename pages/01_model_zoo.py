@@ -60,7 +60,7 @@ with right:
     ui.chart(plots.topk_bars([n for n, _ in top5], [p for _, p in top5], "Top-5 prediction",
                              highlight=true_label),
              f"The model's top guess is “{top5[0][0]}” with probability {top5[0][1]:.1%}"
-             + (f"; the true label is {true_label}." if true_label else "."))
+             + (f"; the true label is {true_label}." if true_label else "."), export="top5")
 
 ui.end_of_hero()
 

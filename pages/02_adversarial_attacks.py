@@ -100,7 +100,7 @@ with cols[1]:
     ui.chart(plots.heatmap((x_adv - x)[0].mean(0).numpy(), f"Perturbation (×{gain:.0f})", diverging=True,
                            bound=eps or 1.0, height=190 if ui.is_presenting() else 260),
              f"Blue darkens a pixel, red brightens it; the colour range is ±ε, so the change is shown {gain:.0f}× "
-             "larger than it is (averaged over colour channels).")
+             "larger than it is (averaged over colour channels).", export="perturbation")
     seen = adv.perceptibility(x, x_adv)
     st.markdown(f"**L∞** {seen['linf']:.3f} · **L2** {seen['l2']:.2f} · **SSIM** {seen['ssim']:.3f}",
                 help="Size of the change: largest pixel change, Euclidean length, and structural "

@@ -66,7 +66,8 @@ with left:
     groups = {f"normal ({normal}s)": errors[~y], "anomalous": errors[y]} if y.any() else {"normal": errors}
     ui.chart(plots.histograms(groups, threshold, "Reconstruction error per image", "mean squared error", log_x=True),
              f"Threshold {threshold:.4f}: {counts['tp']} of {counts['tp'] + counts['fn']} anomalies "
-             f"caught, {counts['fp']} of {counts['fp'] + counts['tn']} normal digits falsely flagged.")
+             f"caught, {counts['fp']} of {counts['fp'] + counts['tn']} normal digits falsely flagged.",
+             export="reconstruction_errors")
 with right:
     c = st.columns(3)
     for col, name in zip(c, ("precision", "recall", "f1")):

@@ -97,7 +97,7 @@ def show(snap: nst.Snapshot, finished: bool) -> None:
             ui.chart(plots.line_chart(range(len(hist)), {k: [h[k] for h in hist] for k in ("content", "style", "tv")},
                                       "Weighted loss terms", "step", "loss", height=260, log_y=True),
                      f"After {snap.step} steps: content {snap.losses['content']:.3g}, style "
-                     f"{snap.losses['style']:.3g}, TV {snap.losses['tv']:.3g} (log scale).")
+                     f"{snap.losses['style']:.3g}, TV {snap.losses['tv']:.3g} (log scale).", export="losses")
 
 
 key = (content_id, style_id, loaded[2][1] if loaded[2] else "", mix, style_w, content_w, tv_w, steps, size,

@@ -188,3 +188,74 @@ def test_keyboard_on_the_first_slider_reruns_and_updates_the_url(browser, server
     assert page.locator('[data-testid="stException"]').count() == 0
     page.screenshot(path=SHOTS / f"{info.slug}-interaction.png")
     page.context.close()
+
+
+def share_link(page) -> tuple[str, str]:
+    """Open the Share menu and read (permalink, embed snippet) from it."""
+    page.get_by_role("button", name="🔗 Share").click()
+    codes = page.locator('[data-testid="stPopoverBody"] code')
+    codes.first.wait_for(timeout=10_000)
+    return codes.nth(0).inner_text().strip(), codes.nth(1).inner_text().strip()
+
+
+@pytest.mark.parametrize("info", PAGES, ids=lambda p: p.slug)
+def test_copied_link_reopens_the_same_view_in_a_fresh_browser(browser, server, info):
+    from playwright.sync_api import expect
+    url, _ = server
+    page = new_page(browser)
+    page.goto(f"{url}/{info.slug}")
+    wait_rendered(page, info.title)
+    slider = page.locator('[data-testid="stSlider"] input[type="range"]').first
+    slider.focus()
+    page.keyboard.press("ArrowRight" if slider.input_value() != slider.get_attribute("max") else "ArrowLeft")
+    page.wait_for_function("() => window.location.search.length > 1", timeout=30_000)
+    page.wait_for_selector(IDLE, timeout=120_000)
+    value = slider.input_value()
+    link, snippet = share_link(page)
+    assert link == page.url, "the permalink is the address of this exact view"
+    assert 'src="' in snippet and "embed=true" in snippet and 'width="1280" height="720"' in snippet
+    fresh = new_page(browser)  # a new context: no shared session state, only the URL
+    fresh.goto(link)
+    wait_rendered(fresh, info.title)
+    expect(fresh.locator('[data-testid="stSlider"] input[type="range"]').first).to_have_value(value)
+    page.context.close()
+    fresh.context.close()
+
+
+def test_embed_snippet_works_inside_a_plain_html_page(browser, server, tmp_path):
+    url, _ = server
+    page = new_page(browser)
+    page.goto(f"{url}/model_zoo?digit=4")
+    wait_rendered(page, "Model zoo")
+    _, snippet = share_link(page)
+    host = new_page(browser)
+    host.set_content(f"<html><body><h1>My slide</h1>{snippet}</body></html>")
+    frame = host.frame_locator("iframe")
+    frame.get_by_text("true label is 4").wait_for(timeout=90_000)
+    assert frame.locator('[data-testid="stSidebar"]').count() == 0 or not frame.locator('[data-testid="stSidebar"]').is_visible()
+    host.screenshot(path=SHOTS / "embed-in-html.png")
+    page.context.close()
+    host.context.close()
+
+
+def test_manifest_download_and_upload_restore_the_view(browser, server, tmp_path):
+    from playwright.sync_api import expect
+    url, _ = server
+    page = new_page(browser)
+    page.goto(f"{url}/model_zoo?digit=6&index=12")
+    wait_rendered(page, "Model zoo")
+    page.get_by_role("button", name="🔗 Share").click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Reproducibility manifest (JSON)").click()
+    manifest = tmp_path / "manifest.json"
+    download.value.save_as(manifest)
+    assert json.loads(manifest.read_text())["params"]["digit"] == "6"
+    other = new_page(browser)
+    other.goto(f"{url}/model_zoo")
+    wait_rendered(other, "Model zoo")
+    other.get_by_role("button", name="🔗 Share").click()
+    other.locator('[data-testid="stPopoverBody"] input[type="file"]').set_input_files(str(manifest))
+    expect(other.get_by_text("true label is 6")).to_be_visible(timeout=60_000)
+    assert "digit=6" in other.url and "index=12" in other.url
+    page.context.close()
+    other.context.close()

@@ -70,3 +70,28 @@ def test_garbage_url_parameters_fall_back_with_a_notice(page):
 
 def at_widgets(at, kind):
     return list(getattr(at, kind))
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.slug)
+def test_manifest_round_trip_restores_the_same_parameters(page):
+    import ui
+    at = open_page(page.file, timeout=180)
+    slider = next(s for s in at.slider if s.key)
+    new = slider.max if slider.value != slider.max else slider.min
+    slider.set_value(new).run()
+    manifest = at.session_state[ui.MANIFEST]
+    assert manifest["page"] == page.slug and manifest["params"]["seed" if "seed" in manifest["params"] else slider.key]
+    assert set(manifest["models"]) == set(page.models)
+    assert all(len(digest.split("+")[0]) == 64 for digest in manifest["models"].values())
+    assert {"torch", "streamlit", "python"} <= set(manifest["versions"])
+    restored = open_page(page.file, timeout=180, **manifest["params"])
+    assert not restored.exception and not restored.warning
+    assert restored.slider(key=slider.key).value == new
+    assert restored.session_state[ui.MANIFEST]["params"] == manifest["params"]
+    assert f"{slider.key}=" in manifest["url"] and f"/{page.slug}" in manifest["url"]
+
+
+def test_figure_numbers_export_the_data():
+    from demos.plots import figure_numbers, topk_bars
+    data = figure_numbers(topk_bars(["a", "b"], [0.7, 0.2], "t"))
+    assert data["title"] == "t" and data["traces"][0]["x"] == [0.2, 0.7]

@@ -24,6 +24,8 @@ from ui.catalogue import PAGES, PageInfo, by_section, find
 PRESENT_KEY = "present"  # ?present=1: presenter mode (prose hidden, big type, hero only)
 _RUN = "_ui_run"  # per-run bookkeeping in session_state: notice box, keys seen this run
 _NOTICES = "_ui_url_notices"  # key -> message, kept until the user changes that widget
+_PAGE = "_ui_page"  # slug of the page this session is on (for the manifest restore callback)
+MANIFEST = "_ui_manifest"  # the current view's reproducibility manifest (also read by tests)
 
 _PRESENTER_CSS = """<style>
 html, .stApp { font-size: 21px; }
@@ -47,10 +49,14 @@ def is_presenting() -> bool:
 
 
 def page_setup(file: str) -> PageInfo:
-    """First call of every page: config, embed/presenter handling, grouped sidebar navigation, title."""
+    """First call of every page: config, embed/presenter handling, grouped sidebar navigation, title
+    (with a Share menu beside it, filled in once the page's controls have run)."""
     page = find(file)
     _start_page(page.title, page.icon)
-    st.title(f"{page.icon} {page.title}")
+    title, share = st.columns([9, 1], vertical_alignment="bottom")
+    title.title(f"{page.icon} {page.title}")
+    st.session_state[_RUN] |= {"page": page, "share": share}
+    st.session_state[_PAGE] = page.slug
     return page
 
 
@@ -101,7 +107,7 @@ def prose(markdown: str) -> None:
 def end_of_hero() -> None:
     """Call right after the hero visual: in presenter mode the page ends here (nothing below)."""
     if is_presenting():
-        check_unknown_params()
+        _finish_page()
         st.stop()
 
 
@@ -241,6 +247,13 @@ def toggle(label: str, key: str, default: bool = False, help: str | None = None)
     return _publish(key, bool(value), default)
 
 
+def text(label: str, key: str, default: str, height: int | None = None, help: str | None = None) -> str:
+    """A URL-bound text area (any text is valid; the page decides what is too long)."""
+    _bind(key, default, str, "text")
+    value = st.text_area(label, key=key, height=height, help=help, on_change=_clear_notice, args=(key,))
+    return _publish(key, value, default)
+
+
 def tabs(key: str, labels: Sequence[str]) -> tuple[str, Any]:
     """URL-bound tabs that run lazily: returns (open tab's label, its container). Only the open
     tab's code needs to run, so expensive views cost nothing until someone opens them."""
@@ -302,6 +315,14 @@ def fast_style():
     from models.fast_style import load_fast_style
 
     return load_fast_style()
+
+
+@st.cache_resource(show_spinner="Loading MiniLM…")
+def text_model():
+    """(tokenizer, model) of all-MiniLM-L6-v2, eager attention; shared and read-only."""
+    from models.registry import load_text_model
+
+    return load_text_model()
 
 
 @st.cache_resource(show_spinner=False)
@@ -389,8 +410,9 @@ def image_upload(label: str, key: str, help: str | None = None) -> Image.Image |
 
 
 # ---------------------------------------------------------------- figures and teaching blocks
-def chart(fig: go.Figure, summary: str, key: str | None = None) -> None:
-    """A Plotly figure with its one-line text summary underneath (what a presenter would say)."""
+def chart(fig: go.Figure, summary: str, key: str | None = None, export: str | None = None) -> None:
+    """A Plotly figure with its one-line text summary underneath (what a presenter would say).
+    PNG export is in the chart's own toolbar; `export` (a file stem) adds its numbers as JSON."""
     if key is None:  # identical figures (e.g. two equal top-5 charts) need distinct element ids
         run = st.session_state[_RUN]
         run["charts"] = run.get("charts", 0) + 1
@@ -398,6 +420,11 @@ def chart(fig: go.Figure, summary: str, key: str | None = None) -> None:
     st.plotly_chart(fig, key=key, config={"displaylogo": False, "toImageButtonOptions": {"scale": 2}})
     if not is_presenting():  # on a slide the presenter says it; the chart keeps its alt text
         st.caption(summary)
+        if export:
+            from demos.plots import figure_numbers
+
+            st.download_button("⬇ Numbers (JSON)", json.dumps(figure_numbers(fig)), f"{export}.json",
+                               "application/json", key=f"{key}_export", type="tertiary")
 
 
 def prediction_panel(title: str, image, top5: Sequence[tuple[str, float]],
@@ -433,8 +460,8 @@ def key_ideas(formula: str, takeaways: Sequence[str], questions: Sequence[str] =
 
 def show_code(*objects: Any) -> None:
     """The last call of every page: the source of the demo functions it used, in an expander;
-    then the URL check (unknown parameters are reported once every control has been drawn)."""
-    check_unknown_params()
+    then the URL check and the Share menu (once every control has been drawn)."""
+    _finish_page()
     if is_presenting():
         return
     with st.expander("Show the code"):
@@ -444,3 +471,77 @@ def show_code(*objects: Any) -> None:
 
 def download_json(label: str, data: dict, file_name: str) -> None:
     st.download_button(label, json.dumps(data, indent=2), file_name=file_name, mime="application/json")
+
+
+# ---------------------------------------------------------------- sharing: link, embed, manifest
+def permalink(embed: bool = False) -> str:
+    """The URL of this exact view (non-default parameters are already mirrored in the query)."""
+    from urllib.parse import urlencode, urlsplit
+
+    base = urlsplit(st.context.url or "http://localhost:8501/")
+    path = base.path if base.path.strip("/") else f"/{st.session_state.get(_PAGE, '')}"
+    params = dict(st.query_params.to_dict()) | ({"embed": "true"} if embed else {})
+    return f"{base.scheme}://{base.netloc}{path}" + (f"?{urlencode(params)}" if params else "")
+
+
+def manifest(page: PageInfo) -> dict:
+    """Everything needed to reproduce the view: page, every parameter (seed included), the models
+    with their weights' sha256, and library versions."""
+    import platform
+    from importlib.metadata import PackageNotFoundError, version
+
+    from models.registry import weights_digest
+
+    def ver(pkg: str) -> str:
+        try:
+            return version(pkg)
+        except PackageNotFoundError:
+            return "not installed"
+
+    return {"page": page.slug, "title": page.title, "params": url_params(),
+            "models": {name: weights_digest(name) for name in page.models},
+            "versions": {"python": platform.python_version()} | {p: ver(p) for p in (
+                "streamlit", "torch", "torchvision", "numpy", "plotly", "transformers", "onnxruntime")},
+            "url": permalink()}
+
+
+def _restore_manifest() -> None:
+    """Upload callback: put a manifest's parameters in the URL and forget the widgets' state, so the
+    rerun binds every control to the manifest's values."""
+    upload = st.session_state.get("_ui_manifest_file")
+    if upload is None:
+        return
+    try:
+        data = json.loads(upload.getvalue())
+        params = {str(k): str(v) for k, v in data["params"].items()}
+        if data["page"] != st.session_state.get(_PAGE):
+            raise ValueError(f"it is a manifest of the page “{data['page']}”")
+    except (ValueError, KeyError, TypeError, AttributeError) as err:
+        _notify("_manifest", f"Could not restore that manifest: {str(err)[:120] or 'not a manifest'}.")
+        return
+    for key in params:
+        st.session_state.pop(key, None)
+    st.query_params.from_dict(params)
+
+
+def _finish_page() -> None:
+    run = st.session_state[_RUN]
+    check_unknown_params()
+    problem = st.session_state.get(_NOTICES, {}).pop("_manifest", None)
+    if problem:
+        run["notices"].warning(problem, icon="📄")
+    if "page" not in run:
+        return
+    st.session_state[MANIFEST] = data = manifest(run["page"])
+    if is_embedded() or is_presenting():
+        return
+    with run["share"].popover("🔗 Share", width="stretch"):
+        st.markdown("**Link to this exact view** (controls, seed and tab included)")
+        st.code(permalink(), language=None, wrap_lines=True)
+        st.markdown("**Embed in a slide or web page** (16:9, no sidebar)")
+        st.code(f'<iframe src="{permalink(embed=True)}" width="1280" height="720" '
+                f'style="border:0" loading="lazy"></iframe>', language="html", wrap_lines=True)
+        st.download_button("Reproducibility manifest (JSON)", json.dumps(data, indent=2),
+                           f"{run['page'].slug}_manifest.json", "application/json")
+        st.file_uploader("Restore a view from its manifest", type=["json"], key="_ui_manifest_file",
+                         on_change=_restore_manifest)

@@ -29,7 +29,7 @@ class PageInfo:
         return ROOT / "ui" / "thumbnails" / f"{self.slug}.png"
 
 
-SECTIONS = ("Start here", "Vision", "Robustness", "Unsupervised learning")
+SECTIONS = ("Start here", "Vision", "Sequences and attention", "Robustness", "Unsupervised learning")
 
 PAGES: tuple[PageInfo, ...] = (
     PageInfo("pages/01_model_zoo.py", "Model zoo", "🧰", "Start here",
@@ -46,6 +46,10 @@ PAGES: tuple[PageInfo, ...] = (
              "Paint a photo in another image's style: watch Gatys' optimisation live, then one pass.",
              "demos/style_transfer.py", ("efficientnet_lite0", "magenta_arbitrary_style"),
              "tests/test_style_transfer.py"),
+    PageInfo("pages/05_attention.py", "Attention maps", "🔦", "Sequences and attention",
+             "MiniLM's 72 heads on your text, a translator's alignment, and softmax(QKᵀ/√d)V by hand.",
+             "demos/attention.py", ("minilm_l6", "seq2seq_dates", "seq2seq_dates_noattn"),
+             "tests/test_attention.py"),
 )
 
 
