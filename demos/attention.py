@@ -135,7 +135,7 @@ def translate(model, text: str) -> tuple[str, list[str], np.ndarray]:
 
     src = torch.tensor([dates.encode_input(text)])
     ids, weights = model.greedy(src, dates.OUT_LEN + 1)
-    out = dates.decode_output(ids[0].tolist())
+    out = dates.decode_output(ids[0].tolist())[: dates.OUT_LEN].rstrip()  # no EOS in time: cut
     return out, dates.input_tokens(text), weights[0, : len(out) + 1].numpy()
 
 

@@ -18,7 +18,7 @@ from models.seq2seq import Seq2Seq, Seq2SeqConfig
 from models.training import WEIGHTS_DIR, command_line, save_pretrained, seed_everything
 
 LENGTH_BINS = ((1, 20), (21, 40), (41, 60), (61, 80), (81, 160))  # input characters, for the metadata
-EXACT_MATCH_BAR = {"seq2seq_dates": 0.99, "seq2seq_dates_noattn": 0.5}
+EXACT_MATCH_BAR = {"seq2seq_dates": 0.99, "seq2seq_dates_noattn": 0.4}  # the latter: a lesson, not a goal
 
 
 def pad(rows: list[list[int]]) -> torch.Tensor:

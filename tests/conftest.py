@@ -62,3 +62,14 @@ def captions(at) -> list[str]:
 def plotly_specs(at) -> list[dict]:
     import json
     return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+
+
+def plotly_array(value):
+    """A data array from a Plotly figure's JSON (plain list or base64 typed array)."""
+    import base64
+
+    import numpy as np
+    if isinstance(value, dict) and "bdata" in value:
+        data = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+        return data.reshape(value["shape"]) if "shape" in value else data
+    return np.array(value, dtype=float)

@@ -6,7 +6,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from conftest import captions, open_page, plotly_specs
+from conftest import captions, open_page, plotly_array, plotly_specs
 from demos import attention as att
 from models import dates, load_pretrained, metadata
 from models.registry import load_text_model
@@ -177,5 +177,5 @@ def test_every_tab_renders(view, expected):
 def test_calculator_mask_from_the_url():
     at = open_page(PAGE, view="Step by step", mask="causal", t="5")
     masked = [s for s in plotly_specs(at) if s["layout"]["title"]["text"] == "softmax"][0]
-    z = np.array(masked["data"][0]["z"], dtype=float)
+    z = plotly_array(masked["data"][0]["z"])
     assert z.shape == (5, 5) and np.allclose(np.triu(z, 1), 0)
