@@ -56,7 +56,8 @@ w = weights[layer - 1, head - 1]
 # Hero: one head, token to token
 i, j = np.unravel_index(np.argmax(w - np.eye(len(w)) * 2), w.shape)  # strongest link to another token
 labels = [f"{k}:{t}" for k, t in enumerate(tokens)]
-ui.chart(plots.heatmap(w, f"Layer {layer}, head {head}", x=labels, y=labels, height=520, square=False,
+ui.chart(plots.heatmap(w, f"Layer {layer}, head {head}", x=labels, y=labels, square=False,
+                       height=430 if ui.is_presenting() else 520,
                        colorbar_title="weight"),
          f"Rows attend to columns and each row sums to 1. Strongest link to another token: “{tokens[i]}” → "
          f"“{tokens[j]}” ({w[i, j]:.0%}).", export="attention")

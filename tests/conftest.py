@@ -71,5 +71,8 @@ def plotly_array(value):
     import numpy as np
     if isinstance(value, dict) and "bdata" in value:
         data = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
-        return data.reshape(value["shape"]) if "shape" in value else data
+        shape = value.get("shape")
+        if isinstance(shape, str):
+            shape = [int(n) for n in shape.split(",")]
+        return data.reshape(shape) if shape else data
     return np.array(value, dtype=float)

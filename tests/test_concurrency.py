@@ -1,6 +1,7 @@
 """20 simultaneous browser sessions x 10 interactions over every page against one real server:
 no errors, every output identical to the same interaction run alone, memory growth bounded."""
 import random
+import re
 import time
 
 import pytest
@@ -31,7 +32,7 @@ def read_view(page, slug) -> str:
     assert page.locator('[data-testid="stException"]').count() == 0
     texts = page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"], '
                          '[data-testid="stMain"] [data-testid="stAlert"]').all_inner_texts()
-    return "\n".join(t for t in texts if " s left" not in t and "Expected time" not in t)
+    return re.sub(r"\d+(\.\d+)? s\b", "<t> s", "\n".join(texts))  # wall-clock times vary
 
 
 def random_step(rng: random.Random) -> tuple[str, dict]:
