@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import time
 
-import torch
-
 from bench.common import Row, best_of
 from demos import anomaly
 from demos import attention as att
@@ -30,5 +28,4 @@ def run() -> list[Row]:
     s2s = load_pretrained("seq2seq_dates")
     rows.append(Row("attention", "seq2seq translation with alignment (one input)",
                     best_of(lambda: att.translate(s2s, "3 may 1971 and the twenty-first of march, 1998"))))
-    del torch
     return rows

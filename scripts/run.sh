@@ -3,4 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"  # fewer glibc arenas: ~100 MB less resident memory
 exec .venv/bin/python -m streamlit run streamlit_app.py "$@"

@@ -143,7 +143,8 @@ def test_seq2seq_handles_unseen_or_invalid_dates(text):
 def test_page_shows_the_chosen_head_and_follows_controls():
     at = open_page(PAGE)
     assert not at.exception
-    assert plotly_specs(at)[0]["layout"]["title"]["text"] == "Layer 5, head 1"
+    assert plotly_specs(at)[0]["layout"]["title"]["text"] == "Layer 4, head 2"
+    assert "“it” → “animal”" in captions(at)[0]  # the default head resolves the coreference
     at.slider(key="layer").set_value(1).run()
     at.slider(key="head").set_value(3).run()
     assert plotly_specs(at)[0]["layout"]["title"]["text"] == "Layer 1, head 3"

@@ -38,7 +38,8 @@ def free_port() -> int:
 def streamlit_server():
     """A fresh server (no network) -> (base URL, pid, seconds until healthy)."""
     port = free_port()
-    env = dict(os.environ, PYTHONPATH=f"{OFFLINE_DIR}{os.pathsep}{ROOT}", HF_HUB_OFFLINE="1")
+    env = dict(os.environ, PYTHONPATH=f"{OFFLINE_DIR}{os.pathsep}{ROOT}", HF_HUB_OFFLINE="1",
+               MALLOC_ARENA_MAX="2")  # as scripts/run.sh starts it
     log = open(ARTIFACTS / f"server-{port}.log", "w")
     start = time.time()
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "streamlit_app.py",

@@ -69,6 +69,11 @@ def test_efficientnet_recognises_the_bundled_photos(effnet):
     assert len(class_names("efficientnet_lite0")) == 1000
 
 
+def test_imagenet_class_names_equal_torchvisions():
+    from torchvision.models import EfficientNet_B0_Weights
+    assert list(class_names("efficientnet_lite0")) == EfficientNet_B0_Weights.IMAGENET1K_V1.meta["categories"]
+
+
 def test_efficientnet_weights_load_strictly_with_weights_only():
     from models.registry import weights_path
     state = torch.load(weights_path("efficientnet_lite0"), map_location="cpu", weights_only=True)
