@@ -260,3 +260,30 @@ def test_manifest_download_and_upload_restore_the_view(browser, server, tmp_path
     assert "digit=6" in other.url and "index=12" in other.url
     page.context.close()
     other.context.close()
+
+
+def contrast(css_a: str, css_b: str) -> float:
+    """WCAG contrast ratio of two CSS rgb()/rgba() colours."""
+    def luminance(css: str) -> float:
+        r, g, b = (int(float(v)) / 255 for v in css[css.index("(") + 1:css.index(")")].split(",")[:3])
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    hi, lo = sorted((luminance(css_a), luminance(css_b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_both_themes_are_legible(browser, server, theme):
+    url, _ = server
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, color_scheme=theme)
+    page = context.new_page()
+    page.goto(f"{url}/anomaly_detection?embed=true&embed_options={theme}_theme")
+    wait_rendered(page, "Anomaly detection")
+    page.locator(HERO).first.wait_for(timeout=90_000)
+    background = page.evaluate("getComputedStyle(document.querySelector('[data-testid=stApp]')).backgroundColor")
+    for selector in ("h1", '[data-testid="stMarkdownContainer"] p', '[data-testid="stCaptionContainer"]'):
+        color = page.evaluate(f"getComputedStyle(document.querySelector('{selector}')).color")
+        assert contrast(color, background) >= 4.5, (theme, selector, color, background)
+    assert (contrast(background, "rgb(0, 0, 0)") < 3) == (theme == "dark")
+    page.screenshot(path=SHOTS / f"theme-{theme}.png")
+    context.close()
