@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import time
 
-import torch
 
 from bench.common import Row, best_of, forward_backward, page_rerun
 from demos import adversarial as adv

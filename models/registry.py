@@ -39,7 +39,7 @@ def _efficientnet_file() -> Path:
 def _imagenet_classes() -> tuple[str, ...]:
     """The 1,000 ImageNet class names, copied from torchvision's weight metadata into a small JSON
     (importing torchvision.models just for them costs ~160 MB of server memory)."""
-    return tuple(json.loads((WEIGHTS_DIR / "imagenet_classes.json").read_text())["classes"])
+    return tuple(json.loads((Path(__file__).parent / "imagenet_classes.json").read_text())["classes"])
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ ui.prose("Every model the gallery runs, with the facts you would want before tru
 
 # Controls: which model, which input
 top = st.columns([3, 2, 1, 1])
+digit, index, photo_name = 0, 0, "coffee"  # replaced by whichever controls this view draws
 with top[0]:
     name = ui.select("Model", "model", model_names(classifiers_only=True), format_func=title)
 is_digits = class_names(name) == DIGITS
@@ -36,19 +37,8 @@ ui.skip("digit", "index", "photo")  # whichever of these the current view does n
 # What the model sees
 model = ui.model(name)
 labels = class_names(name)
-true_label = None
-if source == "upload":
-    upload = ui.image_upload("Upload an image", "upload")
-    if upload is None:
-        st.info("Upload a picture to see what the model makes of it (a digit photo for the digit CNN).")
-        st.stop()
-    x = images.digit_input(upload) if is_digits else images.photo_input(upload)
-elif is_digits:
-    data = ui.mnist()
-    row = int((data.test_labels == digit).nonzero()[index])
-    x, true_label = data.test_images[row:row + 1], str(digit)
-else:
-    x = images.photo_input(ui.photo(photo_name))
+x, true_label = ui.model_input(is_digits, source, digit, index, photo_name,
+                               "Upload a picture to see what the model makes of it (a digit photo for the digit CNN).")
 
 # Hero: input as the model sees it, and its top-5
 left, right = st.columns([1, 2])

@@ -1,6 +1,5 @@
 """Adversarial attacks: FGSM, BIM, PGD and MI-FGSM on digits and on real photos."""
 import numpy as np
-import pandas as pd
 import streamlit as st
 import torch
 
@@ -18,6 +17,7 @@ ui.prose("A change to every pixel too small for you to see can make a network co
 
 # Controls: the key ones in one row (kept on a slide), the rest below (a popover on a slide)
 key_row = st.columns([3, 3, 3, 3, 1])
+digit, index, photo = 0, 0, "coffee"  # replaced by whichever controls this view draws
 more = ui.more_controls(key_row[4])
 with more:
     r = st.columns(7)
@@ -32,7 +32,8 @@ with more:
         source = ui.select("Image", "source", ["sample", "upload"], widget="radio",
                            format_func={"sample": "Bundled", "upload": "Upload"}.get)
     with r[3]:
-        index = ui.slider("Example", "index", 0, 99, 0) if digits and source == "sample" else None
+        if digits and source == "sample":
+            index = ui.slider("Example", "index", 0, 99, 0)
 with key_row[0]:
     attack = ui.select("Attack", "attack", list(adv.ATTACKS), default="pgd", format_func=adv.ATTACKS.get)
 iterative, targeted = attack in ("bim", "pgd", "mifgsm"), attack == "fgsm_targeted"
@@ -60,19 +61,9 @@ ui.skip("model", "digit", "index", "photo", "eps", "eps255", "steps", "alpha", "
 
 # The image under attack, and the attack (cached per parameter set)
 model = ui.model(name)
-if source == "upload":
-    upload = ui.image_upload("Upload an image", "upload")
-    if upload is None:
-        st.info("Upload a picture to attack it (any size or format; for digits it becomes 28×28).")
-        st.stop()
-    x = images.digit_input(upload) if digits else images.photo_input(upload)
-elif digits:
-    data = ui.mnist()
-    x = data.test_images[int((data.test_labels == digit).nonzero()[index])][None]
-else:
-    x = images.photo_input(ui.photo(photo))
+x, truth = ui.model_input(digits, source, digit, index, photo,
+                          "Upload a picture to attack it (any size or format; for digits it becomes 28×28).")
 clean = predict_topk(model, x, labels)
-truth = str(digit) if digits and source == "sample" else None
 if targeted and target == (truth or clean[0][0]):
     st.warning(f"The target “{target}” is already the model's answer: a targeted attack has nothing "
                "to do. Pick another target class.", icon="🎯")

@@ -1,7 +1,6 @@
 """Autoencoder anomaly detection: train on normal digits only, flag what cannot be rebuilt."""
 import numpy as np
 import streamlit as st
-import torch
 
 import ui
 from demos import anomaly, images, plots

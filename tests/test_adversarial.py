@@ -1,6 +1,5 @@
 """Adversarial attacks against independent references: a hand-computed FGSM step, autograd,
 scikit-image's SSIM, brute-force robust accuracy; invariants; the committed models; the page."""
-import numpy as np
 import pytest
 import torch
 from torch import nn

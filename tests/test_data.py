@@ -4,7 +4,7 @@ import json
 import numpy as np
 import torch
 
-from models.data import SPLIT_SEED, mnist_split, stratified_split
+from models.data import SPLIT_SEED, stratified_split
 from models.training import WEIGHTS_DIR
 
 # Pinned: if this changes, every reported held-out metric silently refers to other digits.

@@ -1,6 +1,5 @@
 """Every page in the catalogue, run with AppTest through the entrypoint: it renders its title, its
 charts with a text summary each, its teaching blocks, its URL state, and no exception."""
-from pathlib import Path
 
 import pytest
 

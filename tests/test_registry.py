@@ -1,5 +1,4 @@
 """Registry: JSON-built models, checksum refusal, committed weights' accuracy, third-party weights."""
-import json
 import shutil
 import subprocess
 import sys

@@ -1,7 +1,6 @@
 """Security properties, checked on the code and the config rather than assumed."""
 import re
 import tomllib
-from pathlib import Path
 
 from conftest import ROOT
 

@@ -1,7 +1,6 @@
 """Style transfer: Gram matrix by hand, loss invariants, optimisation progress, determinism, colour
 preservation, the fast network (and its checksum), the stop mechanism, and the page."""
 import json
-import shutil
 
 import pytest
 import torch

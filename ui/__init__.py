@@ -19,7 +19,7 @@ import streamlit as st
 from PIL import Image
 
 from demos import images
-from ui.catalogue import PAGES, PageInfo, by_section, find
+from ui.catalogue import PageInfo, by_section, find
 
 PRESENT_KEY = "present"  # ?present=1: presenter mode (prose hidden, big type, hero only)
 _RUN = "_ui_run"  # per-run bookkeeping in session_state: notice box, keys seen this run
@@ -394,6 +394,24 @@ def run_stoppable(key: tuple, run: Callable[[], Any], show: Callable[[Any, bool]
         store[("stoppable", key)] = snapshot
         show(snapshot, True)
     return snapshot, True
+
+
+def model_input(digits: bool, source: str, digit: int = 0, index: int = 0, photo_name: str = "coffee",
+                prompt: str = "Upload a picture to use it.") -> tuple:
+    """The image a page feeds its model: an upload (made into a 28×28 digit or a 224-px photo), the
+    `index`-th held-out example of `digit`, or a bundled photo. Returns (x (1, C, H, W) in [0, 1],
+    true label or None); stops the page with `prompt` while an upload is missing."""
+    if source == "upload":
+        picture = image_upload("Upload an image", "upload")
+        if picture is None:
+            st.info(prompt)
+            st.stop()
+        return (images.digit_input(picture) if digits else images.photo_input(picture)), None
+    if digits:
+        data = mnist()
+        row = int((data.test_labels == digit).nonzero()[index])
+        return data.test_images[row:row + 1], str(digit)
+    return images.photo_input(photo(photo_name)), None
 
 
 def image_upload(label: str, key: str, help: str | None = None) -> Image.Image | None:
