@@ -1,29 +1,55 @@
-"""Home: the gallery of concept pages, one card per catalogue entry, grouped by section."""
+"""Home: the gallery of concept pages as a grid of cards grouped by section, with a search box that
+matches titles, pitches and the interview questions each page answers."""
 import streamlit as st
 
 import ui
-from ui.catalogue import by_section
+from ui.catalogue import PAGES, by_section
+from ui.texts import search
+
+COLUMNS = 4  # cards per row on a wide screen
 
 ui.home_setup()
 st.title("🧠 Deep-learning concept gallery")
-ui.prose("Classic deep-learning ideas, each as a page that runs a real, small, pretrained model live on "
-         "your CPU, with no internet. Move a slider and watch the maths happen; every view has a link "
-         "you can share, and every page can be embedded in a slide (`?embed=true`) or shown in "
-         "presenter mode (`?present=1`).")
+ui.prose("Classic deep-learning ideas, each as a page that runs a real, small model live on your CPU, "
+         "with no internet. Move a slider and watch the maths happen; every view has a link you can "
+         "share, and every page can be embedded in a slide (`?embed=true`) or shown in presenter mode "
+         "(`?present=1`).")
 ui.check_unknown_params()
+query = st.text_input("Find a page", placeholder="Search titles and interview questions, e.g. “how does dropout work?”",
+                      max_chars=200, key="home_search")
 
-# One card per page: picture, title (a link), one-line pitch
-for section, pages in by_section().items():
-    st.header(section)
-    columns = st.columns(3)
-    for i, page in enumerate(pages):
-        with columns[i % 3].container(border=True):
-            if page.thumbnail.is_file():
-                st.image(str(page.thumbnail), width="stretch")
-            st.page_link(page.file, label=f"**{page.title}**", icon=page.icon)
-            st.caption(page.pitch)
+
+def card(page, question: str | None = None) -> None:
+    """One page: picture, title (a link), pitch, and the question a search matched."""
+    with st.container(border=True):
+        if page.thumbnail.is_file():
+            st.image(str(page.thumbnail), width="stretch")
+        st.page_link(page.file, label=f"**{page.title}**", icon=page.icon)
+        st.caption(page.pitch)
+        if question:
+            st.markdown(f"❓ *{question}*")
+
+
+if query.strip():
+    found = search(query, PAGES)
+    st.subheader(f"{len(found)} page{'s' * (len(found) != 1)} match “{query.strip()[:60]}”"
+                 if found else f"No page matches “{query.strip()[:60]}”: try fewer or other words.")
+    for row in range(0, len(found), COLUMNS):
+        for column, (page, _, question) in zip(st.columns(COLUMNS), found[row:row + COLUMNS]):
+            with column:
+                card(page, question)
+else:
+    for section, pages in by_section().items():
+        st.header(section)
+        for row in range(0, len(pages), COLUMNS):
+            for column, page in zip(st.columns(COLUMNS), pages[row:row + COLUMNS]):
+                with column:
+                    card(page)
 
 st.divider()
-st.caption("Models: a digit CNN trained here on MNIST (LeCun, Cortes & Burges; CC BY-SA 3.0) and "
-           "EfficientNet-Lite0 (Tan & Le 2019; Apache-2.0). Photos from scikit-image (CC0 / public "
-           "domain). Source, credits and retraining commands: see the README.")
+st.caption("Models: our own digit CNNs, MLP, autoencoders and seq2seq translators trained here on "
+           "MNIST (LeCun, Cortes & Burges; CC BY-SA 3.0) and generated data; EfficientNet-Lite0 (Tan & Le "
+           "2019; Apache-2.0); all-MiniLM-L6-v2 (sentence-transformers, after MiniLM by Wang et al. 2020; "
+           "Apache-2.0); Magenta's arbitrary style transfer networks (Ghiasi et al. 2017; Apache-2.0). "
+           "Photos from scikit-image (CC0 / public domain). Every model's card, source and retraining "
+           "command: the Model zoo page and the README.")

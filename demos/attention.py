@@ -139,11 +139,21 @@ def translate(model, text: str) -> tuple[str, list[str], np.ndarray]:
     return out, dates.input_tokens(text), weights[0, : len(out) + 1].numpy()
 
 
+@torch.no_grad()
+def exact_match(model, pairs: list[tuple[str, str]]) -> list[bool]:
+    """Whether greedy decoding of each human-written input gives exactly its ISO dates."""
+    from models import dates
+
+    model.eval()
+    src, _ = dates.encode_pairs(pairs)
+    ids, _ = model.greedy(src, dates.OUT_LEN + 1)
+    return [dates.decode_output(row.tolist()) == iso for row, (_, iso) in zip(ids, pairs)]
+
+
 def accuracy_by_length(models: dict, n: int = 2000, seed: int = 1, bins: int = 5) -> dict:
     """Exact-match accuracy of each seq2seq model on `n` fresh random dates, by input length
     (equal-count length bins): the fixed-context model should fade as inputs grow."""
     from models import dates
-    from models.train_seq2seq import exact_match
 
     pairs = dates.random_pairs(n, seed)
     lengths = np.array([len(h) for h, _ in pairs])

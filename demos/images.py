@@ -15,6 +15,7 @@ import torch
 from PIL import Image, ImageOps
 
 MAX_UPLOAD_MB = 20  # also enforced by the server (.streamlit/config.toml maxUploadSize)
+UPLOAD_TYPES = ("png", "jpg", "jpeg", "gif", "bmp", "webp", "tif", "tiff")  # what the uploaders offer
 MAX_PIXELS = 110_000_000  # a 10,000 x 10,000 photo is accepted (and shrunk); larger is refused
 WORKING_SIDE = 1024  # uploads are shrunk to this longest side right after decoding
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 import torch
 import torch.nn.functional as F
@@ -98,6 +98,19 @@ def stylize(model: nn.Module, content: torch.Tensor, styles: Sequence[torch.Tens
         optimizer.step()
         with torch.no_grad():
             image.clamp_(0, 1)
+
+
+def optimise(model: nn.Module, content: torch.Tensor, styles: Sequence[torch.Tensor],
+             mix: Sequence[float], content_weight: float, style_weight: float, tv_weight: float, steps: int,
+             style_layers: Sequence[int], init: str, seed: int,
+             on_progress: Callable[[float, Snapshot], None] = lambda f, s: None) -> Snapshot:
+    """`stylize` run to the end as one call: `on_progress(fraction, snapshot)` after every step (it
+    may raise to stop the run); returns the last snapshot (its `best` is the result)."""
+    snap = None
+    for snap in stylize(model, content, styles, mix, content_weight, style_weight, tv_weight, steps,
+                        style_layers, init, seed):
+        on_progress(snap.step / steps, snap)
+    return snap
 
 
 def eta_seconds(size: int, steps: int) -> float:

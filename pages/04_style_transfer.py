@@ -1,5 +1,4 @@
 """Neural style transfer: watch the optimisation live, compare it with a one-pass network."""
-import hashlib
 import time
 
 import numpy as np
@@ -11,10 +10,6 @@ from demos import images, plots
 from demos import style_transfer as nst
 
 page = ui.page_setup(__file__)
-ui.prose("Gatys et al. (2015) paint a photo in the style of another image by **optimising the pixels**: "
-         "keep the photo's deep features (content) while matching the style image's feature "
-         "correlations (Gram matrices). Watch the image change step by step, stop it when you like, and "
-         "compare it with a network that does the job in one forward pass.")
 
 # Controls: images and the main weights (kept on a slide); everything else below
 SOURCES = {**{p: images.PHOTOS[p].title for p in images.PHOTOS},
@@ -48,7 +43,6 @@ with more:
         colour = ui.toggle("Keep the photo's colours", "colour", False)
     with m[4]:
         seed = ui.number("Seed", "seed", 0, 9999, 0, help="The noise start")
-ui.skip("mix")
 
 
 def load(name: str, label: str):
@@ -57,12 +51,12 @@ def load(name: str, label: str):
         return nst.pattern(name.split(":")[1], 256, seed), name
     if name != "upload":
         return images.to_tensor(ui.photo(name)), name
-    picture = ui.image_upload(label, f"upload_{label}")
+    picture, upload_id = ui.image_upload(label, f"upload_{label}")
     if picture is None:
         return None
     if min(picture.size) < 32:
         st.warning(f"The {label} image is only {min(picture.size)} px on its shorter side; it is upscaled.")
-    return images.to_tensor(picture), hashlib.sha256(picture.tobytes()).hexdigest()[:16]
+    return images.to_tensor(picture), upload_id
 
 
 loaded = [load(content_name, "content"), load(style_name, "style")]
@@ -103,16 +97,19 @@ def show(snap: nst.Snapshot, finished: bool) -> None:
 key = (content_id, style_id, loaded[2][1] if loaded[2] else "", mix, style_w, content_w, tv_w, steps, size,
        layers, init, seed)
 with cols[2]:
-    snap, finished = ui.run_stoppable(key, lambda: nst.stylize(
-        ui.model("efficientnet_lite0"), content, styles, weights, content_w, style_w, tv_w, steps,
-        LAYERS[layers], init, seed), show)
+    snap = ui.computed("Optimising the image", nst.optimise, ui.model("efficientnet_lite0"), content, styles,
+                       weights, content_w, style_w, tv_w, steps, LAYERS[layers], init, seed, key=key,
+                       show=lambda s: show(s, False), stoppable=True)
+finished = snap.step == steps
+show(snap, finished)
 if not finished:
     status.warning(f"Stopped at step {snap.step}: showing the best image so far.")
 with cols[3]:
     start = time.perf_counter()
-    fast = nst.fast_stylize(ui.fast_style(), content, styles[0])
+    fast = nst.fast_stylize(ui.model("magenta_arbitrary_style"), content, styles[0])
     st.image(images.to_image(finish(fast)), width="stretch",
-             caption=f"Fast network (Magenta): {time.perf_counter() - start:.2f} s, one forward pass")
+             caption=f"Fast network (Magenta): {time.perf_counter() - start:.2f} s, two forward passes "
+                     "(style prediction, then the transfer network)")
 ui.end_of_hero()
 
 # Gram matrices: what "style" means numerically
@@ -131,26 +128,5 @@ with b:
     ui.chart(plots.heatmap(g_now, "Result: Gram matrix", height=320),
              f"The same for the result; relative difference {np.abs(g_now - g_style).sum() / np.abs(g_style).sum():.0%}.")
 
-ui.key_ideas(
-    r"G^l = \frac{F^l F^{l\top}}{C_l H_l W_l}, \quad \mathcal{L} = \alpha\,\|F^{c} - F^{c}_{\text{content}}\|^2"
-    r" + \beta \sum_l \|G^l - G^l_{\text{style}}\|^2 + \gamma\, \mathrm{TV}(x)",
-    ["The Gram matrix is a statistic computed on a layer's activations, not a layer: it averages "
-     "channel co-activations over all positions, so it keeps texture and colour and throws away where "
-     "things are — which is exactly why style and layout separate.",
-     "Content is matched on one deeper layer (block 7 here), style on several layers from shallow "
-     "(fine texture) to deep (larger motifs).",
-     "Gatys et al. (2015) optimise the image itself, so every new image costs a full optimisation. "
-     "Johnson et al. (2016) train a feed-forward network per style with the same losses; arbitrary-style "
-     "networks (AdaIN, Huang & Belongie 2017; Magenta, Ghiasi et al. 2017) condition one network on any "
-     "style image — the right-hand panel.",
-     "Total variation is a later addition (common in feed-forward methods), not part of Gatys 2015; it "
-     "suppresses high-frequency noise — set its weight to 0.1 to see why it is there.",
-     "The feature network here is EfficientNet-Lite0, not VGG: its depthwise, ReLU6, batch-normalised "
-     "features are less classic for style, so textures come out blockier and need a higher style weight."],
-    questions=["How does neural style transfer work?", "What are the style, content and TV losses?",
-               "Optimisation vs real-time style transfer"],
-    corrections=[("The Gram matrix is one of the CNN layers that capture style",
-                  "it is a statistic of a layer's activations."),
-                 ("Gatys' method uses a style loss, a content loss and a total-variation loss",
-                  "the original paper has only content and style losses; TV came later.")])
+ui.key_ideas()
 ui.show_code(nst.gram_matrix, nst.style_loss, nst.stylize)

@@ -8,10 +8,6 @@ from demos import attention as att
 from demos import plots
 
 page = ui.page_setup(__file__)
-ui.prose("Each of MiniLM's 72 heads (6 layers × 12) lets every token take a weighted average of the "
-         "others. Type a sentence and pick a head to see whom each token attends to — layer 4, head 2 "
-         "links “it” to “animal”. The tabs show all heads at once, what they specialise in, a translator "
-         "that learned where to look, and the computation itself.")
 
 # Controls: text, layer and head (kept on a slide); presets and options below
 PRESETS = {"coreference": "The animal didn't cross the street because it was too tired.",
@@ -27,15 +23,14 @@ with more:
     with o[1]:
         hide = ui.toggle("Hide [CLS] and [SEP]", "hide", False)
 with key_row[0]:
-    text = (ui.text("Your text", "text", PRESETS["coreference"], height=68) if preset == "custom"
+    text = (ui.text_area("Your text", "text", PRESETS["coreference"], height=68) if preset == "custom"
             else st.text_input("Text (choose “custom” below to edit)", PRESETS[preset], disabled=True))
 with key_row[1]:
     layer = ui.slider("Layer", "layer", 1, 6, 4)
 with key_row[2]:
     head = ui.slider("Head", "head", 1, 12, 2)
-ui.skip("text")
 
-tokenizer, model = ui.text_model()
+tokenizer, model = ui.model("minilm_l6")
 if not text.strip():
     st.info("Type some text to see its attention (empty text has nothing to attend to).")
     st.stop()
@@ -43,7 +38,7 @@ if not text.strip():
 
 @st.cache_data(max_entries=32, show_spinner="Running MiniLM…")
 def maps(text: str) -> att.Attention:
-    return att.attention_maps(*ui.text_model()[::-1], text)
+    return att.attention_maps(*ui.model("minilm_l6")[::-1], text)
 
 
 a = maps(text)
@@ -125,30 +120,6 @@ with box:
                                diverging=True, height=300, square=False),
                  "Each position gets a unique pattern of sines and cosines of geometric wavelengths; nearby "
                  "positions have similar codes.")
-ui.skip("role", "t", "d", "mask", "seed")
 
-ui.key_ideas(
-    r"\mathrm{Attention}(Q,K,V) = \mathrm{softmax}\!\Big(\frac{QK^\top}{\sqrt{d_k}} + M\Big)V",
-    ["Self-attention: queries, keys and values come from the same sequence; cross-attention: queries "
-     "from the decoder, keys and values from the encoder (the seq2seq tab uses additive attention, "
-     "Bahdanau et al. 2015).",
-     "Dividing by √d keeps the dot products' variance near 1 so the softmax does not saturate.",
-     "Multi-head attention splits d_model into h slices, attends in each, and concatenates: heads "
-     "specialise (previous token, [SEP], same word…).",
-     "Attention has no notion of order: positional encodings (sinusoidal in the original Transformer, "
-     "learned in BERT/MiniLM) are added to the embeddings. Causal masks hide the future in decoders.",
-     "Attention removed the fixed-context bottleneck of RNN encoder-decoders: the decoder looks back at "
-     "every encoder state instead of one summary vector — measured in the seq2seq tab.",
-     "Cost grows as O(n²) in sequence length because of the n×n weight matrix."],
-    questions=["What is the attention mechanism?", "Explain self-attention, multi-head attention and "
-               "positional encoding", "How does attention help seq2seq models?"],
-    corrections=[("Attention weights explain the model's decision",
-                  "they show where information flows, not why; different weights can give the same output "
-                  "(Jain & Wallace 2019; Wiegreffe & Pinter 2019)."),
-                 ("Positional encodings are learned, including sine and cosine",
-                  "the original Transformer used fixed sinusoids; BERT learns them — two different choices."),
-                 ("A Transformer encoder creates one context vector",
-                  "it outputs one vector per token and the decoder cross-attends to all of them."),
-                 ("Attention is a type of neural network inside an encoder-decoder",
-                  "it is a layer/mechanism, also used without any encoder-decoder (encoder-only BERT).")])
+ui.key_ideas()
 ui.show_code(att.attention_maps, att.attention_rollout, att.scaled_dot_product)

@@ -9,7 +9,6 @@ import torch.nn.functional as F
 from conftest import captions, open_page, plotly_array, plotly_specs
 from demos import attention as att
 from models import dates, load_pretrained, metadata
-from models.registry import load_text_model
 
 pytestmark = pytest.mark.filterwarnings("ignore")
 PAGE = "pages/05_attention.py"
@@ -18,7 +17,7 @@ SENTENCE = "The animal didn't cross the street because it was too tired."
 
 @pytest.fixture(scope="module")
 def minilm():
-    return load_text_model()
+    return load_pretrained("minilm_l6")
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ import numpy as np
 import torch
 
 from models.data import SPLIT_SEED, stratified_split
-from models.training import WEIGHTS_DIR
+from models.registry import WEIGHTS_DIR
 
 # Pinned: if this changes, every reported held-out metric silently refers to other digits.
 SPLIT_FINGERPRINT = "4ccaca026c6c226f63fd9496d244a1edcd3f24e7b3aa711da2fa95736b0ebb98"

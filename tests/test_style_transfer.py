@@ -108,8 +108,7 @@ def test_resize_longer_handles_tiny_and_extreme_shapes(shape):
 
 def test_fast_network_output_and_speed():
     import time
-    from models.fast_style import load_fast_style
-    net = load_fast_style()
+    net = load_pretrained("magenta_arbitrary_style")
     content = nst.resize_longer(to_tensor(photo("coffee")), 200)
     start = time.perf_counter()
     out = nst.fast_stylize(net, content, nst.pattern("swirl", 256))
@@ -119,13 +118,13 @@ def test_fast_network_output_and_speed():
 
 
 def test_fast_network_checksum_is_enforced(tmp_path):
-    from models.fast_style import NAME, load_fast_style
-    from models.training import WEIGHTS_DIR
+    from models.registry import WEIGHTS_DIR
+    NAME = "magenta_arbitrary_style"
     meta = json.loads((WEIGHTS_DIR / f"{NAME}.json").read_text())
     meta["files"]["transform"]["sha256"] = "0" * 64
     (tmp_path / f"{NAME}.json").write_text(json.dumps(meta))
     with pytest.raises(ChecksumError):
-        load_fast_style(tmp_path)
+        load_pretrained(NAME, weights_dir=tmp_path)
 
 
 def test_stylize_leaves_the_shared_network_untouched(pair):

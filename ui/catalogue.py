@@ -1,7 +1,13 @@
 """The one catalogue of pages. Home gallery, sidebar navigation and the page tests all read it,
-so a new page is added here and nowhere else. Pure data: no streamlit import."""
+so a new page is added here and nowhere else. Pure data: no streamlit import.
+
+Each page's URL parameters are read from its source: the literal keys of its `ui.slider`,
+`ui.select`, `ui.number`, `ui.toggle`, `ui.text_area` and `ui.tabs` calls, plus the image picker's.
+"""
 from __future__ import annotations
 
+import ast
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +33,43 @@ class PageInfo:
     @property
     def thumbnail(self) -> Path:
         return ROOT / "ui" / "thumbnails" / f"{self.slug}.png"
+
+    @property
+    def text_file(self) -> Path:
+        """The page's teaching text (intro, Key ideas, questions, corrections), beside the script."""
+        return (ROOT / self.file).with_suffix(".md")
+
+    @property
+    def params(self) -> tuple[str, ...]:
+        """Every URL parameter the page can set, whichever view is open."""
+        return page_params(ROOT / self.file)
+
+
+KEY_ARG = {"slider": 1, "number": 1, "select": 1, "toggle": 1, "text_area": 1, "tabs": 0}  # ui.<fn> -> key's position
+PICKER_KEYS = ("source", "digit", "index", "photo")  # the controls of ui.image_picker
+
+
+@functools.lru_cache(maxsize=None)
+def page_params(path: Path) -> tuple[str, ...]:
+    """The literal keys of a page's URL-bound controls (both branches of `a if c else b` count).
+    A key that is not a literal string is an error: the URL could not be checked against it."""
+    keys: set[str] = set()
+    for node in ast.walk(ast.parse(Path(path).read_text())):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == "ui"):
+            continue
+        if node.func.attr == "image_picker":
+            keys.update(PICKER_KEYS)
+        if node.func.attr not in KEY_ARG:
+            continue
+        position = KEY_ARG[node.func.attr]
+        arg = next((k.value for k in node.keywords if k.arg == "key"),
+                   node.args[position] if len(node.args) > position else None)
+        found = [c.value for c in ast.walk(arg) if isinstance(c, ast.Constant) and isinstance(c.value, str)] if arg else []
+        if not found:
+            raise ValueError(f"{path}:{node.lineno}: ui.{node.func.attr}'s key must be a literal string")
+        keys.update(found)
+    return tuple(sorted(keys))
 
 
 SECTIONS = ("Start here", "Vision", "Sequences and attention", "Robustness", "Unsupervised learning")

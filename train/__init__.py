@@ -1,0 +1,1 @@
+"""Training scripts: `python -m train.<name>` rebuilds models/weights/<name>.safetensors + its card."""

@@ -1,0 +1,111 @@
+"""Building blocks pages share: a chart with its caption, the prediction panel, the one image
+picker (held-out digit, bundled photo or upload) and the safe uploader."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import plotly.graph_objects as go
+import streamlit as st
+import torch
+from PIL import Image
+
+from demos import images
+from ui import compute
+from ui.state import is_presenting, quote, run_state, select, slider
+
+
+def chart(fig: go.Figure, summary: str, key: str | None = None, export: str | None = None) -> None:
+    """A Plotly figure with its one-line text summary underneath (what a presenter would say).
+    PNG export is in the chart's own toolbar; `export` (a file stem) adds its numbers as JSON.
+    An animated figure (frames + play/slider, `demos.replay`) plays in the browser: no reruns."""
+    if key is None:  # identical figures (e.g. two equal top-5 charts) need distinct element ids
+        run = run_state()
+        run["charts"] = run.get("charts", 0) + 1
+        key = f"chart_{run['charts']}"
+    st.plotly_chart(fig, key=key, config={"displaylogo": False, "toImageButtonOptions": {"scale": 2}})
+    if not is_presenting():  # on a slide the presenter says it; the chart keeps its alt text
+        st.caption(summary)
+        if export:
+            from demos.plots import figure_numbers
+
+            st.download_button("⬇ Numbers (JSON)", json.dumps(figure_numbers(fig)), f"{export}.json",
+                               "application/json", key=f"{key}_export", type="tertiary")
+
+
+def prediction_panel(title: str, image: torch.Tensor, top5: Sequence[tuple[str, float]],
+                     truth: str | None = None, note: str = "", height: int = 260) -> None:
+    """An image (tensor (1, C, H, W) in [0, 1]) above its top-5 bars, each with a summary line."""
+    from demos import plots
+
+    best, p = top5[0]
+    if is_presenting():
+        height = min(height, 190)
+    chart(plots.image_figure(images.to_image(image), title, height=height),
+          f"{title}: the model says “{best}” ({p:.0%}){note}.")
+    chart(plots.topk_bars([n for n, _ in top5], [q for _, q in top5], highlight=truth,
+                          height=170 if is_presenting() else 220),
+          f"Top-5 classes for the {title.lower()} image" + (f"; the true class (orange) is {truth}." if truth else "."))
+
+
+@dataclass(frozen=True)
+class Picked:
+    x: torch.Tensor  # (1, C, H, W) in [0, 1]: (1, 1, 28, 28) for digits, (1, 3, 224, 224) for photos
+    truth: str | None  # the true label of a held-out digit, else None
+    name: str  # what it is, for captions and cache keys ("digit 7, example 0", "coffee", "upload 3fa2…")
+
+
+def image_picker(digits: bool, slots: dict[str, Any] | None = None,
+                 prompt: str = "Upload a picture to use it.", sample_label: str | None = None) -> Picked:
+    """The one image picker: a held-out digit (digit + example sliders), a bundled photo, or an
+    upload made into a 28×28 digit or a 224-px photo. Controls go to `slots` ("source", "digit",
+    "index", "photo": containers; default: a row of three columns). Stops the page with `prompt`
+    while an upload is missing or unusable. URL keys: source, digit, index, photo."""
+    if slots is None:
+        row = st.columns(3)
+        slots = {"source": row[0], "digit": row[1], "photo": row[1], "index": row[2]}
+    with slots["source"]:
+        source = select("Image", "source", ["sample", "upload"], widget="radio",
+                        format_func={"sample": sample_label or ("Held-out digit" if digits else "Bundled photo"),
+                                     "upload": "Upload your own"}.get)
+    if source == "upload":
+        picture, name = image_upload("Upload an image", "upload")
+        if picture is None:
+            st.info(prompt)
+            st.stop()
+        return Picked(images.digit_input(picture) if digits else images.photo_input(picture), None, name)
+    if digits:
+        with slots["digit"]:
+            digit = slider("Digit", "digit", 0, 9, 7)
+        with slots["index"]:
+            index = slider("Example", "index", 0, 99, 0, help="Which of the 100 held-out examples of this digit")
+        data = compute.mnist()
+        row = int((data.test_labels == digit).nonzero()[index])
+        return Picked(data.test_images[row:row + 1], str(digit), f"digit {digit}, example {index}")
+    with slots["photo"]:
+        name = select("Photo", "photo", list(images.PHOTOS), format_func=lambda p: images.PHOTOS[p].title)
+    return Picked(images.photo_input(compute.photo(name)), None, name)
+
+
+def image_upload(label: str, key: str, help: str | None = None) -> tuple[Image.Image | None, str]:
+    """An image uploader that never raises: (image, id) or (None, "") with a clear message for a bad
+    file. Every image goes through `demos.images.load_image` (size, format and pixel caps)."""
+    import hashlib
+
+    file = st.file_uploader(label, type=list(images.UPLOAD_TYPES), key=key,
+                            help=help or f"Any image up to {images.MAX_UPLOAD_MB} MB and "
+                                         f"{images.MAX_PIXELS / 1e6:.0f} megapixels.")
+    if file is None:
+        return None, ""
+    data = file.getvalue()
+    try:
+        picture = images.load_image(data)
+    except images.ImageError as err:
+        st.error(f"Could not use **{quote(file.name)}**: {err}", icon="🚫")
+        return None, ""
+    return picture, "upload " + hashlib.sha256(data).hexdigest()[:12]
+
+
+def download_json(label: str, data: dict, file_name: str) -> None:
+    st.download_button(label, json.dumps(data, indent=2), file_name=file_name, mime="application/json")

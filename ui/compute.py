@@ -1,0 +1,201 @@
+"""Cached loaders and long computations, shared by every session of the server process.
+
+Models are loaded once (`st.cache_resource`) and are read-only: no hooks, no `.train()`, no
+`requires_grad_` flips. Long computations run as jobs on a small worker pool, keyed by the function's
+identity and its arguments: a page waits for its job with a progress bar and a time estimate measured
+from the job's own progress, a rerun (another control moved, another visitor asking the same thing)
+re-attaches to the running job instead of starting again, and finished results are kept for everyone.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Callable, Hashable
+
+import streamlit as st
+from PIL import Image
+
+from demos import images
+
+WORKERS = 2  # jobs that compute at once; more wait in a queue (2 cores: see BENCHMARKS.md)
+KEEP_RESULTS = 48  # finished results kept for all sessions (oldest dropped first)
+_STOPPED = "_ui_stopped"  # job key -> partial result this session chose to keep
+
+
+class Stopped(Exception):
+    """Raised inside a job's `on_progress` once someone pressed its Stop button."""
+
+
+# ---------------------------------------------------------------- models and data (read-only!)
+@st.cache_resource(show_spinner="Loading model…", max_entries=16)
+def _load(name: str):
+    from models import load_pretrained
+
+    return load_pretrained(name)
+
+
+def model(name: str):
+    """A registry model shared by every session: never mutate it. A weights file that fails its
+    checksum stops this page with a message naming the file and how to restore it."""
+    from models.registry import ChecksumError, title
+
+    try:
+        return _load(name)
+    except (ChecksumError, FileNotFoundError) as err:
+        st.error(f"**{title(name)}** cannot be loaded, so this view cannot run: {err}. The other pages "
+                 "keep working.", icon="🧱")
+        st.stop()
+
+
+@st.cache_resource(show_spinner="Loading digits…")
+def mnist():
+    from models.data import mnist_split
+
+    return mnist_split()
+
+
+@st.cache_resource(show_spinner=False)
+def photo(name: str) -> Image.Image:
+    return images.photo(name)
+
+
+# ---------------------------------------------------------------- jobs
+def cache_key(fn: Callable, args: tuple) -> tuple:
+    """Identity of a computation: where `fn` is written (file, line, name), its bytecode and
+    constants, the values it closes over, and the arguments. Two different lambdas never share a key
+    (even on different pages that both run as __main__); the same one rerun always does."""
+    code = fn.__code__
+    closure = tuple(c.cell_contents for c in fn.__closure__ or ())
+    key = (code.co_filename, code.co_firstlineno, code.co_qualname, code.co_code, repr(code.co_consts),
+           fn.__defaults__, closure, args)
+    try:
+        hash(key)
+    except TypeError as err:
+        raise TypeError(f"{code.co_qualname}: arguments, defaults and closed-over values must be "
+                        "hashable plain values; pass `key=` for the rest") from err
+    return key
+
+
+@dataclass
+class Job:
+    label: str
+    started: float = field(default_factory=time.time)
+    fraction: float = 0.0
+    partial: Any = None  # latest snapshot reported by the job (optional)
+    stop: threading.Event = field(default_factory=threading.Event)
+    future: Future | None = None
+
+    def on_progress(self, fraction: float, partial: Any = None) -> None:
+        self.fraction = min(max(float(fraction), 0.0), 1.0)
+        if partial is not None:
+            self.partial = partial
+        if self.stop.is_set():
+            raise Stopped(self.label)
+
+    def eta(self) -> float | None:
+        spent = time.time() - self.started
+        return spent / self.fraction - spent if self.fraction > 0.02 else None
+
+
+class Jobs:
+    def __init__(self, workers: int = WORKERS):
+        self.lock = threading.Lock()
+        self.pool = ThreadPoolExecutor(workers, thread_name_prefix="gallery-job")
+        self.running: dict[Hashable, Job] = {}
+        self.results: OrderedDict[Hashable, Any] = OrderedDict()
+
+    def get(self, key: Hashable) -> tuple[bool, Any]:
+        with self.lock:
+            if key in self.results:
+                self.results.move_to_end(key)
+                return True, self.results[key]
+        return False, None
+
+    def submit(self, key: Hashable, label: str, fn: Callable, args: tuple) -> Job:
+        with self.lock:
+            job = self.running.get(key)
+            if job is None:
+                job = self.running[key] = Job(label)
+                job.future = self.pool.submit(self._run, key, job, fn, args)
+            return job
+
+    def _run(self, key: Hashable, job: Job, fn: Callable, args: tuple) -> Any:
+        job.started = time.time()  # queueing time is not computing time
+        try:
+            result = fn(*args, on_progress=job.on_progress)
+            with self.lock:
+                if not job.stop.is_set():  # a stopped run's partial result is not everyone's answer
+                    self.results[key] = result
+                    while len(self.results) > KEEP_RESULTS:
+                        self.results.popitem(last=False)
+            return result
+        finally:
+            with self.lock:
+                self.running.pop(key, None)
+
+    def queued_before(self, job: Job) -> int:
+        with self.lock:
+            return sum(1 for j in self.running.values() if j is not job and j.started < job.started and j.fraction == 0)
+
+
+@st.cache_resource(show_spinner=False)
+def jobs() -> Jobs:
+    return Jobs()
+
+
+def _keep_stopped(key: Hashable, job: Job) -> None:
+    job.stop.set()
+    st.session_state.setdefault(_STOPPED, {})[key] = None  # filled once the job has wound down
+
+
+def _forget_stopped(key: Hashable) -> None:
+    st.session_state.get(_STOPPED, {}).pop(key, None)
+
+
+def computed(label: str, fn: Callable[..., Any], *args: Any, key: Hashable | None = None,
+             show: Callable[[Any], None] | None = None, stoppable: bool = False) -> Any:
+    """`fn(*args, on_progress=...)` computed once for all sessions, as a background job: a progress
+    bar with a time estimate while it runs, `show(partial)` on every new snapshot the job reports with
+    `on_progress(fraction, partial)`, and with `stoppable` a Stop button. `args` must be hashable
+    plain values, or pass `key=` (plain values) that identifies them.
+
+    A stopped job raises `Stopped` inside `on_progress`; a function that catches it and returns what
+    it has (e.g. `demos.replay.record`) gives that partial result to this session only, with a button
+    to run to the end."""
+    ident = cache_key(fn, args if key is None else (key,))
+    pool = jobs()
+    done, result = pool.get(ident)
+    if done:
+        return result
+    stopped = st.session_state.get(_STOPPED, {})
+    if ident in stopped and stopped[ident] is not None:
+        st.button("▶ Run to the end", on_click=_forget_stopped, args=(ident,), key=f"resume_{hash(ident)}")
+        return stopped[ident]
+    job = pool.submit(ident, label, fn, args)
+    if stoppable:
+        st.button(f"⏹ Stop: {label.lower()}", on_click=_keep_stopped, args=(ident, job),
+                  key=f"stop_{hash(ident)}", help="Stops the computation and keeps what it has so far")
+    bar, last = st.progress(0.0, text=f"{label}…"), None
+    while not job.future.done():
+        waiting = pool.queued_before(job)
+        eta = job.eta()
+        text = (f"{label}: queued behind {waiting} other computation(s)…" if waiting and job.fraction == 0
+                else f"{label}: {job.fraction:.0%}" + (f" · about {eta:.0f} s left" if eta is not None else ""))
+        bar.progress(job.fraction, text=text)
+        if show is not None and job.partial is not last:
+            last = job.partial
+            show(last)
+        time.sleep(0.1)
+    bar.empty()
+    try:
+        result = job.future.result()
+    except Stopped:
+        result = job.partial
+    if job.stop.is_set():
+        st.session_state.setdefault(_STOPPED, {})[ident] = result
+        if result is not None:
+            st.button("▶ Run to the end", on_click=_forget_stopped, args=(ident,), key=f"resume_{hash(ident)}")
+    return result

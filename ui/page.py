@@ -1,0 +1,129 @@
+"""Page setup and teaching blocks: config, embed and presenter modes, grouped navigation, the page's
+own text (intro, Key ideas, sections: `pages/NN_<slug>.md`), and the closing "Show the code"."""
+from __future__ import annotations
+
+import inspect
+import textwrap
+from typing import Any
+
+import streamlit as st
+
+from ui.catalogue import PageInfo, by_section, find
+from ui.share import PAGE, finish_page
+from ui.state import PRESENT_KEY, RUN, is_embedded, is_presenting, read_flag
+from ui import texts
+from ui.texts import PageText
+
+_PRESENTER_CSS = """<style>
+html, .stApp { font-size: 21px; }
+.stApp h1 { font-size: 2.2rem; padding-top: 0; } .stApp h2, .stApp h3 { font-size: 1.6rem; }
+[data-testid="stHeader"], [data-testid="stToolbar"] { display: none; }
+.block-container, [data-testid="stMainBlockContainer"] { padding-top: 1.5rem; padding-bottom: 0; }
+</style>"""
+_EMBED_CSS = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
+.block-container, [data-testid="stMainBlockContainer"] { padding-top: 1.5rem; }
+</style>"""
+
+
+def page_setup(file: str) -> PageInfo:
+    """First call of every page: config, embed/presenter handling, grouped sidebar navigation, title
+    (with a Share menu beside it, filled in once the page's controls have run), then the intro."""
+    page = find(file)
+    _start_page(page.title, page.icon)
+    title, share = st.columns([9, 1], vertical_alignment="bottom")
+    title.title(f"{page.icon} {page.title}")
+    st.session_state[RUN] |= {"page": page, "share": share, "known": set(page.params)}
+    st.session_state[PAGE] = page.slug
+    if "Intro" in page_text().sections:
+        prose(page_text().get("Intro"))
+    return page
+
+
+def home_setup() -> None:
+    _start_page("Deep-learning concept gallery", "🧠")
+
+
+def _start_page(title: str, icon: str) -> None:
+    embedded = is_embedded()
+    present, problem = read_flag(PRESENT_KEY)
+    st.set_page_config(page_title=title, page_icon=icon, layout="wide",
+                       initial_sidebar_state="collapsed" if embedded or present else "auto")
+    notices = st.container()
+    st.session_state[RUN] = {"notices": notices, "keys": set(), "known": set()}
+    if problem:
+        notices.warning(problem, icon="🔗")
+    st.session_state[PRESENT_KEY] = present
+    if embedded:
+        st.html(_EMBED_CSS)  # our own constant CSS (style-only html takes no space on the page)
+    else:
+        sidebar_navigation()
+    if present:
+        st.html(_PRESENTER_CSS)
+
+
+def sidebar_navigation() -> None:
+    """Grouped navigation from the catalogue (Streamlit's own file list is switched off)."""
+    with st.sidebar:
+        st.page_link("streamlit_app.py", label="Gallery home", icon="🏠")
+        for section, pages in by_section().items():
+            st.caption(section.upper())
+            for page in pages:
+                st.page_link(page.file, label=page.title, icon=page.icon)
+
+
+def page_text() -> PageText:
+    """This page's teaching text (`pages/NN_<slug>.md`)."""
+    page = st.session_state[RUN].get("page")
+    return texts.page_text(page.text_file) if page else PageText({})
+
+
+def more_controls(slot):
+    """Where a page's secondary controls go: a container below the key controls normally, a
+    labelled "More controls" popover in `slot` (e.g. the key row's last column) in presenter mode."""
+    return slot.popover("⚙️ More controls", width="stretch") if is_presenting() else st.container()
+
+
+def prose(markdown: str) -> None:
+    """Explanatory text: shown normally, hidden in presenter mode."""
+    if not is_presenting():
+        st.markdown(markdown)
+
+
+def section(name: str) -> None:
+    """A named section of the page's text file, as prose."""
+    prose(page_text().get(name))
+
+
+def end_of_hero() -> None:
+    """Call right after the hero visual: in presenter mode the page ends here (nothing below)."""
+    if is_presenting():
+        finish_page()
+        st.stop()
+
+
+def key_ideas() -> None:
+    """The teaching block from the page's text: formula, takeaways, questions, corrections."""
+    if is_presenting():
+        return
+    t = page_text()
+    st.header("Key ideas")
+    for formula in t.formulas:
+        st.latex(formula)
+    st.markdown("\n".join(f"- {item}" for item in t.bullets("Takeaways")))
+    if t.questions:
+        st.markdown("**Questions this page answers:** " + " · ".join(t.questions))
+    if t.corrections:
+        st.subheader("Common mistakes, corrected")
+        st.markdown("\n".join(f"- ~~{claim}~~ — {fix}" for claim, fix in t.corrections))
+
+
+def show_code(*objects: Any) -> None:
+    """The last call of every page: the source of the demo functions it used, in an expander;
+    then the URL check and the Share menu (once every control has been drawn)."""
+    finish_page()
+    if is_presenting():
+        return
+    with st.expander("Show the code"):
+        for obj in objects:
+            st.code(textwrap.dedent(inspect.getsource(obj)), language="python")

@@ -1,0 +1,112 @@
+"""Teaching text lives in Markdown beside each page (`pages/NN_<slug>.md`), not in Python strings.
+Pure: no streamlit import (the home page's search and the tests read it too).
+
+A text file is a list of `## <Section>` blocks. Sections every concept page has:
+- `Intro`: the 2–4 sentences under the title (hidden in presenter mode).
+- `Formula`: the core formula in LaTeX (one or more lines, each its own display line).
+- `Takeaways`, `Questions`: bullet lists ("- ..."); Questions are the interview questions the page
+  answers, in our own words; the home page's search matches them.
+- `Corrections`: bullets "- <wrong claim> => <what is true>".
+Any other section (e.g. `## Transfer`) is static prose a page shows with `ui.section("Transfer")`.
+Numbers, rankings and comparisons never go here: they are computed next to the chart they describe.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+STOP_WORDS = frozenset("a an and are as at be by can do does for from how i in is it of on or the to "
+                       "what when where which who why with you your vs versus".split())
+
+
+@dataclass(frozen=True)
+class PageText:
+    sections: dict[str, str]  # section heading -> its Markdown body (stripped)
+
+    def get(self, name: str) -> str:
+        if name not in self.sections:
+            raise KeyError(f"no “## {name}” section; sections: {', '.join(self.sections)}")
+        return self.sections[name]
+
+    def bullets(self, name: str) -> list[str]:
+        """The "- item" lines of a section (an item may continue on indented lines)."""
+        items: list[str] = []
+        for line in self.sections.get(name, "").splitlines():
+            if line.startswith("- "):
+                items.append(line[2:].strip())
+            elif line.strip() and items:
+                items[-1] += " " + line.strip()
+        return items
+
+    @property
+    def questions(self) -> list[str]:
+        return self.bullets("Questions")
+
+    @property
+    def corrections(self) -> list[tuple[str, str]]:
+        pairs = []
+        for item in self.bullets("Corrections"):
+            claim, _, fix = item.partition("=>")
+            pairs.append((claim.strip(), fix.strip()))
+        return pairs
+
+    @property
+    def formulas(self) -> list[str]:
+        """Display formulas: blocks separated by blank lines."""
+        return [block.strip() for block in re.split(r"\n\s*\n", self.sections.get("Formula", "")) if block.strip()]
+
+
+def parse(markdown: str) -> PageText:
+    sections: dict[str, list[str]] = {}
+    current = None
+    for line in markdown.splitlines():
+        if line.startswith("## "):
+            current = line[3:].strip()
+            sections[current] = []
+        elif current is not None:
+            sections[current].append(line)
+    return PageText({name: "\n".join(lines).strip() for name, lines in sections.items()})
+
+
+@functools.lru_cache(maxsize=None)
+def page_text(path: Path) -> PageText:
+    """The parsed text file of a page (empty when the page has none)."""
+    path = Path(path)
+    return parse(path.read_text(encoding="utf-8")) if path.is_file() else PageText({})
+
+
+def words(text: str) -> set[str]:
+    """Lower-case word stems for matching: 'Dropout?' -> 'dropout', 'optimisers' -> 'optimiser'."""
+    out = set()
+    for w in re.findall(r"[a-z0-9]+", text.lower()):
+        if w in STOP_WORDS or len(w) < 2:
+            continue
+        out.add(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w)
+    return out
+
+
+def search(query: str, pages) -> list[tuple[object, float, str | None]]:
+    """Pages that match a free-text query, best first: (page, score, best-matching question or None).
+    A query word found in the title counts 3, in the pitch 2, in a question 2, elsewhere in the
+    page's text 1 (scaled by the share of query words found)."""
+    wanted = words(query)
+    if not wanted:
+        return [(p, 0.0, None) for p in pages]
+    results = []
+    for page in pages:
+        text = page_text(page.text_file)
+        title, pitch = words(page.title), words(page.pitch)
+        body = words(" ".join(text.sections.values()))
+        best_q, best_q_hits = None, 0
+        for q in text.questions:
+            hits = len(wanted & words(q))
+            if hits > best_q_hits:
+                best_q, best_q_hits = q, hits
+        found = wanted & (title | pitch | body | (words(best_q) if best_q else set()))
+        if not found:
+            continue
+        score = (3 * len(wanted & title) + 2 * len(wanted & pitch) + 2 * best_q_hits + len(wanted & body))
+        results.append((page, score * len(found) / len(wanted), best_q))
+    return sorted(results, key=lambda r: -r[1])
