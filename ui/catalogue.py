@@ -72,7 +72,8 @@ def page_params(path: Path) -> tuple[str, ...]:
     return tuple(sorted(keys))
 
 
-SECTIONS = ("Start here", "Vision", "Sequences and attention", "Robustness", "Unsupervised learning")
+SECTIONS = ("Start here", "Foundations", "Vision", "Sequences and attention", "Generative and unsupervised",
+            "Robustness")
 
 PAGES: tuple[PageInfo, ...] = (
     PageInfo("pages/01_model_zoo.py", "Model zoo", "🧰", "Start here",
@@ -82,7 +83,7 @@ PAGES: tuple[PageInfo, ...] = (
              "FGSM, PGD and MI-FGSM on digits and photos; robust accuracy, transfer, real defences.",
              "demos/adversarial.py", ("mnist_cnn", "mnist_cnn_robust", "mnist_mlp", "efficientnet_lite0"),
              "tests/test_adversarial.py"),
-    PageInfo("pages/03_anomaly_detection.py", "Anomaly detection", "🚨", "Unsupervised learning",
+    PageInfo("pages/03_anomaly_detection.py", "Anomaly detection", "🚨", "Generative and unsupervised",
              "Autoencoders trained on one digit flag what they cannot rebuild; you set the threshold.",
              "demos/anomaly.py", ("mnist_ae", "mnist_dae", "ecg_dae"), "tests/test_anomaly.py"),
     PageInfo("pages/04_style_transfer.py", "Style transfer", "🎨", "Vision",
