@@ -76,3 +76,6 @@ def plotly_array(value):
             shape = [int(n) for n in shape.split(",")]
         return data.reshape(shape) if shape else data
     return np.array(value, dtype=float)
+
+
+from browser_support import browser, server  # noqa: E402,F401  (session fixtures for every browser test)

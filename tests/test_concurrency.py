@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from test_browser import HERO, IDLE, record, rss_mb, streamlit_server, wait_rendered, new_page, browser  # noqa: F401
+from browser_support import HERO, IDLE, record, rss_mb, streamlit_server, wait_rendered, new_page
 from ui.catalogue import PAGES
 
 pytestmark = pytest.mark.browser
