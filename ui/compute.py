@@ -199,3 +199,29 @@ def computed(label: str, fn: Callable[..., Any], *args: Any, key: Hashable | Non
         if result is not None:
             st.button("▶ Run to the end", on_click=_forget_stopped, args=(ident,), key=f"resume_{hash(ident)}")
     return result
+
+
+def experiment(label: str, fn: Callable[..., Any], *args: Any) -> Any:
+    """`fn(*args)` from the results committed beside the weights when the grid holds it (instant, see
+    `demos.precomputed`), else computed live as a job; a button recomputes it live anyway."""
+    from demos import precomputed
+
+    live_key = f"_live_{precomputed.entry_key(fn, args)}"
+    found = None if st.session_state.get(live_key) else precomputed.lookup(fn, args)
+    if found is None:
+        return computed(label, fn, *args)
+    result, command = found
+    left, right = st.columns([5, 1], vertical_alignment="center")
+    left.caption(f"Precomputed with these exact weights by `{command}`.")
+    right.button("↻ Recompute live", key=f"{live_key}_button", type="tertiary",
+                 on_click=lambda: st.session_state.update({live_key: True}))
+    return result
+
+
+def is_done(fn: Callable[..., Any], key: Hashable) -> bool:
+    """Whether `computed(..., fn, ..., key=key)` has a result to show without computing: finished for
+    everyone, running now, or stopped by this session."""
+    ident = cache_key(fn, (key,))
+    pool = jobs()
+    return (pool.get(ident)[0] or ident in pool.running
+            or st.session_state.get(_STOPPED, {}).get(ident) is not None)
