@@ -80,6 +80,8 @@ def line_chart(x: Sequence[float], series: dict[str, Sequence[float]], title: st
                                  marker=dict(size=8, symbol=i % 20)))
     fig.update_xaxes(title=x_title)
     fig.update_yaxes(title=y_title, range=y_range, type="log" if log_y else None)
+    if log_y:  # one labelled tick per decade (the default stacks labels on short ranges)
+        fig.update_yaxes(dtick=1, exponentformat="power", minor=dict(ticks="inside", showgrid=False))
     fig.update_layout(legend=dict(orientation="h", y=-0.25))
     if mark_x is not None:
         fig.add_vline(x=mark_x, line_dash="dash", line_color="grey", annotation_text=mark_label,

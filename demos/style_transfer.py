@@ -170,7 +170,8 @@ def resize_longer(image: torch.Tensor, size: int) -> torch.Tensor:
 
 def fast_stylize(net, content: torch.Tensor, style: torch.Tensor) -> torch.Tensor:
     """Feed-forward arbitrary stylisation (Magenta): style centre-cropped to 256², content scaled to
-    384 on its longer side and reflect-padded to 384². Returns (1, 3, H, W) at the content's size."""
+    384 on its longer side and padded to 384² (reflected where the picture is large enough, edge
+    pixels repeated beyond that, so any aspect ratio works). Returns (1, 3, H, W) at the content's size."""
     import numpy as np
 
     s = style[0]
@@ -180,7 +181,11 @@ def fast_stylize(net, content: torch.Tensor, style: torch.Tensor) -> torch.Tenso
                       antialias=True, align_corners=False)[0]
     small = resize_longer(content, 384)[0]
     h, w = small.shape[-2:]
-    padded = F.pad(small[None], (0, 384 - w, 0, 384 - h), mode="reflect")[0] if (h, w) != (384, 384) else small
+    padded = small[None]
+    while padded.shape[-2:] != (384, 384):  # reflect needs padding < size: grow in reflect-sized bites
+        ph, pw = min(384 - padded.shape[-2], padded.shape[-2] - 1), min(384 - padded.shape[-1], padded.shape[-1] - 1)
+        padded = F.pad(padded, (0, pw, 0, ph), mode="reflect" if min(ph, pw) >= 0 and (ph or pw) else "replicate")
+    padded = padded[0]
     out = net.stylize(padded.permute(1, 2, 0).numpy(), net.style_vector(s.permute(1, 2, 0).numpy()))
     result = torch.from_numpy(np.ascontiguousarray(out[:h, :w])).permute(2, 0, 1)[None]
     return F.interpolate(result, size=content.shape[-2:], mode="bilinear", align_corners=False).clamp(0, 1)

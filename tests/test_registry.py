@@ -147,3 +147,32 @@ def test_the_home_page_credits_every_registered_model():
         assert title(name) in text and credit(name) in text, name
         if REGISTRY[name].folder:  # third-party weights name their authors and licence
             assert "Apache" in credit(name) or "MIT" in credit(name) or "CC" in credit(name), name
+
+
+def test_a_view_whose_weights_fail_their_checksum_explains_and_stops_cleanly():
+    """A corrupted file is refused with a message naming it and how to restore it: no traceback;
+    the cache is not poisoned, so the view works again once the file is back."""
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        import streamlit as st
+
+        import ui
+        from models import registry
+        from ui import compute
+        compute._load.clear()
+        real = registry.sha256_file
+        if st.session_state.get("corrupt", True):
+            registry.sha256_file = lambda p: "0" * 64 if p.name == "mnist_mlp.safetensors" else real(p)
+        try:
+            st.write(type(ui.model("mnist_mlp")).__name__)
+        finally:
+            registry.sha256_file = real
+
+    at = AppTest.from_function(script, default_timeout=60).run()
+    assert not at.exception
+    message = " ".join(e.value for e in at.error)
+    assert "mnist_mlp.safetensors" in message and "git checkout" in message and "other pages" in message
+    at.session_state["corrupt"] = False
+    at.run()
+    assert not at.exception and "MnistMlp" in [m.value for m in at.markdown]

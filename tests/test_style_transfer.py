@@ -196,3 +196,13 @@ def test_a_stopped_run_keeps_its_partial_result_and_can_run_to_the_end():
     assert "result=step 2" in [m.value for m in at.markdown]
     next(b for b in at.button if b.label == "▶ Run to the end").click().run()
     assert "result=step 3" in [m.value for m in at.markdown]
+
+
+@pytest.mark.parametrize("shape", [(1000, 40), (40, 1000), (1, 1), (5000, 200)])
+def test_fast_network_takes_any_shape_the_upload_gate_lets_through(shape):
+    """The gate refuses sides more than 25:1 apart; everything it accepts must stylise (a 1 x 20,000
+    image used to crash reflect padding)."""
+    net = load_pretrained("magenta_arbitrary_style")
+    content = nst.resize_longer(torch.rand(1, 3, *shape), 128)
+    out = nst.fast_stylize(net, content, torch.rand(1, 3, 256, 256))
+    assert out.shape == content.shape and torch.isfinite(out).all()

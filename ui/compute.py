@@ -8,6 +8,10 @@ re-attaches to the running job instead of starting again, and finished results a
 """
 from __future__ import annotations
 
+import os
+
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # idle OpenMP threads sleep instead of spinning
+
 import threading
 import time
 from collections import OrderedDict
@@ -16,11 +20,14 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Hashable
 
 import streamlit as st
+import torch
 from PIL import Image
 
 from demos import images
 
+TORCH_THREADS = 1  # per op: every session is a thread of one process; see BENCHMARKS.md (concurrency)
 WORKERS = 2  # jobs that compute at once; more wait in a queue (2 cores: see BENCHMARKS.md)
+torch.set_num_threads(TORCH_THREADS)
 KEEP_RESULTS = 48  # finished results kept for all sessions (oldest dropped first)
 _STOPPED = "_ui_stopped"  # job key -> partial result this session chose to keep
 
