@@ -110,6 +110,16 @@ def new_page(browser, width=1280, height=720):
     return context.new_page()
 
 
+def open_view(browser, url: str, info, query: str = "", hero: bool = True):
+    """A new 1280x720 tab on `info`'s page with `query`, rendered and idle (and its hero drawn)."""
+    page = new_page(browser)
+    page.goto(f"{url}/{info.slug}" + (f"?{query}" if query else ""))
+    wait_rendered(page, info.title)
+    if hero:
+        page.locator(HERO).first.wait_for(timeout=90_000)
+    return page
+
+
 def reruns(page) -> int:
     """How many script runs the page's session has started so far (counted in the browser from
     Streamlit's own "running" state changes): compare before and after an interaction to prove that

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from browser_support import HERO, IDLE, SHOTS, record, rss_mb, streamlit_server, wait_rendered, new_page
+from browser_support import HERO, IDLE, SHOTS, new_page, open_view, record, rss_mb, streamlit_server, wait_rendered
 from ui.catalogue import PAGES
 
 pytestmark = pytest.mark.browser
@@ -53,11 +53,7 @@ def test_cold_deep_link_on_a_fresh_server(browser, info):
 
 @pytest.mark.parametrize("info", PAGES, ids=lambda p: p.slug)
 def test_embed_mode_has_no_sidebar_and_no_toolbar(browser, server, info):
-    url, _ = server
-    page = new_page(browser)
-    page.goto(f"{url}/{info.slug}?embed=true")
-    wait_rendered(page, info.title)
-    page.locator(HERO).first.wait_for(timeout=90_000)
+    page = open_view(browser, server[0], info, "embed=true")
     assert not page.locator('[data-testid="stSidebar"]').is_visible()
     assert not page.locator('[data-testid="stSidebarCollapsedControl"]').is_visible()
     assert not page.locator('[data-testid="stToolbar"]').is_visible()
@@ -70,11 +66,7 @@ def test_embed_mode_has_no_sidebar_and_no_toolbar(browser, server, info):
 def test_presenter_mode_fits_a_720p_slide(browser, server, info, embed):
     """Presenter mode collapses the navigation, fits 1280 x 720 without scrolling, and its "More
     controls" popover opens on a real mouse click."""
-    url, _ = server
-    page = new_page(browser)
-    page.goto(f"{url}/{info.slug}?present=1" + ("&embed=true" if embed else ""))
-    wait_rendered(page, info.title)
-    page.locator(HERO).first.wait_for(timeout=90_000)
+    page = open_view(browser, server[0], info, "present=1" + ("&embed=true" if embed else ""))
     assert page.get_by_text("Key ideas").count() == 0
     sidebar = page.locator('[data-testid="stSidebar"]')
     assert sidebar.count() == 0 or sidebar.bounding_box() is None or sidebar.bounding_box()["width"] < 10 \
