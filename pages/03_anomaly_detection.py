@@ -109,8 +109,9 @@ with box:
     elif view == "Latent space":
         ui.chart(plots.scatter_groups(anomaly.pca_2d(r["codes"]), r["groups"], "Latent codes, first two principal components",
                                       x_title="PC 1", y_title="PC 2"),
-                 "Normal digits cluster; anomalies often land elsewhere, but some overlap — why a threshold on the "
-                 "reconstruction error, not the code alone, is the decision rule.")
+                 "Each point is one test image's 16-number code, projected to 2-D and coloured by group. Where the "
+                 "groups overlap the code alone cannot separate them; the decision rule here is the reconstruction "
+                 "error, not the code.")
     elif view == "Time series":
         ecg_ae = ui.model("ecg_dae")
         win = ecg_ae.config.window

@@ -195,3 +195,10 @@ def test_every_tab_renders(view, expected):
 def test_upload_tab_waits_for_a_file():
     at = open_page(PAGE, view="Your image")
     assert not at.exception and len(plotly_specs(at)) == 2  # the hero only
+
+
+@pytest.mark.parametrize("name", ["mnist_ae", "mnist_dae"])
+def test_digit_8_is_the_hard_class_as_the_page_says(name):
+    """The Key ideas name digit 8 as the hard case: true of both committed models' cards."""
+    per_class = metadata(name)["metrics"]["auroc_per_class"]
+    assert min(per_class, key=per_class.get) == "8"
