@@ -50,6 +50,9 @@ def recipe(args: argparse.Namespace, **extra: Any) -> dict[str, Any]:
 
 
 def seed_everything(seed: int) -> torch.Generator:
+    """Seed every generator, and compute on one thread: float sums in another order (two threads)
+    give other weights, so a card reproduces bit for bit only with the thread count it records."""
+    torch.set_num_threads(1)
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
@@ -199,7 +202,7 @@ def save_pretrained(model: nn.Module, name: str, out_dir: Path | str, card: dict
     save_file({k: v.detach().contiguous() for k, v in model.state_dict().items()}, str(weights))
     meta = {"name": name, "config": asdict(model.config), **card,
             "versions": {"python": platform.python_version(), "torch": torch.__version__,
-                         "numpy": np.__version__},
+                         "numpy": np.__version__, "threads": torch.get_num_threads()},
             "weights_file": weights.name, "sha256": sha256_file(weights)}
     (out_dir / f"{name}.json").write_text(json.dumps(meta, indent=2) + "\n")
     return weights
