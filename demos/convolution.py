@@ -84,7 +84,7 @@ def parse_grid(text: str, max_side: int = MAX_GRID, square: bool = False) -> np.
     values = []
     for i, row in enumerate(rows, start=1):
         cells = [c for c in re.split(r"[\s,]+", row) if c]
-        bad = next((c for c in cells if not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", c)), None)
+        bad = next((c for c in cells if not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", c, re.ASCII)), None)
         if bad is not None:
             shown = re.sub(r"[^\w.+-]", "?", bad[:12])
             raise GridError(f"Row {i}: `{shown}` is not a number.")
@@ -185,62 +185,66 @@ def _square(fig: go.Figure, rows: int, cols: int) -> None:
             fig.update_yaxes(scaleanchor="x" if i == 1 else f"x{i}", row=row, col=col)
 
 
-def _num(v: float) -> str:
-    return f"{v:.2f}" if v >= 0 else f"(−{-v:.2f})"
+def _num(v: float, fmt: str = ".2f") -> str:
+    text = format(abs(v), fmt)
+    return text if v >= 0 or float(text) == 0 else f"(−{text})"
 
 
 def dot_product_text(products: np.ndarray, window: np.ndarray, weights: np.ndarray, r: int, c: int) -> str:
     """What the current window computes, written out (all terms up to 3 × 3, a summary beyond)."""
     total = float(products.sum())
     if products.size <= 9:
-        terms = " + ".join(f"{_num(x)}·{_num(w)}" for x, w in zip(window.ravel(), weights.ravel()))
-        return f"out[{r}, {c}] = {terms} = {total:.3f}".replace("-", "−")
+        terms = " + ".join(f"{_num(x)}·{_num(w, '.3g')}" for x, w in zip(window.ravel(), weights.ravel()))
+        return f"out[{r}, {c}] = {terms} = {_num(total, '.3f')}"
     big = np.unravel_index(np.abs(products).argmax(), products.shape)
-    return (f"out[{r}, {c}] = sum of {products.size} products = {total:.3f}   (largest: "
-            f"{_num(window[big])}·{_num(weights[big])} at kernel row {big[0]}, column {big[1]})").replace("-", "−")
+    return (f"out[{r}, {c}] = sum of {products.size} products = {_num(total, '.3f')}   (largest: "
+            f"{_num(window[big])}·{_num(weights[big], '.3g')} at kernel row {big[0]}, column {big[1]})")
 
 
 def slide_figure(image: np.ndarray, weights: np.ndarray, stride: int, padding: int, dilation: int,
-                 height: int = 420) -> go.Figure:
-    """The hero: the zero-padded input with the window, the kernel, window ⊙ kernel, and the output
-    filling in position by position, with the dot product written out; a client-side player.
-    One set of axes holds all four panels, so that a frame updates only two traces."""
+                 height: int = 480) -> go.Figure:
+    """The hero: the zero-padded input with the window, the kernel, window ⊙ kernel, and the output,
+    position by position, with the dot product written out; a client-side player. One set of axes
+    holds all four panels (kernel and products drawn `zoom` times larger), so a frame updates two traces."""
     k, span = weights.shape[0], dilation * (weights.shape[0] - 1) + 1
     out = convolve(image[None], weights[None], stride, padding, dilation)
     (oh, ow), xp, taps = out.shape, np.pad(image, padding), dilation * np.arange(k)
     (hp, wp), gap = xp.shape, 2
+    zoom = max(1, round(max(hp, oh) / (2 * k)))  # kernel and products cells, in input cells
+    oz = max(1, max(hp, k * zoom) // oh)  # output cells, so that a small output stays readable
     x_kernel = wp + gap
-    x_prod = x_kernel + k + gap
-    x_out = x_prod + k + gap
-    bottom = max(hp, oh) + 1.0  # the line with the dot product
+    x_prod = x_kernel + k * zoom + gap
+    x_out = x_prod + k * zoom + gap
+    bottom = max(hp, oh * oz, k * zoom) + 0.6  # the line with the dot product
     fig = go.Figure()
 
-    def panel(z: np.ndarray, x0: float, name: str, colours: dict, text: str | None) -> None:
-        fig.add_trace(go.Heatmap(z=z, x0=x0, dx=1, y0=0, dy=1, showscale=False, texttemplate=text,
-                                 hovertemplate=name + " %{z:.3f}<extra></extra>", **colours))
+    def panel(z: np.ndarray, x0: float, cell: int, name: str, colours: dict, text: str | None) -> None:
+        fig.add_trace(go.Heatmap(z=z, x0=x0 - .5 + cell / 2, dx=cell, y0=-.5 + cell / 2, dy=cell, showscale=False,
+                                 texttemplate=text, hovertemplate=name + " %{z:.3f}<extra></extra>", **colours))
 
     def signed(bound: float) -> dict:
         return dict(colorscale=DIVERGING, zmid=0, zmin=-(bound or 1.0), zmax=bound or 1.0)
     bound = float(np.abs(weights).max())
-    panel(xp, 0, "input", dict(colorscale="gray"), "%{z:.2g}" if hp <= 10 and wp <= 10 else None)  # 0
-    panel(weights, x_kernel, "weight", signed(bound), "%{z:.2f}")  # 1
-    panel(np.zeros((k, k)), x_prod, "x·w", signed(float(np.abs(xp).max()) * bound), "%{z:.2f}")  # 2: animated
-    panel(out, x_out, "output", signed(float(np.abs(out).max())), "%{z:.2g}" if oh <= 8 and ow <= 8 else None)  # 3
+    panel(xp, 0, 1, "input", dict(colorscale="gray"), "%{z:.2g}" if hp <= 10 and wp <= 10 else None)  # 0
+    panel(weights, x_kernel, zoom, "weight", signed(bound), "%{z:.2~g}")  # 1
+    panel(np.zeros((k, k)), x_prod, zoom, "x·w", signed(float(np.abs(xp).max()) * bound), "%{z:.2f}")  # 2: animated
+    panel(out, x_out, oz, "output", signed(float(np.abs(out).max())), "%{z:.2g}" if oz > 1 else None)  # 3
     fig.add_trace(go.Scatter(**_rect(padding - .5, padding - .5, image.shape[1], image.shape[0]), mode="lines",
                              line=dict(color=OKABE_ITO[1], dash="dot", width=1.5), hoverinfo="skip"))  # 4
 
     def marks(r: int, c: int, text: str) -> dict:
         """Window outline, the pixels it reads, the output cell, and the sum (None breaks the line)."""
-        window = _rect(stride * c - .5, stride * r - .5, span, span)
-        cell = _rect(x_out + c - .5, r - .5, 1, 1)
-        xs = window["x"] + [None] + np.tile(stride * c + taps, k).tolist() + [None] + cell["x"] + [None, x_out / 2 + ow / 2]
-        ys = window["y"] + [None] + np.repeat(stride * r + taps, k).tolist() + [None] + cell["y"] + [None, bottom]
+        window, cell = _rect(stride * c - .5, stride * r - .5, span, span), _rect(x_out + c * oz - .5, r * oz - .5, oz, oz)
+        px = [v for x in np.tile(stride * c + taps, k).tolist() for v in (None, x)]
+        py = [v for y in np.repeat(stride * r + taps, k).tolist() for v in (None, y)]
+        xs = window["x"] + px + [None] + cell["x"] + [None, (x_out + ow * oz) / 2]
+        ys = window["y"] + py + [None] + cell["y"] + [None, bottom]
         return {"x": xs, "y": ys, "text": [""] * (len(xs) - 1) + [text]}
     first = marks(0, 0, "")
-    sizes = [0] * 6 + [6] * (k * k) + [0] * 8
+    sizes = [0] * 5 + [0, 6] * (k * k) + [0] * 8
     fig.add_trace(go.Scatter(mode="lines+markers+text", hoverinfo="skip", line=dict(color=OKABE_ITO[3], width=3),
                              marker=dict(color=OKABE_ITO[3], size=sizes), textposition="middle center",
-                             textfont=dict(family="monospace", size=14), **first))  # 5: animated
+                             textfont=dict(family="monospace", size=12), **first))  # 5: animated
     positions = np.unique(np.linspace(0, oh * ow - 1, min(oh * ow, MAX_FRAMES)).round().astype(int))
     frames, labels = [], []
     for p in positions:
@@ -250,12 +254,12 @@ def slide_figure(image: np.ndarray, weights: np.ndarray, stride: int, padding: i
         frames.append({2: {"z": products.tolist()},  # plain lists: validated 3x faster than arrays
                        5: marks(r, c, dot_product_text(products, window, weights, r, c))})
         labels.append(f"({r}, {c})")
-    titles = [(wp / 2, f"Input, zero-padded by {padding}"), (x_kernel + k / 2, f"Kernel {k}×{k}"),
-              (x_prod + k / 2, "Window ⊙ kernel"), (x_out + ow / 2, f"Output {oh}×{ow}")]
+    titles = [(wp / 2, f"Input, zero-padded by {padding}"), (x_kernel + k * zoom / 2, f"Kernel {k}×{k}"),
+              (x_prod + k * zoom / 2, "Window ⊙ kernel"), (x_out + ow * oz / 2, f"Output {oh}×{ow}")]
     for x, title in titles:
-        fig.add_annotation(x=x - .5, y=-.7, text=title, showarrow=False, yanchor="bottom", font=dict(size=13))
-    fig.update_xaxes(visible=False, range=[-1, x_out + ow])
-    fig.update_yaxes(visible=False, range=[bottom + 1, -2.5], scaleanchor="x", constrain="domain")
+        fig.add_annotation(x=x - .5, y=-.6, text=title, showarrow=False, yanchor="bottom", font=dict(size=13))
+    fig.update_xaxes(visible=False, range=[-1, x_out + ow * oz])
+    fig.update_yaxes(visible=False, range=[bottom + .8, -2], scaleanchor="x", constrain="domain")
     fig.update_layout(height=height, showlegend=False, margin=dict(l=5, r=5, t=5, b=5))
     return animate(fig, frames, labels, frame_ms=90, prefix="window at ", start=0)
 

@@ -68,8 +68,8 @@ if min(sides) < 1:
 else:
     shape, diff = cv.torch_check(image, weights, stride, padding, dilation)
     st.markdown(f"**Output side** {cv.formula_text(image.shape[1], k, stride, padding, dilation)} · "
-                f"`torch.nn.functional.conv2d` gives shape {shape}, same values (max difference {diff:.0e})")
-    fig = slide(image, weights, stride, padding, dilation, 330 if ui.is_presenting() else 420)
+                f"`F.conv2d`: shape {shape}, same values (max |Δ| {diff:.0e})")
+    fig = slide(image, weights, stride, padding, dilation, 400 if ui.is_presenting() else 480)
     same = cv.same_padding(k, dilation)
     ui.chart(fig, f"Press ▶ Play or drag the slider: the red window reads {k}×{k} pixels"
                   f"{f' {dilation} px apart' if dilation > 1 else ''} of the {'typed grid' if typed else picked.name}, "
