@@ -496,7 +496,7 @@ def _output_padding(x: torch.Tensor, cx: torch.Tensor, k: int, stride: int) -> t
     return tuple(int(n - transposed_out(m, k, stride)) for n, m in zip(x.shape[-2:], cx.shape[-2:]))
 
 
-def stamp_figure(image: np.ndarray, weights: np.ndarray, stride: int, height: int = 330) -> go.Figure:
+def stamp_figure(image: np.ndarray, weights: np.ndarray, stride: int, height: int = 420) -> go.Figure:
     """Input | kernel | output, one frame per stamp: a client-side player."""
     out, steps = stamp(image, weights, stride)
     k, (h, w) = weights.shape[0], image.shape
@@ -690,7 +690,8 @@ def filters_figure(weights: np.ndarray, height: int = 260) -> go.Figure:
 def channel_sum(model: nn.Module, images: torch.Tensor, out_channel: int) -> dict[str, object]:
     """One output channel of a real multi-channel conv, split into its per-input-channel parts:
     out_o = Σ_c x_c ⋆ w[o, c] (mnist_cnn: conv 2, 32 input maps; EfficientNet: the stem, R G B).
-    Returns the inputs (C, H, W), kernels (C, k, k), parts (C, H', W') and the layer's own output."""
+    Returns the inputs (C, H, W), kernels (C, k, k), parts (C, H', W'), the layer's own output, and
+    the size (L2) of the largest part relative to the total."""
     if isinstance(model, MnistCnn):
         conv = model.features[1][0]
         x = model.features[0]((images - MNIST_MEAN) / MNIST_STD)[0]  # conv 1's maps: the input of conv 2
@@ -704,7 +705,9 @@ def channel_sum(model: nn.Module, images: torch.Tensor, out_channel: int) -> dic
     parts = torch.stack([F.conv2d(padded[c][None, None], w[c][None, None], stride=stride)[0, 0]
                          for c in range(w.shape[0])])
     layer_out = conv(x[None])[0, out_channel]
-    return {"inputs": x.detach(), "kernels": w.detach(), "parts": parts.detach(), "layer_output": layer_out.detach()}
+    share = parts.flatten(1).norm(dim=1).max() / parts.sum(0).norm().clamp_min(1e-12)  # largest part vs the total
+    return {"inputs": x.detach(), "kernels": w.detach(), "parts": parts.detach(), "layer_output": layer_out.detach(),
+            "largest_share": float(share)}
 
 
 def channel_figure(parts: dict[str, object], shown: int = 5, height: int = 400) -> go.Figure:

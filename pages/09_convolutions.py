@@ -67,12 +67,15 @@ if min(sides) < 1:
                "kernel or dilation.", icon="📐")
 else:
     shape, diff = cv.torch_check(image, weights, stride, padding, dilation)
-    st.markdown(f"**Output side** {cv.formula_text(image.shape[1], k, stride, padding, dilation)} · "
-                f"`F.conv2d`: shape {shape}, same values (max |Δ| {diff:.0e})")
+    formula = (cv.formula_text(image.shape[0], k, stride, padding, dilation) if image.shape[0] == image.shape[1] else
+               " and ".join(f"{axis} {cv.formula_text(n, k, stride, padding, dilation)}"
+                            for axis, n in zip(("rows", "columns"), image.shape)))
+    st.markdown(f"**Output side** {formula} · `F.conv2d`: shape {shape}, same values (max |Δ| {diff:.0e})")
     fig = slide(image, weights, stride, padding, dilation, 400 if ui.is_presenting() else 480)
     same = cv.same_padding(k, dilation)
+    source = "typed grid" if typed else f"{image.shape[0]}×{image.shape[1]} grey version of the {picked.name}"
     ui.chart(fig, f"Press ▶ Play or drag the slider: the red window reads {k}×{k} pixels"
-                  f"{f' {dilation} px apart' if dilation > 1 else ''} of the {'typed grid' if typed else picked.name}, "
+                  f"{f' {dilation} px apart' if dilation > 1 else ''} of the {source}, "
                   f"multiplies them by the kernel and writes their sum into one output cell, moving {stride} px at a time "
                   f"({sides[0] * sides[1]} positions). "
                   + (f"Padding p = {same} would keep the size at stride 1." if same is not None else
@@ -102,10 +105,13 @@ with box:
         c_in, h, w = picked.x.shape[1:]
         oh, ow = (cv.conv_out(n, k, stride, 2 * padding, dilation) for n in (h, w))
         conv_n, dense_n = cv.conv_params(c_in, filters, k), cv.dense_params(c_in * h * w, filters * max(oh, 0) * max(ow, 0))
-        ui.chart(cv.params_figure(conv_n, dense_n),
-                 f"On the {c_in}×{h}×{w} input, {filters} filters of {k}×{k} make a {filters}×{oh}×{ow} output with "
-                 f"{conv_n:,} parameters; a dense layer from the same input to the same output needs {dense_n:,} "
-                 f"({dense_n / conv_n:,.0f}× more). Padding changes the output size, never the conv's parameter count.")
+        if min(oh, ow) < 1:
+            st.warning(f"This kernel does not fit the {h}×{w} image: no output to count parameters for.", icon="📐")
+        else:
+            ui.chart(cv.params_figure(conv_n, dense_n),
+                     f"On the {c_in}×{h}×{w} input, {filters} filters of {k}×{k} make a {filters}×{oh}×{ow} output with "
+                     f"{conv_n:,} parameters; a dense layer from the same input to the same output needs {dense_n:,} "
+                     f"({dense_n / conv_n:,.0f}× more). Padding changes the output size, never the conv's parameter count.")
         rows = cv.shape_walk(layers)
         st.dataframe(rows, hide_index=True)
         ok = sum(row["measured"] == int(row["formula"].rsplit("= ", 1)[1]) for row in rows)
@@ -123,7 +129,7 @@ with box:
                  f"Output channel {channel} of the {'second conv of the digit CNN' if digits else 'EfficientNet stem'} "
                  f"is the sum over its {n_in} input channels of (input channel ⋆ its own "
                  f"{parts['kernels'].shape[-1]}×{parts['kernels'].shape[-1]} kernel); that sum equals the layer's own "
-                 f"output to {err:.0e}.")
+                 f"output to {err:.0e}. The largest single part is {parts['largest_share']:.0%} of the total's size (L2).")
     elif view == "Pooling and shifts":  # equivariance of the feature map, invariance of pooling and of the model
         c = st.columns(3)
         with c[0]:
@@ -216,7 +222,7 @@ with box:
                  f"{layer.name} ({layer.op}): {layer.maps.shape[0]} maps of {layer.maps.shape[1]}×{layer.maps.shape[2]}; "
                  f"each unit sees a {layer.rf}×{layer.rf}-px patch, neighbours {layer.jump} px apart. Strongest on average: "
                  f"channel {order[0]}; {silent} maps are all zero for this image.")
-        channel = order[rank - 1]
+        channel = order[min(rank, len(order)) - 1]
         row, col, rf_box = cv.peak(layer, channel)
         a, b = st.columns(2)
         with a:

@@ -412,3 +412,10 @@ def test_page_on_a_photo_with_efficientnet(view, expected):
     at = open_page(PAGE, family="photos", photo="coffee", view=view, timeout=240)
     assert not at.exception, at.exception
     assert expected in " ".join(captions(at))
+
+
+def test_page_non_square_typed_grid_gets_both_formulas():
+    at = open_page(PAGE, typed="1", grid="1 2 3 4 5\n6 7 8 9 10\n1 1 1 1 1\n0 0 0 0 0")
+    text = " ".join(m.value for m in at.markdown)
+    assert "rows ⌊(4 + 2·0 − 1·(3 − 1) − 1) / 1⌋ + 1 = 2" in text and "columns ⌊(5 + 2·0" in text
+    assert "(1, 1, 2, 3)" in text and "4×5" not in captions(at)[0] and "typed grid" in captions(at)[0]
