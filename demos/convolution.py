@@ -194,11 +194,11 @@ def dot_product_text(products: np.ndarray, window: np.ndarray, weights: np.ndarr
     """What the current window computes, written out (all terms up to 3 × 3, a summary beyond)."""
     total = float(products.sum())
     if products.size <= 9:
-        terms = " + ".join(f"{_num(x)}·{_num(w, '.3g')}" for x, w in zip(window.ravel(), weights.ravel()))
+        terms = " + ".join(f"{_num(x, '.3g')}·{_num(w, '.3g')}" for x, w in zip(window.ravel(), weights.ravel()))
         return f"out[{r}, {c}] = {terms} = {_num(total, '.3f')}"
     big = np.unravel_index(np.abs(products).argmax(), products.shape)
     return (f"out[{r}, {c}] = sum of {products.size} products = {_num(total, '.3f')}   (largest: "
-            f"{_num(window[big])}·{_num(weights[big], '.3g')} at kernel row {big[0]}, column {big[1]})")
+            f"{_num(window[big], '.3g')}·{_num(weights[big], '.3g')} at kernel row {big[0]}, column {big[1]})")
 
 
 def slide_figure(image: np.ndarray, weights: np.ndarray, stride: int, padding: int, dilation: int,
@@ -225,10 +225,10 @@ def slide_figure(image: np.ndarray, weights: np.ndarray, stride: int, padding: i
     def signed(bound: float) -> dict:
         return dict(colorscale=DIVERGING, zmid=0, zmin=-(bound or 1.0), zmax=bound or 1.0)
     bound = float(np.abs(weights).max())
-    panel(xp, 0, 1, "input", dict(colorscale="gray"), "%{z:.2g}" if hp <= 10 and wp <= 10 else None)  # 0
+    panel(xp, 0, 1, "input", dict(colorscale="gray"), "%{z:.3~g}" if hp <= 10 and wp <= 10 else None)  # 0
     panel(weights, x_kernel, zoom, "weight", signed(bound), "%{z:.2~g}")  # 1
     panel(np.zeros((k, k)), x_prod, zoom, "x·w", signed(float(np.abs(xp).max()) * bound), "%{z:.2f}")  # 2: animated
-    panel(out, x_out, oz, "output", signed(float(np.abs(out).max())), "%{z:.2g}" if oz > 1 else None)  # 3
+    panel(out, x_out, oz, "output", signed(float(np.abs(out).max())), "%{z:.3~g}" if oz > 1 or max(oh, ow) <= 10 else None)  # 3
     fig.add_trace(go.Scatter(**_rect(padding - .5, padding - .5, image.shape[1], image.shape[0]), mode="lines",
                              line=dict(color=OKABE_ITO[1], dash="dot", width=1.5), hoverinfo="skip"))  # 4
 
@@ -502,12 +502,12 @@ def stamp_figure(image: np.ndarray, weights: np.ndarray, stride: int, height: in
     k, (h, w) = weights.shape[0], image.shape
     fig = make_subplots(rows=1, cols=3, column_widths=[0.3, 0.2, 0.5], horizontal_spacing=0.05,
                         subplot_titles=(f"Input {h}×{w}", f"Kernel {k}×{k}", f"Output {out.shape[0]}×{out.shape[1]}"))
-    fig.add_trace(go.Heatmap(z=image, colorscale="gray", showscale=False, texttemplate="%{z:.2g}" if h <= 7 else None), 1, 1)
+    fig.add_trace(go.Heatmap(z=image, colorscale="gray", showscale=False, texttemplate="%{z:.2~g}" if h <= 7 else None), 1, 1)
     fig.add_trace(go.Scatter(**_rect(-.5, -.5, 1, 1), mode="lines", line=dict(color=OKABE_ITO[3], width=3)), 1, 1)
     fig.add_trace(go.Heatmap(z=weights, colorscale=SEQUENTIAL, showscale=False, texttemplate="%{z:.2g}"), 1, 2)
     top = float(np.abs(out).max()) or 1.0
     fig.add_trace(go.Heatmap(z=steps[-1], colorscale=SEQUENTIAL, zmin=0, zmax=top, showscale=False,
-                             texttemplate="%{z:.2g}" if out.shape[0] <= 14 else None), 1, 3)
+                             texttemplate="%{z:.2~g}" if out.shape[0] <= 10 else None), 1, 3)
     fig.add_trace(go.Scatter(**_rect(-.5, -.5, k, k), mode="lines", line=dict(color=OKABE_ITO[3], width=3)), 1, 3)
     frames = [{1: _rect(j - .5, i - .5, 1, 1), 3: {"z": steps[n]}, 4: _rect(j * stride - .5, i * stride - .5, k, k)}
               for n, (i, j) in enumerate((i, j) for i in range(h) for j in range(w))]

@@ -52,6 +52,8 @@ for message in (problem, grid_problem):
     if message:
         st.error(f"{message} Using the default values instead.", icon="🔢")
 k = weights.shape[0]
+if preset == "custom":
+    key_row[1].caption(f"Kernel size k = {k}, from the typed values")
 sides = [cv.conv_out(n, k, stride, 2 * padding, dilation) for n in image.shape]
 
 

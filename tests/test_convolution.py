@@ -66,7 +66,7 @@ def test_a_hand_computed_window():
     # Sobel y: (7-1)·1 + (8-2)·2 + (9-3)·1 = 24
     assert cv.convolve(x[None], cv.kernel("sobel_y", 3)[None]).tolist() == [[24.0]]
     text = cv.dot_product_text(x * cv.kernel("sobel_x", 3), x, cv.kernel("sobel_x", 3), 0, 0)
-    assert text.startswith("out[0, 0] = 1.00·(−1) + 2.00·0 + 3.00·1") and text.endswith("= 8.000")
+    assert text.startswith("out[0, 0] = 1·(−1) + 2·0 + 3·1 + 4·(−2)") and text.endswith("= 8.000")
 
 
 def test_convolve_refuses_a_kernel_that_does_not_fit():
