@@ -419,3 +419,19 @@ def test_page_non_square_typed_grid_gets_both_formulas():
     text = " ".join(m.value for m in at.markdown)
     assert "rows ⌊(4 + 2·0 − 1·(3 − 1) − 1) / 1⌋ + 1 = 2" in text and "columns ⌊(5 + 2·0" in text
     assert "(1, 1, 2, 3)" in text and "4×5" not in captions(at)[0] and "typed grid" in captions(at)[0]
+
+
+def test_the_cached_models_are_untouched_after_every_tab_ran():
+    from ui.compute import _load
+    shared = {name: _load(name) for name in ("mnist_cnn", "efficientnet_lite0")}  # the server-wide cache
+    for family, views in (("digits", ("Channels", "Pooling and shifts", "What the network sees")),
+                          ("photos", ("Channels", "What the network sees"))):
+        for view in views:
+            assert not open_page(PAGE, family=family, photo="coffee", view=view, timeout=240).exception
+    for name, cached in shared.items():
+        assert _load(name) is cached  # the page used these very objects (AppTest runs in this process)
+        assert not cached.training
+        assert all(p.grad is None and p.requires_grad for p in cached.parameters())
+        assert not any(m._forward_hooks or m._forward_pre_hooks or m._backward_hooks for m in cached.modules())
+        fresh_state = load_pretrained(name).state_dict()
+        assert all(torch.equal(v, fresh_state[k]) for k, v in cached.state_dict().items())
