@@ -79,7 +79,8 @@ else:
     ui.chart(fig, f"Press ▶ Play or drag the slider: the red window reads {k}×{k} pixels"
                   f"{f' {dilation} px apart' if dilation > 1 else ''} of the {source}, "
                   f"multiplies them by the kernel and writes their sum into one output cell, moving {stride} px at a time "
-                  f"({sides[0] * sides[1]} positions). "
+                  f"({sides[0] * sides[1]} positions" + (f"; the player shows {len(fig.frames)} of them, evenly spread"
+                                                         if len(fig.frames) < sides[0] * sides[1] else "") + "). "
                   + (f"Padding p = {same} would keep the size at stride 1." if same is not None else
                      "An even kernel span cannot keep the size with symmetric padding."))
 ui.end_of_hero()

@@ -435,3 +435,9 @@ def test_the_cached_models_are_untouched_after_every_tab_ran():
         assert not any(m._forward_hooks or m._forward_pre_hooks or m._backward_hooks for m in cached.modules())
         fresh_state = load_pretrained(name).state_dict()
         assert all(torch.equal(v, fresh_state[k]) for k, v in cached.state_dict().items())
+
+
+def test_page_says_when_the_player_skips_positions():
+    at = open_page(PAGE, family="photos", photo="coffee", padding="1")  # 16 x 16 outputs = 256 positions
+    assert "256 positions; the player shows 150 of them" in captions(at)[0]
+    assert len(plotly_specs(at)[0]["frames"]) == 150
