@@ -39,11 +39,11 @@ def run() -> list[Row]:
     rows: list[Row] = []
     effnet, cnn = load_pretrained("efficientnet_lite0"), load_pretrained("mnist_cnn")
     x = photo_input(photo("coffee"))
+    forward = best_of(lambda: effnet(x))
     t = best_of(lambda: cv.network_layers(effnet, x))
-    rows.append(Row("convolutions", "feature maps of all 18 layers, EfficientNet-Lite0, one 224-px photo", t,
+    rows.append(Row("convolutions", f"feature maps of all 18 layers, EfficientNet-Lite0, one 224-px photo "
+                                    f"({t / forward:.2f}× its plain forward pass, {forward * 1000:.0f} ms here)", t,
                     target="≤ 300 ms"))
-    t = best_of(lambda: effnet(x))
-    rows.append(Row("convolutions", "plain forward pass, EfficientNet-Lite0, same photo (reference)", t))
     digit = mnist_split().test_images[:1]
     t = best_of(lambda: cv.network_layers(cnn, digit))
     rows.append(Row("convolutions", "feature maps of all 6 layers, digit CNN, one digit", t))

@@ -595,6 +595,13 @@ def network_layers(model: nn.Module, images: torch.Tensor) -> tuple[list[Layer],
     return layers, logits
 
 
+def top_classes(logits: torch.Tensor, names: Sequence[str], k: int = 5) -> list[tuple[str, float]]:
+    """The k most probable (class name, softmax probability) from logits (1, classes)."""
+    probs = logits[0].softmax(-1)
+    values, indices = probs.topk(min(k, len(names)))
+    return [(names[i], float(v)) for v, i in zip(values, indices)]
+
+
 def top_channels(maps: torch.Tensor, n: int) -> list[int]:
     """The n channels with the largest mean activation, strongest first."""
     return maps.flatten(1).mean(1).argsort(descending=True)[:n].tolist()

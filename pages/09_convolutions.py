@@ -7,7 +7,6 @@ import torch
 import ui
 from demos import convolution as cv
 from demos import images, plots
-from demos.model_zoo import predict_topk
 from models import class_names, title
 
 page = ui.page_setup(__file__)
@@ -89,7 +88,7 @@ model_name = NETWORKS[family]
 model = ui.model(model_name)
 
 
-@st.cache_data(max_entries=8, show_spinner="Running the image through every layer…")
+@st.cache_resource(max_entries=8, show_spinner="Running the image through every layer…")  # read-only: no copies
 def taps(model_name: str, image_id: str, pixels: np.ndarray) -> tuple[list, torch.Tensor]:
     return cv.network_layers(ui.model(model_name), torch.from_numpy(pixels))
 
@@ -245,7 +244,7 @@ with box:
         ui.chart(cv.filters_figure(filters),
                  f"The {filters.shape[0]} first-layer filters ({filters.shape[1]}×{filters.shape[2]}×{filters.shape[3]}) as "
                  "trained" + (": blue negative, red positive." if filters.shape[1] == 1 else ", each scaled to its own range."))
-        top5 = predict_topk(model, picked.x, class_names(model_name))
+        top5 = cv.top_classes(logits, class_names(model_name))
         ui.chart(plots.topk_bars([n for n, _ in top5], [p for _, p in top5], highlight=picked.truth),
                  f"{title(model_name)} says “{top5[0][0]}” ({top5[0][1]:.0%})"
                  + (f"; the true label is {picked.truth}." if picked.truth else "."))

@@ -441,3 +441,13 @@ def test_page_says_when_the_player_skips_positions():
     at = open_page(PAGE, family="photos", photo="coffee", padding="1")  # 16 x 16 outputs = 256 positions
     assert "256 positions; the player shows 150 of them" in captions(at)[0]
     assert len(plotly_specs(at)[0]["frames"]) == 150
+
+
+def test_top_classes_from_the_tapped_logits_match_the_model_zoo(mnist, mnist_cnn):
+    from demos.model_zoo import predict_topk
+    from models import class_names
+    x = mnist.test_images[:1]
+    _, logits = cv.network_layers(mnist_cnn, x)
+    ours = cv.top_classes(logits, class_names("mnist_cnn"))
+    theirs = predict_topk(mnist_cnn, x, class_names("mnist_cnn"))
+    assert [n for n, _ in ours] == [n for n, _ in theirs] and [p for _, p in ours] == pytest.approx([p for _, p in theirs])
