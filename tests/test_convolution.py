@@ -338,7 +338,7 @@ def test_slide_figure_frames_are_the_real_windows():
         r, c = divmod(i, 5)
         products = np.array(fig.frames[i].data[0].z)
         assert products.sum() == pytest.approx(out[r, c])
-        assert fig.frames[i].data[1].text[-1].endswith(f"= {cv._num(out[r, c], '.3f')}")
+        assert fig.frames[i].data[2].text[0].endswith(f"= {cv._num(out[r, c], '.3f')}")
     big = cv.slide_figure(np.ones((16, 16)), cv.kernel("box", 1), 1, 3, 1)  # 22 x 22 = 484 positions
     assert len(big.frames) == cv.MAX_FRAMES
 
