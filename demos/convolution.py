@@ -9,6 +9,8 @@ mode flips, no gradients on their parameters).
 """
 from __future__ import annotations
 
+import base64
+import io
 import math
 import re
 from dataclasses import dataclass
@@ -18,6 +20,7 @@ import numpy as np
 import plotly.graph_objects as go
 import torch
 import torch.nn.functional as F
+from PIL import Image
 from plotly.subplots import make_subplots
 from torch import nn
 
@@ -652,7 +655,10 @@ def receptive_field_figure(image: np.ndarray, box: tuple[float, float, float, fl
     rgb = np.repeat(image[..., None], 3, axis=2) if image.ndim == 2 else image
     h, w = rgb.shape[:2]
     x0, y0, x1, y1 = box
-    fig = go.Figure(go.Image(z=rgb, hovertemplate="x %{x}, y %{y}<extra></extra>"))
+    png = io.BytesIO()
+    Image.fromarray(rgb.astype(np.uint8)).save(png, "PNG")  # a PNG source: 10x lighter to send than z values
+    fig = go.Figure(go.Image(source="data:image/png;base64," + base64.b64encode(png.getvalue()).decode(),
+                             hovertemplate="x %{x}, y %{y}<extra></extra>"))
     fig.add_shape(type="rect", x0=max(x0, -.5), y0=max(y0, -.5), x1=min(x1, w - .5), y1=min(y1, h - .5),
                   line=dict(color=OKABE_ITO[1], width=3))
     fig.update_xaxes(visible=False)

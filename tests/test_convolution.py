@@ -451,3 +451,10 @@ def test_top_classes_from_the_tapped_logits_match_the_model_zoo(mnist, mnist_cnn
     ours = cv.top_classes(logits, class_names("mnist_cnn"))
     theirs = predict_topk(mnist_cnn, x, class_names("mnist_cnn"))
     assert [n for n, _ in ours] == [n for n, _ in theirs] and [p for _, p in ours] == pytest.approx([p for _, p in theirs])
+
+
+def test_receptive_field_figure_draws_the_box_clipped_to_the_image():
+    fig = cv.receptive_field_figure(np.zeros((28, 28), np.uint8), (-5.5, 3.5, 10.5, 19.5), "t")
+    shape = fig.layout.shapes[0]
+    assert (shape.x0, shape.y0, shape.x1, shape.y1) == (-.5, 3.5, 10.5, 19.5)
+    assert fig.data[0].source.startswith("data:image/png;base64,")
