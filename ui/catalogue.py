@@ -104,6 +104,9 @@ PAGES: tuple[PageInfo, ...] = (
              "MiniLM's 72 heads on your text, a translator's alignment, and softmax(QKᵀ/√d)V by hand.",
              "demos/attention.py", ("minilm_l6", "seq2seq_dates", "seq2seq_dates_noattn"),
              "tests/test_attention.py"),
+    PageInfo("pages/09_convolutions.py", "Convolutional networks", "🔳", "Vision",
+             "Slide a kernel over your image, then look inside two trained CNNs: maps, receptive fields, filters.",
+             "demos/convolution.py", ("mnist_cnn", "efficientnet_lite0"), "tests/test_convolution.py"),
 )
 
 
