@@ -94,6 +94,9 @@ PAGES: tuple[PageInfo, ...] = (
              "MiniLM's 72 heads on your text, a translator's alignment, and softmax(QKᵀ/√d)V by hand.",
              "demos/attention.py", ("minilm_l6", "seq2seq_dates", "seq2seq_dates_noattn"),
              "tests/test_attention.py"),
+    PageInfo("pages/06_playground.py", "Neural-network playground", "🧪", "Foundations",
+             "Build an MLP, train it live on 2-D data, digits or your CSV, and scrub the replay; the perceptron too.",
+             "demos/playground.py", (), "tests/test_playground.py"),
 )
 
 
