@@ -631,10 +631,11 @@ def linearity_sentence(config: Config, rec: Recording, data: Data) -> str:
     if not math.isfinite(residual):
         return "The network's output is not finite, so its shape cannot be measured."
     if config.activation == "none" or config.layers == 0:
-        depth = f"the {config.layers} hidden layers and the output" if config.layers else "the single output neuron"
-        return (f"No activation: {depth} multiply out to one affine map. An affine fit of the output over the "
-                f"grid misses by {residual:.0e} of its range, so the boundary is a straight line in the input "
-                f"features" + (" (it looks curved here only because x₁², sin x₁ … are among the features)." if curved else "."))
+        why = (f"No activation: the {config.layers} hidden layer{'s' * (config.layers != 1)} and the output multiply "
+               "out to one affine map." if config.layers else "No hidden layer: the output neuron alone is an affine map.")
+        return (f"{why} An affine fit of the output over the grid misses by {residual:.0e} of its range, so the boundary "
+                "is a straight line in the input features"
+                + (" (it looks curved here only because x₁², sin x₁ … are among the features)." if curved else "."))
     return (f"With {ACTIVATIONS[config.activation]} between the layers the output is not an affine function of the "
             f"inputs: the best affine fit misses by {residual:.0%} of its range. That is what lets the boundary bend.")
 
@@ -646,6 +647,73 @@ def compare_summary(plain: Recording, regular: Recording, name: str) -> str:
     return (f"Validation loss {a['val_loss']:.3f} without and {b['val_loss']:.3f} with {name}: {verdict} on this "
             f"data and seed. Validation accuracy {a['val_acc']:.0%} vs {b['val_acc']:.0%}; the gap between "
             f"validation and training loss {a['val_loss'] - a['train_loss']:.3f} vs {b['val_loss'] - b['train_loss']:.3f}.")
+
+
+# ---------------------------------------------------------------- dropout and batch norm, up close
+def dropout_demo(p: float, seed: int, passes: int = 1000) -> dict[str, np.ndarray]:
+    """Eight activations through InvertedDropout: one training pass, the mean of `passes` training
+    passes, and the evaluation pass (the identity)."""
+    h = torch.linspace(0.2, 1.6, 8)
+    layer = InvertedDropout(p)
+    layer.generator = torch.Generator().manual_seed(seed)
+    many = torch.stack([layer(h) for _ in range(passes)])  # (passes, 8)
+    layer.eval()
+    return {"input": h.numpy(), "one": many[0].numpy(), "mean": many.mean(0).numpy(), "eval": layer(h).numpy()}
+
+
+def batchnorm_demo(batch_size: int, seed: int, warmup: int = 200) -> dict[str, np.ndarray | float]:
+    """One BatchNorm1d neuron fed batches of N(3, 2²): after `warmup` batches, a new batch of
+    `batch_size` through training mode (its own mean and variance) and evaluation mode (the running
+    averages). γ = 1, β = 0 here, so both are plain standardisations."""
+    g = torch.Generator().manual_seed(seed)
+    norm = nn.BatchNorm1d(1)
+    with torch.no_grad():
+        for _ in range(warmup):
+            norm(3 + 2 * torch.randn(max(batch_size, 2), 1, generator=g))
+        x = 3 + 2 * torch.randn(batch_size, 1, generator=g)
+        running = (float(norm.running_mean), float(norm.running_var))
+        norm.train()
+        train_out = norm(x) if batch_size > 1 else torch.zeros_like(x)
+        norm.eval()
+        eval_out = norm(x)
+    return {"x": x[:, 0].numpy(), "train": train_out[:, 0].numpy(), "eval": eval_out[:, 0].numpy(),
+            "batch_mean": float(x.mean()), "batch_std": float(x.std(unbiased=False)),
+            "running_mean": running[0], "running_std": math.sqrt(running[1])}
+
+
+def mechanics_figures(drop: dict, bn: dict, height: int = 300) -> tuple["go.Figure", "go.Figure"]:
+    import plotly.graph_objects as go
+
+    units = [f"unit {i + 1}" for i in range(len(drop["input"]))]
+    a = go.Figure([go.Bar(x=units, y=drop[k], name=n, marker_color=c) for k, n, c in
+                   (("one", "one training pass", "#999999"), ("mean", "mean of 1,000 training passes", BLUE),
+                    ("eval", "evaluation (identity)", ORANGE))])
+    a.update_layout(barmode="group", height=height, margin=dict(l=10, r=10, t=30, b=10),
+                    legend=dict(orientation="h", y=1.15), title="Inverted dropout")
+    order = np.argsort(bn["x"])
+    b = go.Figure([go.Scatter(x=bn["x"][order], y=bn[k][order], mode="lines+markers", name=n, line=dict(color=c, width=3))
+                   for k, n, c in (("train", "training mode: this batch's statistics", BLUE),
+                                   ("eval", "evaluation mode: running averages", ORANGE))])
+    b.update_xaxes(title="input x")
+    b.update_yaxes(title="normalised output")
+    b.update_layout(height=height, margin=dict(l=10, r=10, t=30, b=10), legend=dict(orientation="h", y=1.15),
+                    title="Batch norm, one neuron")
+    return a, b
+
+
+def mechanics_sentences(drop: dict, bn: dict, p: float) -> tuple[str, str]:
+    kept = int((drop["one"] != 0).sum())
+    gap = float(np.abs(drop["mean"] - drop["eval"]).max())
+    first = (f"One training pass kept {kept} of {len(drop['one'])} units, each multiplied by 1/(1 − p) = {1 / (1 - p):.2f}; "
+             f"averaged over 1,000 passes every unit is within {gap:.3f} of its evaluation value, which is the input unchanged."
+             if p > 0 else "With p = 0 dropout does nothing: training and evaluation passes are the input itself.")
+    diff = float(np.abs(bn["train"] - bn["eval"]).max())
+    second = (f"This batch of {len(bn['x'])} has mean {bn['batch_mean']:.2f} and standard deviation {bn['batch_std']:.2f}; "
+              f"the running averages are {bn['running_mean']:.2f} and {bn['running_std']:.2f}. The two modes map the same "
+              f"inputs differently, by up to {diff:.2f}: forgetting model.eval() changes predictions."
+              if len(bn["x"]) > 1 else "A batch of one has no spread: training mode cannot normalise it (PyTorch refuses), "
+                                       "evaluation mode uses the running averages.")
+    return first, second
 
 
 # ---------------------------------------------------------------- the perceptron (Rosenblatt 1958)
@@ -870,8 +938,13 @@ def _marker(y_max: float, step: int, color: str = "#000000", dash: str = "dot", 
 
 
 def _curve_range(*series: np.ndarray) -> float:
-    values = np.concatenate([s[np.isfinite(s)] for s in series if len(s)]) if any(len(s) for s in series) else np.ones(1)
-    return float(min(values.max(), 4 * np.quantile(values, 0.5) + 0.05)) * 1.05 or 1.0
+    """A y range showing the start of the curves and all of their later course, not a late blow-up."""
+    finite = [s[np.isfinite(s)] for s in series]
+    finite = [s for s in finite if len(s)]
+    if not finite:
+        return 1.0
+    top = max(max(float(s[:3].max()), float(np.quantile(s, 0.95))) for s in finite)
+    return top * 1.05 or 1.0
 
 
 def histogram_frames(weights: np.ndarray, bins: int = 41) -> tuple[np.ndarray, np.ndarray]:
@@ -911,7 +984,8 @@ def hero_figure(rec: Recording, data: Data, height: int = 520) -> "go.Figure":
     if data.digits:
         fig = make_subplots(2, 3, column_widths=[0.34, 0.36, 0.30], horizontal_spacing=0.07, vertical_spacing=0.16,
                             specs=[[{"rowspan": 2}, {}, {"rowspan": 2}], [None, {}, None]],
-                            subplot_titles=["First-layer weights (16 neurons)", "Loss", "Weights", "Accuracy"])
+                            subplot_titles=["First-layer weights (16 neurons)", "Loss per epoch", "Weights",
+                                            "Accuracy per epoch"])
         image = rec.frames["templates"]
         fig.add_trace(go.Heatmap(z=image[-1], colorscale=TILE_SCALE, zmin=0, zmax=255, showscale=False,
                                  hoverinfo="skip"), 1, 1)
@@ -933,10 +1007,10 @@ def hero_figure(rec: Recording, data: Data, height: int = 520) -> "go.Figure":
     else:
         has_neurons = rec.frames["neurons"].size > 0
         fig = make_subplots(2, 3, column_widths=[0.44, 0.2, 0.36] if has_neurons else [0.5, 0.0, 0.5],
-                            horizontal_spacing=0.06, vertical_spacing=0.16,
+                            horizontal_spacing=0.06, vertical_spacing=0.2,
                             specs=[[{"rowspan": 2}, {"rowspan": 2}, {}], [None, None, {}]],
-                            subplot_titles=["Decision boundary", "Hidden neurons" if has_neurons else "",
-                                            "Loss (cross-entropy)", "Weights"])
+                            subplot_titles=["Decision boundary (● train, ○ validation)",
+                                            "Hidden neurons" if has_neurons else "", "Loss per epoch", "Weights"])
         gx, gy, _ = grid(data.lo, data.hi)
         fig.add_trace(go.Heatmap(x=gx, y=gy, z=rec.frames["p"][-1], colorscale=CLASS_SCALE, zmin=0, zmax=100,
                                  zsmooth="best", opacity=0.8, showscale=False, name="P(blue)",
@@ -944,7 +1018,7 @@ def hero_figure(rec: Recording, data: Data, height: int = 520) -> "go.Figure":
         for x, y, label, symbol in ((data.x_train, data.y_train, "train", "circle"),
                                     (data.x_val, data.y_val, "validation", "circle-open")):
             colours = np.where(y.numpy() > 0.5, BLUE, ORANGE)
-            fig.add_trace(go.Scatter(x=x[:, 0].numpy(), y=x[:, 1].numpy(), mode="markers", name=label,
+            fig.add_trace(go.Scatter(x=x[:, 0].numpy(), y=x[:, 1].numpy(), mode="markers", name=label, showlegend=False,
                                      marker=dict(color=colours, symbol=symbol, size=6 if label == "train" else 7,
                                                  line=dict(color="white" if label == "train" else colours, width=1 if label == "train" else 2)),
                                      hovertemplate=f"{label}: (%{{x:.2f}}, %{{y:.2f}})<extra></extra>"), 1, 1)
@@ -964,17 +1038,18 @@ def hero_figure(rec: Recording, data: Data, height: int = 520) -> "go.Figure":
         fig.add_trace(go.Scatter(**_marker(y_loss, best, "#009E73", "dash", "best validation")), 1, 3)
         hist = len(fig.data)
         fig.add_trace(go.Bar(x=centres, y=counts[-1], marker_color=BLUE, name="weights", showlegend=False), 2, 3)
-        fig.update_xaxes(range=[data.lo[0], data.hi[0]], title="x₁", row=1, col=1)
+        fig.update_xaxes(range=[data.lo[0], data.hi[0]], title="x₁", constrain="domain", row=1, col=1)
         fig.update_yaxes(range=[data.lo[1], data.hi[1]], title="x₂", scaleanchor="x", row=1, col=1)
         fig.update_yaxes(range=[0, y_loss], row=1, col=3)
         frames = [{0: {"z": rec.frames["p"][f]}, marker: {"x": [s, s]}, hist: {"y": counts[f]}}
                   | ({neurons: {"z": rec.frames["neurons"][f]}} if has_neurons else {})
                   for f, s in enumerate(rec.steps.tolist())]
     fig.update_yaxes(range=[0, counts.max() * 1.05 + 1], row=2 if not data.digits else 1, col=3)
-    fig.update_xaxes(title="epoch", row=2 if data.digits else 1, col=2 if data.digits else 3)
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=40, b=10),
                       legend=dict(orientation="h", yanchor="bottom", y=1.06, xanchor="right", x=1))
-    return animate(fig, frames, frame_labels(rec), prefix="")
+    fig = animate(fig, frames, frame_labels(rec), prefix="")
+    fig.layout.sliders[0].currentvalue.xanchor = "right"  # clear of the x₁ axis title
+    return fig
 
 
 def compare_figure(plain: Recording, regular: Recording, data: Data, name: str, height: int = 430) -> "go.Figure":
@@ -1021,6 +1096,7 @@ def compare_figure(plain: Recording, regular: Recording, data: Data, name: str, 
                                          marker=dict(color=colours, symbol=symbol, size=5, line=dict(color=colours, width=1)),
                                          hoverinfo="skip"), 1, col)
             fig.update_xaxes(range=[data.lo[0], data.hi[0]], row=1, col=col)
+            fig.update_xaxes(constrain="domain", row=1, col=col)
             fig.update_yaxes(range=[data.lo[1], data.hi[1]], scaleanchor="x" if col == 1 else "x2", row=1, col=col)
     for r, dash, label in ((plain, "dot", "without"), (regular, None, "with")):
         epochs = np.arange(1, len(r.curves["train_loss"]) + 1)
@@ -1084,7 +1160,7 @@ def perceptron_figure(run: PerceptronRun, x: np.ndarray, y: np.ndarray, start: i
     top = max(run.mistakes_per_epoch + [1]) + 0.5
     epoch_of = lambda s: 0.5 if s == 0 else (s - 1) // len(y) + 1  # noqa: E731
     fig.add_trace(go.Scatter(**_marker(top, epoch_of(start))), 1, 2)
-    fig.update_xaxes(range=[lo[0], hi[0]], title="x₁", row=1, col=1)
+    fig.update_xaxes(range=[lo[0], hi[0]], title="x₁", constrain="domain", row=1, col=1)
     fig.update_yaxes(range=[lo[1], hi[1]], title="x₂", scaleanchor="x", row=1, col=1)
     fig.update_xaxes(title="epoch", dtick=1, row=1, col=2)
     fig.update_yaxes(range=[0, top], row=1, col=2)

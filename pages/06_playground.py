@@ -13,7 +13,7 @@ page = ui.page_setup(__file__)
 presenting = ui.is_presenting()
 
 # Key controls in one row (kept on a slide); the rest below (a popover on a slide)
-key_row = st.columns([2, 2, 2, 2, 2, 1])
+key_row = st.columns([3, 2, 2, 2, 2, 1])
 more = ui.more_controls(key_row[5])
 with key_row[0]:
     mode = ui.select("Mode", "mode", ["network", "perceptron"], widget="segmented",
@@ -24,8 +24,10 @@ if mode == "perceptron":
         name = ui.select("Data", "pdata", list(pg.PERCEPTRON_SETS), format_func=pg.PERCEPTRON_SETS.get)
     with key_row[2]:
         eta = ui.slider("Learning rate η", "eta", 0.1, 2.0, 1.0, step=0.1)
-    with more:
-        seed = ui.number("Seed", "seed", 0, 9999, 0, help="Where the separable blobs fall")
+    seed = 0
+    if name == "blobs":
+        with more, st.columns(6)[0]:
+            seed = ui.number("Seed", "seed", 0, 9999, 0, help="Where the separable blobs fall")
     x, y, margin = pg.perceptron_data(name, seed)
     run = pg.perceptron(x, y, eta)
     last = len(run.b) - 1
@@ -76,7 +78,7 @@ with more:
     with r[5]:
         dropout = ui.slider("Dropout p", "dropout", 0.0, 0.8, 0.0, step=0.05)
         patience = ui.slider("Early stopping patience (0 = off)", "patience", 0, 100, 0, step=5)
-    f = st.columns(10)
+    f = st.columns(7)
     picked = {}
     if not digits:  # the input features, as in Playground's first column
         with f[0]:
@@ -94,11 +96,12 @@ with more:
         with f[6]:
             picked["sin2"] = ui.toggle("sin x₂", "f_sin2", False)
     chosen = tuple(k for k, on in picked.items() if on)
-    with f[7]:
+    f = st.columns(6)
+    with f[0]:
         batch_norm = ui.toggle("Batch norm", "bn", False)
-    with f[8]:
+    with f[1]:
         residual = ui.toggle("Residual", "res", False, help="Skip connections h + f(h) between hidden layers")
-    with f[9]:
+    with f[5]:
         seed = ui.number("Seed", "seed", 0, 9999, 0)
 if not digits and not chosen:
     st.warning("Pick at least one input feature (x₁, x₂, …) under the controls.", icon="🧩")
@@ -137,14 +140,24 @@ ui.chart(hero(config, upload_id, (rec.n_frames, rec.seconds), 440 if presenting 
 if rec.meta["diverged"]:
     st.warning(f"The loss became infinite at epoch {rec.meta['diverged']}: the learning rate is too high "
                f"for {pg.OPTIMISERS[optimiser]}. Lower it.", icon="💥")
-if not digits:
+if not digits and not presenting:
     st.caption(pg.linearity_sentence(config, rec, data))
 ui.end_of_hero()
 
 # Secondary views: the same run with and without a regulariser; export
-view, box = ui.tabs("view", ["With vs without", "Export"])
+view, box = ui.tabs("view", ["Dropout & batch norm", "With vs without", "Export"])
 with box:
-    if view == "With vs without":
+    if view == "Dropout & batch norm":
+        c = st.columns(2)
+        with c[0]:
+            p = ui.slider("Dropout p", "demo_p", 0.0, 0.9, 0.5, step=0.05)
+        with c[1]:
+            bs = ui.slider("Batch size", "demo_batch", 1, 64, 8)
+        drop, bn = pg.dropout_demo(p, seed), pg.batchnorm_demo(bs, seed)
+        for col, fig, text in zip(st.columns(2), pg.mechanics_figures(drop, bn), pg.mechanics_sentences(drop, bn, p)):
+            with col:
+                ui.chart(fig, text)
+    elif view == "With vs without":
         c = st.columns([2, 2, 3])
         with c[0]:
             reg = ui.select("Regulariser", "cmp", list(pg.REGULARISERS), format_func=pg.REGULARISERS.get)
@@ -174,4 +187,4 @@ with box:
         st.code(script if len(script) < 20_000 else script[:20_000] + "\n# … (download for the rest)", language="python")
 
 ui.key_ideas()
-ui.show_code(pg.train, pg.MLP, pg.InvertedDropout, pg.penalty, pg.make_optimiser)
+ui.show_code(pg._train, pg.MLP, pg.InvertedDropout, pg.penalty, pg.make_optimiser)
