@@ -613,8 +613,8 @@ def summary(rec: Recording, config: Config) -> str:
             f"train loss {m['train_loss']:.3f}, validation loss {m['val_loss']:.3f}; accuracy {m['train_acc']:.0%} "
             f"on the {meta['n_train']:,} training and {m['val_acc']:.0%} on the {meta['n_val']:,} validation examples.")
     if meta["best_epoch"]:
-        text += f" Validation loss was lowest at epoch {meta['best_epoch']} ({meta['best_val_loss']:.3f}, dashed line)"
-        text += (f"; early stopping (patience {config.patience}) ended the run at epoch {ran} and restored those weights, "
+        text += f" Validation loss was lowest at epoch {meta['best_epoch']} ({meta['best_val_loss']:.3f}, green dashed line)"
+        text += (f"; early stopping (patience {config.patience}) ended the run at epoch {ran} (red dotted line) and restored those weights, "
                  "which the numbers above describe." if meta["restored"] else ".")
     if rec.stopped:
         text += f" You stopped the run at epoch {ran}: the frames end there."
@@ -993,6 +993,8 @@ def hero_figure(rec: Recording, data: Data, height: int = 520) -> "go.Figure":
         loss_marker = len(fig.data)
         fig.add_trace(go.Scatter(**_marker(y_loss, int(rec.steps[-1]))), 1, 2)
         fig.add_trace(go.Scatter(**_marker(y_loss, best, "#009E73", "dash", "best validation")), 1, 2)
+        if rec.meta.get("early_stopped"):
+            fig.add_trace(go.Scatter(**_marker(y_loss, len(rec.curves["val_loss"]), "#D55E00", "dot", "early stop")), 1, 2)
         _add_curves(fig, rec, "acc", 2, 2)
         acc_marker = len(fig.data)
         fig.add_trace(go.Scatter(**_marker(1.0, int(rec.steps[-1]))), 2, 2)
@@ -1036,6 +1038,8 @@ def hero_figure(rec: Recording, data: Data, height: int = 520) -> "go.Figure":
         marker = len(fig.data)
         fig.add_trace(go.Scatter(**_marker(y_loss, int(rec.steps[-1]))), 1, 3)
         fig.add_trace(go.Scatter(**_marker(y_loss, best, "#009E73", "dash", "best validation")), 1, 3)
+        if rec.meta.get("early_stopped"):
+            fig.add_trace(go.Scatter(**_marker(y_loss, len(rec.curves["val_loss"]), "#D55E00", "dot", "early stop")), 1, 3)
         hist = len(fig.data)
         fig.add_trace(go.Bar(x=centres, y=counts[-1], marker_color=BLUE, name="weights", showlegend=False), 2, 3)
         fig.update_xaxes(range=[data.lo[0], data.hi[0]], title="x₁", constrain="domain", row=1, col=1)

@@ -61,7 +61,9 @@ with key_row[4]:
 with more:
     r = st.columns(6)
     with r[0]:
-        n_points = (ui.slider("Training digits", "digits_n", 100, 3500, 500, step=100) if digits
+        n_points = (ui.slider("Training digits", "digits_n", 100, 3500, 500, step=100,
+                              help="Of the 4,000 training digits: up to 3,500 to learn from; the other 500 are the "
+                                   "validation set. The 1,000 held-out test digits are never trained on.") if digits
                     else ui.slider("Points", "points", 20, 1000, 500, step=10))
     with r[1]:
         noise = 0.0 if digits else ui.slider("Noise", "noise", 0.0, 1.0, 0.2, step=0.05)
