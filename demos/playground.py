@@ -515,6 +515,8 @@ def _train(config: Config, data: Data | None, on_progress: Callable[[float], Non
         if data.x_test is not None:  # the held-out digits: looked at once, after all choices were made
             meta["test_acc"] = accuracy(model(data.x_test)[0], data.y_test)
     meta["state"] = {k: v.detach().clone() for k, v in model.state_dict().items()}
+    if not data.digits:  # how far from affine the trained network is (for the page's caption)
+        meta["linear_residual"] = linear_residual(config, meta["state"], data)
     return replace(rec, seconds=time.perf_counter() - start, meta=meta)
 
 
@@ -624,9 +626,9 @@ def summary(rec: Recording, config: Config) -> str:
     return text
 
 
-def linearity_sentence(config: Config, rec: Recording, data: Data) -> str:
+def linearity_sentence(config: Config, rec: Recording) -> str:
     """Whether the trained network is affine in its input features, measured on the grid."""
-    residual = linear_residual(config, rec.meta["state"], data)
+    residual = rec.meta["linear_residual"]
     curved = any(f not in ("x1", "x2") for f in config.features)
     if not math.isfinite(residual):
         return "The network's output is not finite, so its shape cannot be measured."

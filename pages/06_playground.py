@@ -9,6 +9,8 @@ from demos import playground as pg
 OVERFIT = {"data": "moons", "noise": 0.6, "points": 100, "train": 50, "layers": 4, "width": 16, "act": "relu",
            "opt": "adam", "lr": "0.01", "batch": "10", "epochs": 500}  # a set-up that overfits, for the comparison
 
+dropout_demo, batchnorm_demo = st.cache_data(pg.dropout_demo), st.cache_data(pg.batchnorm_demo)
+
 page = ui.page_setup(__file__)
 presenting = ui.is_presenting()
 
@@ -137,13 +139,12 @@ def hero(config: pg.Config, upload_id, stamp: tuple, height: int, _rec, _data):
 
 
 ui.chart(hero(config, upload_id, (rec.n_frames, rec.seconds), 440 if presenting else 520, rec, data),
-         pg.summary(rec, config),
-         export="playground")
+         pg.summary(rec, config))
 if rec.meta["diverged"]:
     st.warning(f"The loss became infinite at epoch {rec.meta['diverged']}: the learning rate is too high "
                f"for {pg.OPTIMISERS[optimiser]}. Lower it.", icon="💥")
 if not digits and not presenting:
-    st.caption(pg.linearity_sentence(config, rec, data))
+    st.caption(pg.linearity_sentence(config, rec))
 ui.end_of_hero()
 
 # Secondary views: the same run with and without a regulariser; export
@@ -155,7 +156,7 @@ with box:
             p = ui.slider("Dropout p", "demo_p", 0.0, 0.9, 0.5, step=0.05)
         with c[1]:
             bs = ui.slider("Batch size", "demo_batch", 1, 64, 8)
-        drop, bn = pg.dropout_demo(p, seed), pg.batchnorm_demo(bs, seed)
+        drop, bn = dropout_demo(p, seed), batchnorm_demo(bs, seed)
         for col, fig, text in zip(st.columns(2), pg.mechanics_figures(drop, bn), pg.mechanics_sentences(drop, bn, p)):
             with col:
                 ui.chart(fig, text)
@@ -189,4 +190,4 @@ with box:
         st.code(script if len(script) < 20_000 else script[:20_000] + "\n# … (download for the rest)", language="python")
 
 ui.key_ideas()
-ui.show_code(pg._train, pg.MLP, pg.InvertedDropout, pg.penalty, pg.make_optimiser)
+ui.show_code(pg._train, pg.MLP.forward, pg.InvertedDropout.forward, pg.penalty, pg.make_optimiser)
