@@ -44,6 +44,7 @@ WEIGHT_SAMPLE = 5000  # the histogram follows at most this many weights (a fixed
 MAX_CSV_ROWS = 20_000  # an uploaded CSV may hold at most this many points
 MAX_CSV_BYTES = 2_000_000
 GAP = 255  # mosaic value drawn transparent: the gaps between neuron tiles
+MAX_STEPS = 30_000  # optimiser steps one recording may take (10× the default run): keeps a shared server responsive
 
 
 # ---------------------------------------------------------------- data
@@ -402,6 +403,13 @@ class Config:
 
     def without_regularisers(self) -> Config:
         return replace(self, l1=0.0, l2=0.0, dropout=0.0, patience=0)
+
+
+def within_budget(config: Config, n_train: int) -> Config:
+    """`config` with its epochs cut so that the run takes at most MAX_STEPS optimiser steps."""
+    batch = n_train if config.batch_size <= 0 else min(max(config.batch_size, 2 if config.batch_norm else 1), n_train)
+    per_epoch = math.ceil(n_train / batch)
+    return replace(config, epochs=max(1, min(config.epochs, MAX_STEPS // per_epoch)))
 
 
 def build(config: Config, data: Data) -> MLP:

@@ -128,6 +128,11 @@ if dataset == "upload":
         st.stop()
     upload_id = file.file_id
 data = data or pg.load_data(config)
+budget = pg.within_budget(config, len(data.y_train))
+if budget.epochs < config.epochs:
+    st.warning(f"{config.epochs} epochs at batch size {batch} would take more than {pg.MAX_STEPS:,} steps; "
+               f"training {budget.epochs} epochs instead. A larger batch size allows more epochs.", icon="⏱️")
+    config = budget
 
 # Train once per parameter set (shared, with progress and Stop), then replay in the browser
 rec = ui.computed("Training the network", pg.train, config, data, key=(config, upload_id), stoppable=True)

@@ -306,6 +306,14 @@ def test_a_big_network_exports_its_weights_as_safetensors(tmp_path, monkeypatch)
         assert torch.allclose(ns["predict"](data.x_val[:5].view(-1, 1, 28, 28)), model(data.x_val[:5])[0].softmax(1), atol=1e-6)
 
 
+def test_a_run_is_capped_at_the_step_budget():
+    config = pg.Config(batch_size=1, epochs=1000)
+    assert pg.within_budget(config, 600).epochs == pg.MAX_STEPS // 600
+    assert pg.within_budget(pg.Config(), 300).epochs == 300  # the default run is far inside it
+    assert pg.within_budget(pg.Config(batch_size=0, epochs=1000), 300).epochs == 1000
+    assert pg.within_budget(pg.Config(n_points=1000, batch_size=1, epochs=1000), 600).epochs == 50
+
+
 def test_curves_csv(small):
     _, rec = small
     lines = pg.curves_csv(rec).splitlines()
