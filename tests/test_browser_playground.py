@@ -63,3 +63,34 @@ def test_the_perceptron_plays_in_the_browser_and_steps_on_the_server(browser, se
     page.wait_for_selector(IDLE, timeout=60_000)
     assert reruns(page) >= 1
     page.context.close()
+
+
+def test_the_csv_corpus_through_the_real_uploader(browser, server, tmp_path):
+    """Every bad CSV ends in a clear message, a good one trains, and the page keeps working."""
+    from playwright.sync_api import expect
+
+    from test_playground import BAD_CSV, GOOD_CSV
+    url, _ = server
+    page = new_page(browser)
+    page.goto(f"{url}/playground?data=upload&epochs=20")
+    wait_rendered(page, "Neural-network playground", timeout=300_000)
+    uploader = page.locator('[data-testid="stFileUploader"] input[type="file"]').first
+    for name in ("empty", "one class", "nan", "prose", "three columns of strings", "binary", "latin-1",
+                 "a million rows", "html"):
+        path = tmp_path / f"{name.replace(' ', '_')}.csv"
+        path.write_bytes(BAD_CSV[name])
+        uploader.set_input_files(str(path))
+        page.wait_for_timeout(300)
+        page.wait_for_selector(IDLE, timeout=120_000)
+        assert page.locator('[data-testid="stException"]').count() == 0, name
+        if BAD_CSV[name]:  # an empty file is refused by the browser widget itself (0 bytes)
+            expect(page.get_by_text("Could not use")).to_be_visible(timeout=30_000)
+    path = tmp_path / "good.csv"
+    path.write_bytes(GOOD_CSV["unicode header"][0])
+    uploader.set_input_files(str(path))
+    page.locator(HERO).first.wait_for(timeout=300_000)
+    page.wait_for_selector(IDLE, timeout=300_000)
+    assert page.get_by_text("Could not use").count() == 0
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.screenshot(path=SHOTS / "playground-csv.png")
+    page.context.close()
