@@ -63,12 +63,13 @@ with key_row[4]:
 with more:
     r = st.columns(6)
     with r[0]:
+        generated = dataset in pg.POINT_SETS  # points and noise mean nothing for an upload
         n_points = (ui.slider("Training digits", "digits_n", 100, 3500, 500, step=100,
                               help="Of the 4,000 training digits: up to 3,500 to learn from; the other 500 are the "
                                    "validation set. The 1,000 held-out test digits are never trained on.") if digits
-                    else ui.slider("Points", "points", 20, 1000, 500, step=10))
+                    else ui.slider("Points", "points", 20, 1000, 500, step=10) if generated else 0)
     with r[1]:
-        noise = 0.0 if digits else ui.slider("Noise", "noise", 0.0, 1.0, 0.2, step=0.05)
+        noise = ui.slider("Noise", "noise", 0.0, 1.0, 0.2, step=0.05) if generated else 0.0
         share = 1.0 if digits else ui.slider("Training share (%)", "train", 10, 90, 60, step=5) / 100
     with r[2]:
         optimiser = ui.select("Optimiser", "opt", list(pg.OPTIMISERS), default="adam", format_func=pg.OPTIMISERS.get)
