@@ -6,8 +6,8 @@ import streamlit as st
 import ui
 from demos import playground as pg
 
-OVERFIT = {"data": "moons", "noise": 0.6, "points": 100, "train": 50, "layers": 4, "width": 16, "act": "relu",
-           "opt": "adam", "lr": "0.01", "batch": "10", "epochs": 500}  # a set-up that overfits, for the comparison
+OVERFIT = {"data": "xor", "noise": 0.8, "points": 80, "train": 50, "layers": 4, "width": 16, "act": "relu",
+           "opt": "adam", "lr": "0.01", "batch": "10", "epochs": 300}  # a set-up that overfits, for the comparison
 
 dropout_demo, batchnorm_demo = st.cache_data(pg.dropout_demo), st.cache_data(pg.batchnorm_demo)
 
