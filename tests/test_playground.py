@@ -357,6 +357,13 @@ def test_page_compares_with_and_without_a_regulariser():
     assert pg.compare_summary(a, b, "L2 (λ₂ = 0.1)") in captions(at)
     spec = plotly_specs(at)[1]
     assert len(spec["frames"]) == a.n_frames
+    next(b for b in at.button if b.label.startswith("Try it")).click().run()  # the preset: noisy XOR, a 4 × 16 ReLU net, 300 epochs
+    assert not at.exception and at.selectbox(key="data").value == "xor"
+    preset = pg.Config(dataset="xor", noise=0.8, n_points=80, train_share=0.5, layers=4, width=16, activation="relu",
+                       batch_size=10, epochs=300)
+    a, b = pg.train(preset), pg.train(pg.with_regulariser(preset, "l2", 0.1))
+    assert a.meta["final"]["val_loss"] > 2 * a.meta["best_val_loss"]  # it overfits
+    assert pg.compare_summary(a, b, "L2 (λ₂ = 0.1)") in captions(at)
 
 
 def test_page_dropout_and_batch_norm_tab_follows_its_sliders():
@@ -372,7 +379,7 @@ def test_page_perceptron_steps_and_explains_xor():
     assert not at.exception
     assert any("Never converges" in c for c in captions(at))
     assert "Before any step" in at.info[0].value
-    at.button[0].click().run()  # Step ▶
+    next(b for b in at.button if b.label == "Step ▶").click().run()
     assert at.slider(key="pstep").value == 1 and at.info[0].value.startswith("Step 1 (epoch 1)")
     at.selectbox(key="pdata").set_value("blobs").run()
     assert any("Converged" in c and "Novikoff" in c for c in captions(at))
