@@ -389,8 +389,8 @@ class Config:
     width: int = 8  # neurons per hidden layer
     activation: str = "tanh"  # a key of ACTIVATIONS
     optimiser: str = "adam"  # a key of OPTIMISERS
-    lr: float = 0.01
-    batch_size: int = 32  # 0 = the whole training set
+    lr: float = 0.03
+    batch_size: int = 0  # examples per step; 0 = the whole training set (one step per epoch)
     epochs: int = 300
     l1: float = 0.0
     l2: float = 0.0  # a loss penalty, or AdamW's decoupled decay

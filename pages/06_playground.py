@@ -73,9 +73,10 @@ with more:
         share = 1.0 if digits else ui.slider("Training share (%)", "train", 10, 90, 60, step=5) / 100
     with r[2]:
         optimiser = ui.select("Optimiser", "opt", list(pg.OPTIMISERS), default="adam", format_func=pg.OPTIMISERS.get)
-        lr = float(ui.select("Learning rate", "lr", pg.LEARNING_RATES, default="0.01"))
+        lr = float(ui.select("Learning rate", "lr", pg.LEARNING_RATES, default="0.03"))
     with r[3]:
-        batch = ui.select("Batch size", "batch", pg.BATCH_SIZES, default="32")
+        batch = ui.select("Batch size", "batch", pg.BATCH_SIZES, default="all",
+                          help="Examples per optimiser step; 'all' is full-batch gradient descent (one step per epoch)")
         epochs = ui.slider("Epochs", "depochs" if digits else "epochs", 10, 1000, 100 if digits else 300, step=10)
     with r[4]:
         l1 = float(ui.select("L1 λ₁", "l1", pg.STRENGTHS))

@@ -360,7 +360,7 @@ def test_page_compares_with_and_without_a_regulariser():
     next(b for b in at.button if b.label.startswith("Try it")).click().run()  # the preset: noisy XOR, a 4 × 16 ReLU net, 300 epochs
     assert not at.exception and at.selectbox(key="data").value == "xor"
     preset = pg.Config(dataset="xor", noise=0.8, n_points=80, train_share=0.5, layers=4, width=16, activation="relu",
-                       batch_size=10, epochs=300)
+                       lr=0.01, batch_size=10, epochs=300)
     a, b = pg.train(preset), pg.train(pg.with_regulariser(preset, "l2", 0.1))
     assert a.meta["final"]["val_loss"] > 2 * a.meta["best_val_loss"]  # it overfits
     assert pg.compare_summary(a, b, "L2 (λ₂ = 0.1)") in captions(at)
