@@ -11,6 +11,12 @@ OVERFIT = {"data": "xor", "noise": 0.8, "points": 80, "train": 50, "layers": 4, 
 
 dropout_demo, batchnorm_demo = st.cache_data(pg.dropout_demo), st.cache_data(pg.batchnorm_demo)
 
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def perceptron_player(name: str, seed: int, eta: float, step: int, height: int, _run, _x, _y):
+    return pg.perceptron_figure(_run, _x, _y, step, height)  # a pure function of the first five arguments
+
+
 page = ui.page_setup(__file__)
 presenting = ui.is_presenting()
 
@@ -40,7 +46,7 @@ if mode == "perceptron":
     with key_row[4]:
         st.button("Step ▶", on_click=lambda: st.session_state.update(pstep=min(step + 1, last)),
                   disabled=step >= last, width="stretch")
-    ui.chart(pg.perceptron_figure(run, x, y, step, height=400 if presenting else 430),
+    ui.chart(perceptron_player(name, seed, eta, step, 400 if presenting else 430, run, x, y),
              pg.perceptron_summary(run, x, margin))
     st.info(pg.step_sentence(run, x, y, step, eta), icon="🧮")
     ui.end_of_hero()
