@@ -41,7 +41,7 @@ def test_scrubbing_and_playing_the_recording_cost_no_rerun(browser, server):
     page.wait_for_function(f"() => ({LABEL})() !== 'epoch 0'", timeout=10_000)
     middle = page.evaluate(LABEL)
     page.locator(".js-plotly-plot").first.locator(".updatemenu-button").first.click()  # ▶ Play
-    page.wait_for_function(f"() => ({LABEL})() !== {middle!r}", timeout=10_000)
+    page.wait_for_function(f"() => ({LABEL})() !== {middle!r}", timeout=30_000)  # slow under load
     time.sleep(1.0)
     page.locator(".js-plotly-plot").first.locator(".updatemenu-button").nth(1).click()  # ⏸ Pause
     page.screenshot(path=SHOTS / "playground-scrubbed.png")
