@@ -21,6 +21,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 FRAME_MS = 120  # default time per frame when playing
+PLAYER_PAD = 40  # pixels between the plot area and the player (room for x tick labels and a title)
 
 
 @dataclass(frozen=True)
@@ -109,17 +110,19 @@ def animate(fig: go.Figure, frames: Sequence[Mapping[int, Mapping[str, Any]]], l
         fig.data[t].update(**props)
     play = dict(frame=dict(duration=frame_ms, redraw=True), transition=dict(duration=0), fromcurrent=True,
                 mode="immediate")
+    # The player sits below the plot area, clear of the x-axis tick labels and title: offsets in
+    # pixels (pad) rather than in paper units, so it keeps its place at any figure height.
     fig.update_layout(
-        updatemenus=[dict(type="buttons", direction="left", x=0, y=-0.06, xanchor="left", yanchor="top",
-                          pad=dict(t=0, r=8), showactive=False,
+        updatemenus=[dict(type="buttons", direction="left", x=0, y=0, xanchor="left", yanchor="top",
+                          pad=dict(t=PLAYER_PAD + 22, r=8), showactive=False,
                           buttons=[dict(label="▶ Play", method="animate", args=[None, play]),
                                    dict(label="⏸ Pause", method="animate",
                                         args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate")])])],
-        sliders=[dict(active=start, x=0.16, len=0.84, y=-0.02, yanchor="top", pad=dict(t=0, b=0),
-                      currentvalue=dict(prefix=prefix, visible=True, xanchor="left"),
+        sliders=[dict(active=start, x=0.17, len=0.83, y=0, yanchor="top", pad=dict(t=PLAYER_PAD, b=0),
+                      currentvalue=dict(prefix=prefix, visible=True, xanchor="left", offset=4),
                       steps=[dict(label=str(label), method="animate",
                                   args=[[str(i)], dict(frame=dict(duration=0, redraw=True), mode="immediate",
                                                        transition=dict(duration=0))])
                              for i, label in enumerate(labels)])])
-    fig.update_layout(margin=dict(b=max(fig.layout.margin.b or 0, 90)))
+    fig.update_layout(margin=dict(b=max(fig.layout.margin.b or 0, PLAYER_PAD + 80)))
     return fig
