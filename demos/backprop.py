@@ -13,8 +13,7 @@ from __future__ import annotations
 import ast
 import math
 import re
-import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import numpy as np
@@ -27,7 +26,7 @@ from torch import nn
 from demos.plots import OKABE_ITO
 from demos.replay import Recording, animate, record
 
-BLUE, ORANGE, GREEN, VERMILION, PURPLE, SKY = (OKABE_ITO[i] for i in (0, 1, 2, 3, 4, 5))
+BLUE, ORANGE, GREEN, VERMILION, SKY = (OKABE_ITO[i] for i in (0, 1, 2, 3, 5))
 GREY = "#9aa0a6"
 
 
@@ -595,7 +594,7 @@ def graph_figure(graph: Graph, frames: list[Frame], start: int = 0, height: int 
         go.Scatter(x=xy[:, 0] - np.where(leaf, 0.2, 0), y=xy[:, 1] - np.where(leaf, 0, 0.42), mode="text",
                    textposition=np.where(leaf, "middle left", "bottom center").tolist(), textfont=dict(size=11),
                    hoverinfo="skip"),
-        go.Scatter(x=[], y=[], mode="text", textfont=dict(size=11, color=VERMILION), hoverinfo="skip"),
+        go.Scatter(x=[], y=[], mode="text", textfont=dict(size=10, color=VERMILION), hoverinfo="skip"),
         go.Scatter(x=[xy[:, 0].min() - 0.85], y=[top], mode="text", textposition="bottom right",
                    textfont=dict(size=13), hoverinfo="skip"),
     ])
@@ -609,6 +608,14 @@ def graph_figure(graph: Graph, frames: list[Frame], start: int = 0, height: int 
     fig.update_yaxes(visible=False, range=[xy[:, 1].min() - 1.3, top + 0.2])
     fig.update_layout(height=height, showlegend=False, margin=dict(l=5, r=5, t=5, b=5), dragmode=False)
     return animate(fig, updates, [f.title for f in frames], frame_ms=900, prefix="", start=start)
+
+
+def _room_for_player(fig: go.Figure, drop: float = 0.1) -> go.Figure:
+    """Move an animate() player below the x tick labels of a figure that shows them."""
+    fig.layout.sliders[0].y -= drop
+    fig.layout.updatemenus[0].y -= drop
+    fig.update_layout(margin=dict(b=fig.layout.margin.b + int(drop * fig.layout.height)))
+    return fig
 
 
 def _hover(graph: Graph, i: int, names: list[str]) -> str:
@@ -635,8 +642,8 @@ def _frame_update(graph: Graph, f: Frame, xy: np.ndarray, names: list[str]) -> d
         ax += [xy[j, 0], xy[i, 0], None]
         ay += [xy[j, 1], xy[i, 1], None]
         if label:  # a little nearer the source, where the edges of one node fan out
-            lx.append(0.55 * xy[j, 0] + 0.45 * xy[i, 0])
-            ly.append(0.55 * xy[j, 1] + 0.45 * xy[i, 1] + 0.3)
+            lx.append(0.68 * xy[j, 0] + 0.32 * xy[i, 0])
+            ly.append(0.68 * xy[j, 1] + 0.32 * xy[i, 1] + 0.28)
             labels.append(label)
     return {1: {"x": ax, "y": ay}, 2: {"marker": {"color": colours, "size": sizes}}, 3: {"text": texts},
             4: {"x": lx, "y": ly, "text": labels}, 5: {"text": [_wrap(f.narration)]}}
@@ -667,6 +674,11 @@ ACTIVATIONS = {
     "silu": Activation("SiLU (swish)", F.silu, lambda x: torch.sigmoid(x) * (1 + x * (1 - torch.sigmoid(x))),
                        "x·σ(x)"),
 }
+
+
+def colour(activation: str) -> str:
+    """One Okabe-Ito colour per activation, the same in every chart."""
+    return OKABE_ITO[list(ACTIVATIONS).index(activation) % 8]
 
 
 def derivative_factors(depth: int = 50) -> dict[str, dict[str, np.ndarray]]:
@@ -704,9 +716,9 @@ def activation_figure(names: list[str], highlight: str, x_range: float = 5.0, he
     the dotted line on the right is sigmoid's ceiling of 1/4."""
     x = torch.linspace(-x_range, x_range, 401, dtype=torch.float64)
     fig = make_subplots(rows=1, cols=2, subplot_titles=("f(x)", "f′(x)"), horizontal_spacing=0.08)
-    for k, name in enumerate(names):
+    for name in names:
         act, main = ACTIVATIONS[name], name == highlight
-        style = dict(color=OKABE_ITO[k % 8], width=4 if main else 1.5, dash=None if main else "dot")
+        style = dict(color=colour(name), width=4 if main else 1.5, dash=None if main else "dot")
         for col, y in ((1, act.f(x)), (2, act.df(x))):
             fig.add_trace(go.Scatter(x=x.numpy(), y=y.numpy(), name=act.title, legendgroup=name,
                                      showlegend=col == 1, line=style, opacity=1 if main else 0.7), 1, col)
@@ -722,13 +734,12 @@ def factors_figure(factors: dict[str, dict[str, np.ndarray]], names: list[str], 
                    height: int = 340) -> go.Figure:
     """(max f′)^d (solid) and the RMS factor (dotted) against depth, log scale, with the chosen depth marked."""
     fig = go.Figure()
-    for k, name in enumerate(names):
-        colour = OKABE_ITO[k % 8]
+    for name in names:
         f = factors[name]
         fig.add_trace(go.Scatter(x=f["depth"], y=f["bound"], name=f"{ACTIVATIONS[name].title}: (max f′)^d",
-                                 line=dict(color=colour, width=3)))
+                                 line=dict(color=colour(name), width=3)))
         fig.add_trace(go.Scatter(x=f["depth"], y=f["rms"], name=f"{ACTIVATIONS[name].title}: RMS^d",
-                                 line=dict(color=colour, width=2, dash="dot")))
+                                 line=dict(color=colour(name), width=2, dash="dot")))
     fig.add_vline(x=depth, line_dash="dash", line_color=GREY)
     fig.update_yaxes(type="log", title="factor on the gradient", exponentformat="power")
     fig.update_xaxes(title="layers the gradient passes through")
@@ -786,9 +797,18 @@ class DeepMlp(nn.Module):
         return F.linear(h, self.weights[-1], self.biases[-1]), hidden, pre  # (B, 10), depth × (B, WIDTH) twice
 
 
-def digits(n: int | None = STATS_BATCH, part: str = "fit") -> tuple[torch.Tensor, torch.Tensor]:
-    """Flattened, normalised digits from the validation split's fit part (balanced, fixed) or its
-    validation part; the 1,000 held-out test digits are never used here."""
+PRESETS = {  # the classic stories, one click each
+    "Sigmoid + 20 layers vanishes": FlowConfig(20, "sigmoid", "xavier"),
+    "ReLU + N(0, 1) explodes": FlowConfig(20, "relu", "normal", sigma=1.0),
+    "He init fixes it": FlowConfig(20, "relu", "he"),
+    "Residuals fix depth": FlowConfig(20, "sigmoid", "xavier", residual=True),
+}
+
+
+def digits(n: int | None = STATS_BATCH, part: str = "fit", raw: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
+    """Digits from the validation split: its 3,500 "fit" digits (n of them: a fixed random choice) or
+    its 500 "validation" digits, flattened and normalised (raw: (N, 1, 28, 28) in [0, 1]). The 1,000
+    held-out test digits are never used here."""
     from models.data import validation_split
     from models.mnist_cnn import MNIST_MEAN, MNIST_STD
 
@@ -797,7 +817,7 @@ def digits(n: int | None = STATS_BATCH, part: str = "fit") -> tuple[torch.Tensor
     if n is not None:
         order = torch.randperm(len(y), generator=torch.Generator().manual_seed(7))[:n]
         x, y = x[order], y[order]
-    return ((x - MNIST_MEAN) / MNIST_STD).flatten(1), y
+    return (x, y) if raw else (((x - MNIST_MEAN) / MNIST_STD).flatten(1), y)
 
 
 @dataclass(frozen=True)
@@ -849,17 +869,18 @@ def gradient_flow(config: FlowConfig) -> FlowStats:
     return flow_stats(DeepMlp(config).train(), x, y)
 
 
-def backward_cost(config: FlowConfig, repeat: int = 5) -> tuple[float, float]:
-    """(forward seconds, forward + backward seconds) on STATS_BATCH digits, median of `repeat`."""
+def backward_cost(config: FlowConfig) -> tuple[int, int]:
+    """(forward FLOPs, backward FLOPs) of one step on STATS_BATCH digits, as PyTorch's FlopCounterMode
+    counts them (matrix products): backward ≈ 2× forward, one product for each layer's input gradient
+    and one for its weight gradient (none for the pixels)."""
+    from torch.utils.flop_counter import FlopCounterMode
+
     model, (x, y) = DeepMlp(config).train(), digits()
-    times: dict[str, list[float]] = {"f": [], "fb": []}
-    for _ in range(repeat):
-        start = time.perf_counter()
+    with FlopCounterMode(display=False) as forward_count:
         loss = F.cross_entropy(model(x)[0], y)
-        times["f"].append(time.perf_counter() - start)
+    with FlopCounterMode(display=False) as backward_count:
         loss.backward()
-        times["fb"].append(time.perf_counter() - start)
-    return float(np.median(times["f"])), float(np.median(times["fb"]))
+    return forward_count.get_total_flops(), backward_count.get_total_flops()
 
 
 def train_flow(config: FlowConfig, steps: int = 150, lr: float = 0.05, batch_size: int = 64, n_frames: int = 30,
@@ -889,7 +910,9 @@ def train_flow(config: FlowConfig, steps: int = 150, lr: float = 0.05, batch_siz
         s = flow_stats(model.train(), xs, ys, first.edges)
         with torch.no_grad():
             logits = model.eval()(xv)[0]
-        return {"grad_norm": s.grad_norm, "act_std": s.act_std, "hist": s.hist.astype(np.float32),
+        with torch.no_grad():
+            units = model(xs[:16])[1][0].numpy()  # layer 1 on 16 digits: identical columns = identical units
+        return {"grad_norm": s.grad_norm, "act_std": s.act_std, "hist": s.hist.astype(np.float32), "units": units,
                 "stuck": s.stuck_units,
                 "distinct": s.distinct_units, "val_loss": np.array(F.cross_entropy(logits, yv).item()),
                 "val_acc": np.array((logits.argmax(1) == yv).double().mean().item())}
@@ -902,6 +925,7 @@ def train_flow(config: FlowConfig, steps: int = 150, lr: float = 0.05, batch_siz
 # ================================================================ exploding gradients: a cliff and clipping
 CLIFF_START = (3.0, 1.0)  # where descent starts, on the plateau above the cliff
 CLIPS = {"none": "no clipping", "norm": "clip by norm", "value": "clip by value"}
+CLIP_COLOURS = {"none": VERMILION, "norm": SKY, "value": ORANGE}
 
 
 def cliff_loss(p: torch.Tensor) -> torch.Tensor:
@@ -929,24 +953,40 @@ class Descent:
     loss: np.ndarray  # (steps + 1,)
     grad_norm: np.ndarray  # (steps,) ‖∇L‖ before clipping
     step_norm: np.ndarray  # (steps,) ‖update‖ actually taken
+    turn: np.ndarray  # (steps,) degrees between the gradient and the update (0 unless value clipping bites)
 
 
 def descend(clip: str, lr: float = 0.2, threshold: float = 1.0, steps: int = 80,
             start: tuple[float, float] = CLIFF_START) -> Descent:
     """Gradient descent on cliff_loss with no clipping, norm clipping or value clipping (float64)."""
     p = torch.tensor(start, dtype=torch.float64)
-    path, losses, norms, taken = [p.numpy().copy()], [cliff_loss(p).item()], [], []
+    path, losses, norms, taken, turn = [p.numpy().copy()], [cliff_loss(p).item()], [], [], []
     for _ in range(steps):
         q = p.clone().requires_grad_(True)
         (g,) = torch.autograd.grad(cliff_loss(q), q)
-        norms.append(g.norm().item())
-        g = {"none": lambda v: v, "norm": lambda v: clip_by_norm(v, threshold),
+        u = {"none": lambda v: v, "norm": lambda v: clip_by_norm(v, threshold),
              "value": lambda v: clip_by_value(v, threshold)}[clip](g)
-        taken.append(lr * g.norm().item())
-        p = p - lr * g
+        norms.append(g.norm().item())
+        taken.append(lr * u.norm().item())
+        cos = (g @ u / (g.norm() * u.norm()).clamp_min(1e-300)).clamp(-1, 1).item()
+        turn.append(math.degrees(math.acos(cos)))
+        p = p - lr * u
         path.append(p.numpy().copy())
         losses.append(cliff_loss(p).item())
-    return Descent(np.array(path), np.array(losses), np.array(norms), np.array(taken))
+    return Descent(np.array(path), np.array(losses), np.array(norms), np.array(taken), np.array(turn))
+
+
+def clip_norms_figure(runs: dict[str, Descent], threshold: float, height: int = 300) -> go.Figure:
+    """‖∇L‖ before clipping at every step (log scale), with the threshold τ."""
+    fig = go.Figure()
+    for name, run in runs.items():
+        fig.add_trace(go.Scatter(x=np.arange(1, len(run.grad_norm) + 1), y=run.grad_norm, name=CLIPS[name],
+                                 line=dict(color=CLIP_COLOURS[name], width=3)))
+    fig.add_hline(y=threshold, line_dash="dot", line_color=GREY, annotation_text="τ", annotation_position="top left")
+    fig.update_yaxes(type="log", exponentformat="power", title="‖∇L‖")
+    fig.update_xaxes(title="step")
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=10, b=10), legend=dict(orientation="h", y=1.12))
+    return fig
 
 
 def cliff_figure(runs: dict[str, Descent], height: int = 460) -> go.Figure:
@@ -956,10 +996,9 @@ def cliff_figure(runs: dict[str, Descent], height: int = 460) -> go.Figure:
     grid = torch.tensor(np.stack(np.meshgrid(w, b), -1))
     fig = go.Figure(go.Contour(x=w, y=b, z=np.log10(cliff_loss(grid).numpy()), colorscale="Viridis", ncontours=24,
                                colorbar=dict(title="log₁₀ L"), hoverinfo="skip", opacity=0.85))
-    colours = {"none": VERMILION, "norm": SKY, "value": ORANGE}
     for name, run in runs.items():
         fig.add_trace(go.Scatter(x=run.path[:, 0], y=run.path[:, 1], mode="lines+markers", name=CLIPS[name],
-                                 line=dict(color=colours[name], width=2), marker=dict(size=5)))
+                                 line=dict(color=CLIP_COLOURS[name], width=2), marker=dict(size=5)))
     edge = dict(color="black", width=1)
     fig.add_trace(go.Scatter(x=[CLIFF_START[0]], y=[CLIFF_START[1]], mode="markers", name="start",
                              marker=dict(symbol="x", size=12, color="white", line=edge)))
@@ -980,7 +1019,7 @@ def cliff_figure(runs: dict[str, Descent], height: int = 460) -> go.Figure:
     n = len(next(iter(runs.values())).path)
     frames = [{k + 1: {"x": run.path[:i + 1, 0], "y": run.path[:i + 1, 1]} for k, run in enumerate(runs.values())}
               for i in range(n)]
-    return animate(fig, frames, [str(i) for i in range(n)], frame_ms=150, prefix="step ")
+    return _room_for_player(animate(fig, frames, [str(i) for i in range(n)], frame_ms=150, prefix="step "))
 
 
 # ================================================================ figures of the deep-MLP experiment
@@ -1034,4 +1073,48 @@ def training_figure(rec: Recording, height: int = 400) -> go.Figure:
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=70, b=10), legend=dict(orientation="h", y=1.2))
     frames = [{1: {"y": grad[i]}, 2: {"z": rec.frames["hist"][i]},
                5: {"x": [steps[i]], "y": [rec.frames["val_loss"][i]]}} for i in range(len(steps))]
-    return animate(fig, frames, [str(s) for s in steps], prefix="step ")
+    return _room_for_player(animate(fig, frames, [str(s) for s in steps], prefix="step "))
+
+
+# ================================================================ captions, computed from what the charts show
+def flow_sentence(stats: FlowStats) -> str:
+    """What the at-initialisation chart shows, in one or two sentences."""
+    depth = len(stats.act_std)
+    if not stats.finite:
+        return ("At initialisation the activations or gradients already overflow to inf/NaN: the forward pass "
+                f"multiplies the scale by the same factor {depth} times.")
+    if stats.grad_norm[:-1].max() == 0:
+        return (f"With zeros every unit of a layer computes the same value ({int(stats.distinct_units.max())} distinct "
+                "unit per layer) and every hidden layer's weight gradient is exactly 0: only the output layer can start "
+                "learning, and the units of a layer can never become different.")
+    ratio = stats.grad_norm[0] / stats.grad_norm[-2]
+    verdict = ("it vanishes on the way back" if ratio < 1e-2 else "it explodes on the way back" if ratio > 1e2
+               else f"within a factor of {max(ratio, 1 / ratio):.1f}: the gradient reaches the first layer")
+    return (f"Layer 1's weight gradient is {ratio:.1e}× layer {depth}'s ({verdict}). Activation std goes from "
+            f"{stats.act_std[0]:.2g} in layer 1 to {stats.act_std[-1]:.2g} in layer {depth}; "
+            f"{stats.saturated[-1]:.0%} of layer {depth}'s values sit where the activation's slope is below 0.05.")
+
+
+def training_sentence(rec: Recording) -> str:
+    """What the training player shows at its last frame."""
+    n, loss = int(rec.steps[-1]), rec.curves.get("train_loss", np.array([math.nan]))
+    if not math.isfinite(loss[-1]):
+        return (f"The loss overflowed at step {n} ({rec.seconds:.1f} s): the gradients exploded, the weights became "
+                "inf/NaN, and training stopped.")
+    grad = rec.frames["grad_norm"][-1]
+    ratio = grad[0] / grad[-2] if grad[-2] else math.nan
+    units = WIDTH * (len(grad) - 1)
+    return (f"After {n} steps{' (stopped early)' if rec.stopped else ''}, {rec.seconds:.1f} s: validation loss "
+            f"{float(rec.frames['val_loss'][-1]):.3f} (guessing gives ln 10 = 2.303), accuracy "
+            f"{float(rec.frames['val_acc'][-1]):.0%} on the 500 validation digits; layer 1's gradient is "
+            f"{ratio:.1e}× the last hidden layer's; {int(rec.frames['stuck'][-1].sum())} of {units} units are stuck "
+            f"(slope ≤ 0.01 on all {STATS_BATCH} digits: dead or saturated).")
+
+
+def cliff_sentence(runs: dict[str, Descent], lr: float, threshold: float) -> str:
+    none, norm, value = runs["none"], runs["norm"], runs["value"]
+    at = int(np.argmax(none.step_norm))
+    return (f"Without clipping the gradient at step {at + 1} ({none.grad_norm[at]:.3g}) times η = {lr:g} moved the "
+            f"parameters {none.step_norm[at]:.2g} in one step. After {len(none.grad_norm)} steps the loss is "
+            f"{none.loss[-1]:.3g} unclipped, {norm.loss[-1]:.2g} clipped by norm and {value.loss[-1]:.2g} clipped by "
+            f"value (τ = {threshold:g}); the minimum is 0.")

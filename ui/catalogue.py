@@ -94,6 +94,9 @@ PAGES: tuple[PageInfo, ...] = (
              "MiniLM's 72 heads on your text, a translator's alignment, and softmax(QKᵀ/√d)V by hand.",
              "demos/attention.py", ("minilm_l6", "seq2seq_dates", "seq2seq_dates_noattn"),
              "tests/test_attention.py"),
+    PageInfo("pages/08_backprop.py", "Backpropagation and gradient flow", "⛓️", "Foundations",
+             "The chain rule node by node, checked against autograd; activations, init, vanishing and exploding gradients.",
+             "demos/backprop.py", ("mnist_mlp",), "tests/test_backprop.py"),
 )
 
 
