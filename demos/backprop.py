@@ -667,7 +667,7 @@ ACTIVATIONS = {
     "tanh": Activation("tanh", torch.tanh, lambda x: 1 - torch.tanh(x) ** 2, "tanh′ = 1 − tanh² ≤ 1"),
     "relu": Activation("ReLU", torch.relu, lambda x: (x > 0).to(x.dtype), "max(0, x), slope 0 or 1"),
     "leaky_relu": Activation("Leaky ReLU", lambda x: F.leaky_relu(x, LEAKY_SLOPE),
-                             lambda x: torch.where(x > 0, 1.0, LEAKY_SLOPE).to(x.dtype), "max(αx, x), α = 0.01"),
+                             lambda x: torch.where(x > 0, torch.ones_like(x), torch.full_like(x, LEAKY_SLOPE)), "max(αx, x), α = 0.01"),
     "elu": Activation("ELU", F.elu, lambda x: torch.where(x > 0, torch.ones_like(x), torch.exp(x)),
                       "x if x > 0 else e^x − 1"),
     "gelu": Activation("GELU", F.gelu, lambda x: _Phi(x) + x * _phi(x), "x·Φ(x)"),
