@@ -241,9 +241,9 @@ def network_graph(x: tuple[float, float] = (1.0, 0.5), target: float = 1.0, hidd
     hs = []
     for j in range(hidden):
         yj = span(hidden, j, 3.4)
-        w = [add(Node(f"w{j + 1}{i + 1}", "param", value=draw(), name=f"w{j + 1}{i + 1}"), (1, yj + 1.05 - 1.05 * i))
+        w = [add(Node(f"w{j + 1}{i + 1}", "param", value=draw(), name=f"w{j + 1}{i + 1}"), (1, yj + 1.0 - 1.0 * i))
              for i in range(2)]
-        b = add(Node(f"b{j + 1}", "param", value=draw(), name=f"b{j + 1}"), (1, yj - 1.05))
+        b = add(Node(f"b{j + 1}", "param", value=draw(), name=f"b{j + 1}"), (1, yj - 1.0))
         z = add(Node(f"z{j + 1}", "affine", (w[0], xs[0], w[1], xs[1], b)), (2, yj))
         hs.append(add(Node(f"h{j + 1}", activation, (z,)), (3, yj)))
     v = [add(Node(f"v{j + 1}", "param", value=draw(), name=f"v{j + 1}"), (4, span(hidden, j, 3.4) * 0.55 + 1.3))
@@ -537,7 +537,7 @@ def walkthrough(graph: Graph, lr: float) -> list[Frame]:
             had = acc[j]
             acc[j] += local * g
             grads[j] = acc[j]
-            edges.append((j, i, f"{num(local)} × {_paren(num(g))} = {num(local * g)}"))
+            edges.append((j, i, f"{num(local)} × {_paren(num(g))}"))
             parts.append(f"∂{out}/∂{names[j]} {'+' if had else ''}= {num(local)} × {_paren(num(g))}"
                          + (f" → {num(acc[j])} (a second path: gradients add)" if had else f" = {num(acc[j])}"))
         head = f"Backward {k}/{len(ops)} through {names[i]}: ∂{out}/∂{names[i]} = {num(g)}, times each local slope"
@@ -579,17 +579,21 @@ def graph_figure(graph: Graph, frames: list[Frame], start: int = 0, height: int 
     nodes, names = graph.nodes, node_names(graph)
     xy = np.array([n.pos for n in nodes])
     leaf = np.array([not n.inputs for n in nodes])
+    size = 32 if len(nodes) <= 20 else 26
     ex, ey = [], []
     for i, node in enumerate(nodes):
         for j in node.inputs:
             ex += [xy[j, 0], xy[i, 0], None]
             ey += [xy[j, 1], xy[i, 1], None]
-    top = xy[:, 1].max() + 1.5
+    lines = max(_wrap(f.narration).count("<br>") + 1 for f in frames)  # room for the narration on top:
+    bottom, base = xy[:, 1].min() - 1.2, np.ptp(xy[:, 1]) + 2.0  # y span R with R·(its share of pixels) = base
+    top = bottom + base / (1 - (17 * lines + 8) / max(height - 110, 200))
     fig = go.Figure([
         go.Scatter(x=ex, y=ey, mode="lines", line=dict(color=GREY, width=1.2), hoverinfo="skip"),
         go.Scatter(x=[], y=[], mode="lines", line=dict(color=ORANGE, width=4), hoverinfo="skip"),
         go.Scatter(x=xy[:, 0], y=xy[:, 1], mode="markers+text", text=[f"<b>{n.label}</b>" for n in nodes],
-                   textfont=dict(size=12, color="white"), marker=dict(size=32, line=dict(width=1, color="white")),
+                   textfont=dict(size=12 if len(nodes) <= 20 else 10, color="white"),
+                   marker=dict(size=size, line=dict(width=1, color="white")),
                    hovertext=[_hover(graph, i, names) for i in range(len(nodes))], hoverinfo="text"),
         go.Scatter(x=xy[:, 0] - np.where(leaf, 0.2, 0), y=xy[:, 1] - np.where(leaf, 0, 0.42), mode="text",
                    textposition=np.where(leaf, "middle left", "bottom center").tolist(), textfont=dict(size=11),
@@ -598,14 +602,14 @@ def graph_figure(graph: Graph, frames: list[Frame], start: int = 0, height: int 
         go.Scatter(x=[xy[:, 0].min() - 0.85], y=[top], mode="text", textposition="bottom right",
                    textfont=dict(size=13), hoverinfo="skip"),
     ])
-    updates = [_frame_update(graph, f, xy, names) for f in frames]
+    updates = [_frame_update(graph, f, xy, names, size) for f in frames]
     for i, node in enumerate(nodes):  # arrowheads show the direction of the forward pass
         for j in node.inputs:
             fig.add_annotation(x=xy[i, 0], y=xy[i, 1], ax=xy[j, 0], ay=xy[j, 1], xref="x", yref="y",
                                axref="x", ayref="y", showarrow=True, arrowhead=2, arrowsize=1, arrowwidth=1.2,
                                arrowcolor=GREY, standoff=16, text="")
     fig.update_xaxes(visible=False, range=[xy[:, 0].min() - 0.9, xy[:, 0].max() + 0.5])
-    fig.update_yaxes(visible=False, range=[xy[:, 1].min() - 1.3, top + 0.2])
+    fig.update_yaxes(visible=False, range=[bottom, top])
     fig.update_layout(height=height, showlegend=False, margin=dict(l=5, r=5, t=5, b=5), dragmode=False)
     return animate(fig, updates, [f.title for f in frames], frame_ms=900, prefix="", start=start)
 
@@ -627,13 +631,13 @@ def _hover(graph: Graph, i: int, names: list[str]) -> str:
     return f"{names[i]} = {_formula(graph, i, names, False)}"
 
 
-def _frame_update(graph: Graph, f: Frame, xy: np.ndarray, names: list[str]) -> dict[int, dict]:
+def _frame_update(graph: Graph, f: Frame, xy: np.ndarray, names: list[str], size: int) -> dict[int, dict]:
     colours, sizes, texts = [], [], []
     for i, node in enumerate(graph.nodes):
         known, reached = math.isfinite(f.values[i]), math.isfinite(f.grads[i])
         colours.append(VERMILION if reached else (BLUE if known else GREY))
-        sizes.append(40 if i == f.active else 30)
-        lines = [f"{names[i]} = {num(f.values[i])}" if known else names[i]]
+        sizes.append(size + 8 if i == f.active else size)
+        lines = [("" if node.op == "const" and not node.name else f"{names[i]} = {num(f.values[i])}") if known else names[i]]
         if reached:
             lines.append(f"<span style='color:{VERMILION}'>∂ {num(f.grads[i])}</span>")
         texts.append("<br>".join(lines))
@@ -641,9 +645,9 @@ def _frame_update(graph: Graph, f: Frame, xy: np.ndarray, names: list[str]) -> d
     for j, i, label in f.edges:
         ax += [xy[j, 0], xy[i, 0], None]
         ay += [xy[j, 1], xy[i, 1], None]
-        if label:  # a little nearer the source, where the edges of one node fan out
-            lx.append(0.68 * xy[j, 0] + 0.32 * xy[i, 0])
-            ly.append(0.68 * xy[j, 1] + 0.32 * xy[i, 1] + 0.28)
+        if label and abs(xy[i, 0] - xy[j, 0]) <= 1:  # longer edges cross other columns: the narration has them
+            lx.append((xy[j, 0] + xy[i, 0]) / 2)
+            ly.append((xy[j, 1] + xy[i, 1]) / 2 + 0.22)
             labels.append(label)
     return {1: {"x": ax, "y": ay}, 2: {"marker": {"color": colours, "size": sizes}}, 3: {"text": texts},
             4: {"x": lx, "y": ly, "text": labels}, 5: {"text": [_wrap(f.narration)]}}

@@ -19,11 +19,11 @@ def relu_firing() -> list[np.ndarray]:
 
 
 # Controls: which graph (a tiny network or your own expression) and the learning rate, kept on a slide
-key_row = st.columns([2, 2, 2, 3, 1])
+key_row = st.columns([3, 2, 3, 3, 1])
 more = ui.more_controls(key_row[4])
 with key_row[0]:
-    mode = ui.select("Graph", "graph", ["network", "expression"], widget="radio",
-                     format_func={"network": "2-input network", "expression": "Your expression"}.get)
+    mode = ui.select("Graph", "graph", ["network", "expression"], widget="segmented",
+                     format_func={"network": "Network", "expression": "Expression"}.get)
 with key_row[3]:
     lr = ui.slider("Learning rate η (one update)", "lr", 0.01, 2.0, 0.5, step=0.01)
 with more:
@@ -61,16 +61,16 @@ if graph is not None:
     frames = bp.walkthrough(graph, lr)
     after = bp.gradient_step(graph, lr).nodes[-1].value
     out, n_ops = graph.output, sum(1 for n in graph.nodes if n.inputs)
-    ui.chart(bp.graph_figure(graph, frames, bp.frame_index(frames, open_at), height=400 if ui.is_presenting() else 520),
+    ui.chart(bp.graph_figure(graph, frames, bp.frame_index(frames, open_at), height=390 if ui.is_presenting() else (520 if len(graph.nodes) <= 20 else 600)),
              f"{n_ops} operations forward, then the same {n_ops} backward: a highlighted edge reads “local derivative "
-             f"× gradient from above = what passes down”; a node with two readers adds what both send. "
+             f"× gradient from above”, the product it passes down; a node with two readers adds what both send. "
              f"{out} = {bp.num(graph.nodes[-1].value)}; one step with η = {lr:g} makes it {bp.num(after)}.",
              export="backprop_graph")
     check = bp.check_gradients(graph)
     worst_auto, worst_fd = check.rel_autograd.max(), check.rel_finite_diff.max()
     if worst_auto < 1e-9 and worst_fd < 1e-4:
         st.success(f"All {len(check.names)} gradients equal PyTorch autograd (largest relative difference "
-                   f"{worst_auto:.1e}) and central differences with h = {check.h:g} (largest {worst_fd:.1e}).", icon="✅")
+                   f"{worst_auto:.0e}) and central differences, h = {check.h:g} ({worst_fd:.0e}).", icon="✅")
     else:
         off = [n for n, a, d in zip(check.names, check.rel_autograd, check.rel_finite_diff) if a >= 1e-9 or d >= 1e-4]
         st.warning(f"Gradients of {', '.join(off)} differ from autograd by {worst_auto:.1e} or from central differences "

@@ -396,7 +396,7 @@ def test_page_steps_and_reacts_to_the_controls(page):
     g = bp.network_graph((-1.5, 0.5))
     assert f"L = {bp.num(g.nodes[-1].value)}" in captions(at)[0]
     assert f"makes it {bp.num(bp.gradient_step(g, 1.2).nodes[-1].value)}" in captions(at)[0]
-    at.radio(key="graph").set_value("expression").run()
+    at.segmented_control(key="graph").set_value("expression").run()
     assert "All 3 gradients equal PyTorch autograd" in at.success[0].value
     at.text_area(key="expr").input("a ^ 2").run()
     assert not at.exception and "**" in at.error[0].value and at.tabs  # a message, and the page goes on
