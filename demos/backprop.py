@@ -254,7 +254,7 @@ def network_graph(x: tuple[float, float] = (1.0, 0.5), target: float = 1.0, hidd
         inputs += (v[j], hs[j])
     zo = add(Node("z", "affine", (*inputs, c)), (5, 0))
     yhat = add(Node("ŷ", "sigmoid", (zo,)), (6, 0))
-    y = add(Node("y", "const", value=float(target), name="y"), (6, -1.8))
+    y = add(Node("y", "const", value=float(target), name="y"), (6.5, -1.5))
     add(Node("L", loss, (yhat, y)), (7, 0))
     act = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": torch.relu}[activation]
 
@@ -588,26 +588,22 @@ def graph_figure(graph: Graph, frames: list[Frame], start: int = 0, height: int 
     lines = max(_wrap(f.narration).count("<br>") + 1 for f in frames)  # room for the narration on top:
     bottom, base = xy[:, 1].min() - 1.2, np.ptp(xy[:, 1]) + 2.0  # y span R with R·(its share of pixels) = base
     top = bottom + base / (1 - (17 * lines + 8) / max(height - 110, 200))
-    fig = go.Figure([
+    fig = go.Figure([  # animated: 1 (highlighted edges) and 2 (node colours, values, gradients, labels, narration)
         go.Scatter(x=ex, y=ey, mode="lines", line=dict(color=GREY, width=1.2), hoverinfo="skip"),
         go.Scatter(x=[], y=[], mode="lines", line=dict(color=ORANGE, width=4), hoverinfo="skip"),
-        go.Scatter(x=xy[:, 0], y=xy[:, 1], mode="markers+text", text=[f"<b>{n.label}</b>" for n in nodes],
-                   textfont=dict(size=12 if len(nodes) <= 20 else 10, color="white"),
-                   marker=dict(size=size, line=dict(width=1, color="white")),
-                   hovertext=[_hover(graph, i, names) for i in range(len(nodes))], hoverinfo="text"),
-        go.Scatter(x=xy[:, 0] - np.where(leaf, 0.2, 0), y=xy[:, 1] - np.where(leaf, 0, 0.42), mode="text",
-                   textposition=np.where(leaf, "middle left", "bottom center").tolist(), textfont=dict(size=11),
-                   hoverinfo="skip"),
-        go.Scatter(x=[], y=[], mode="text", textfont=dict(size=10, color=VERMILION), hoverinfo="skip"),
-        go.Scatter(x=[xy[:, 0].min() - 0.85], y=[top], mode="text", textposition="bottom right",
-                   textfont=dict(size=13), hoverinfo="skip"),
+        go.Scatter(x=xy[:, 0], y=xy[:, 1], mode="markers+text", marker=dict(size=size, line=dict(width=1, color="white")),
+                   textfont=dict(size=11), hovertext=[_hover(graph, i, names) for i in range(len(nodes))],
+                   hoverinfo="text"),
+        go.Scatter(x=xy[:, 0], y=xy[:, 1], mode="text", text=[f"<b>{n.label}</b>" for n in nodes], hoverinfo="skip",
+                   textfont=dict(size=12 if len(nodes) <= 20 else 10, color="white")),
     ])
-    updates = [_frame_update(graph, f, xy, names, size) for f in frames]
-    for i, node in enumerate(nodes):  # arrowheads show the direction of the forward pass
-        for j in node.inputs:
-            fig.add_annotation(x=xy[i, 0], y=xy[i, 1], ax=xy[j, 0], ay=xy[j, 1], xref="x", yref="y",
-                               axref="x", ayref="y", showarrow=True, arrowhead=2, arrowsize=1, arrowwidth=1.2,
-                               arrowcolor=GREY, standoff=16, text="")
+    anchor = {"x": list(xy[:, 0]) + [xy[:, 0].min() - 0.85], "y": list(xy[:, 1]) + [top],
+              "position": np.where(leaf, "middle left", "bottom center").tolist() + ["bottom right"]}
+    updates = [_frame_update(graph, f, xy, names, size, anchor) for f in frames]
+    fig.update_layout(annotations=[  # arrowheads show the direction of the forward pass (set at once: fast)
+        dict(x=xy[i, 0], y=xy[i, 1], ax=xy[j, 0], ay=xy[j, 1], xref="x", yref="y", axref="x", ayref="y",
+             showarrow=True, arrowhead=2, arrowsize=1, arrowwidth=1.2, arrowcolor=GREY, standoff=size / 2, text="")
+        for i, node in enumerate(nodes) for j in node.inputs])
     fig.update_xaxes(visible=False, range=[xy[:, 0].min() - 0.9, xy[:, 0].max() + 0.5])
     fig.update_yaxes(visible=False, range=[bottom, top])
     fig.update_layout(height=height, showlegend=False, margin=dict(l=5, r=5, t=5, b=5), dragmode=False)
@@ -631,7 +627,8 @@ def _hover(graph: Graph, i: int, names: list[str]) -> str:
     return f"{names[i]} = {_formula(graph, i, names, False)}"
 
 
-def _frame_update(graph: Graph, f: Frame, xy: np.ndarray, names: list[str], size: int) -> dict[int, dict]:
+def _frame_update(graph: Graph, f: Frame, xy: np.ndarray, names: list[str], size: int,
+                  anchor: dict[str, list]) -> dict[int, dict]:
     colours, sizes, texts = [], [], []
     for i, node in enumerate(graph.nodes):
         known, reached = math.isfinite(f.values[i]), math.isfinite(f.grads[i])
@@ -641,16 +638,25 @@ def _frame_update(graph: Graph, f: Frame, xy: np.ndarray, names: list[str], size
         if reached:
             lines.append(f"<span style='color:{VERMILION}'>∂ {num(f.grads[i])}</span>")
         texts.append("<br>".join(lines))
-    ax, ay, lx, ly, labels = [], [], [], [], []
+    texts.append(_wrap(f.narration))
+    ax, ay, lx, ly = [], [], list(anchor["x"]), list(anchor["y"])
     for j, i, label in f.edges:
         ax += [xy[j, 0], xy[i, 0], None]
         ay += [xy[j, 1], xy[i, 1], None]
         if label and abs(xy[i, 0] - xy[j, 0]) <= 1:  # longer edges cross other columns: the narration has them
             lx.append((xy[j, 0] + xy[i, 0]) / 2)
             ly.append((xy[j, 1] + xy[i, 1]) / 2 + 0.22)
-            labels.append(label)
-    return {1: {"x": ax, "y": ay}, 2: {"marker": {"color": colours, "size": sizes}}, 3: {"text": texts},
-            4: {"x": lx, "y": ly, "text": labels}, 5: {"text": [_wrap(f.narration)]}}
+            texts.append(f"<span style='color:{VERMILION}'>{label}</span>")
+    extra = len(texts) - len(graph.nodes)  # the narration and the edge labels: text only (no marker)
+    position = anchor["position"] + ["middle center"] * (len(texts) - len(anchor["position"]))
+    fonts = [11] * len(graph.nodes) + [13] + [10] * (extra - 1)
+    return {1: {"x": ax, "y": ay}, 2: {"x": lx, "y": ly, "text": texts, "textposition": position, "textfont": {"size": fonts},
+                                       "marker": {"color": colours + [GREY] * extra, "size": sizes + [0] * extra}}}
+
+
+def narration_of(fig_frame_texts: list[str], graph: Graph) -> str:
+    """The narration inside a frame's text trace (it follows one text per node)."""
+    return fig_frame_texts[len(graph.nodes)]
 
 
 # ================================================================ activations and their derivatives

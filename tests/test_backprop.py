@@ -122,7 +122,7 @@ def test_the_graph_figure_is_a_client_side_player_with_one_frame_per_step():
     fig = bp.graph_figure(g, frames, start=bp.frame_index(frames, "forward"))
     assert len(fig.frames) == len(frames) == 17
     assert fig.layout.sliders[0].active == 7
-    assert fig.frames[3].data[-1].text[0].startswith("Forward 3/7: z2 = w21·x1 + w22·x2 + b2")
+    assert bp.narration_of(fig.frames[3].data[-1].text, g).startswith("Forward 3/7: z2 = w21·x1 + w22·x2 + b2")
 
 
 # ---------------------------------------------------------------- hostile input, never evaluated
@@ -379,7 +379,7 @@ def test_page_hero_shows_the_graph_player_and_the_live_check(page):
     spec = plotly_specs(at)[0]
     assert len(spec["frames"]) == len(frames)
     assert spec["layout"]["sliders"][0]["active"] == bp.frame_index(frames, "backward")
-    assert [f["data"][-1]["text"][0] for f in spec["frames"]] == [bp._wrap(f.narration) for f in frames]
+    assert [bp.narration_of(f["data"][-1]["text"], g) for f in spec["frames"]] == [bp._wrap(f.narration) for f in frames]
     hero = captions(at)[0]
     assert f"L = {bp.num(g.nodes[-1].value)}" in hero and f"makes it {bp.num(bp.gradient_step(g, 0.5).nodes[-1].value)}" in hero
     assert "All 9 gradients equal PyTorch autograd" in at.success[0].value
