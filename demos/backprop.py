@@ -879,18 +879,14 @@ def gradient_flow(config: FlowConfig) -> FlowStats:
     return flow_stats(DeepMlp(config).train(), x, y)
 
 
-def backward_cost(config: FlowConfig) -> tuple[int, int]:
-    """(forward FLOPs, backward FLOPs) of one step on STATS_BATCH digits, as PyTorch's FlopCounterMode
-    counts them (matrix products): backward ≈ 2× forward, one product for each layer's input gradient
-    and one for its weight gradient (none for the pixels)."""
-    from torch.utils.flop_counter import FlopCounterMode
-
-    model, (x, y) = DeepMlp(config).train(), digits()
-    with FlopCounterMode(display=False) as forward_count:
-        loss = F.cross_entropy(model(x)[0], y)
-    with FlopCounterMode(display=False) as backward_count:
-        loss.backward()
-    return forward_count.get_total_flops(), backward_count.get_total_flops()
+def backward_cost(config: FlowConfig, batch: int = STATS_BATCH) -> tuple[int, int]:
+    """(forward FLOPs, backward FLOPs) of the matrix products of one step on `batch` digits. Forward:
+    2·B·n_in·n_out per layer. Backward: the same again for every weight gradient (∂L/∂W = δ hᵀ) and for
+    every input gradient (∂L/∂h = Wᵀ δ) except the first layer's (nobody needs ∂L/∂pixels): about 2×.
+    (The tests check these counts against PyTorch's FlopCounterMode.)"""
+    dims = [784] + [WIDTH] * config.depth + [10]
+    forward_flops = sum(2 * batch * a * b for a, b in zip(dims[:-1], dims[1:]))
+    return forward_flops, 2 * forward_flops - 2 * batch * dims[0] * dims[1]
 
 
 def train_flow(config: FlowConfig, steps: int = 150, lr: float = 0.05, batch_size: int = 64, n_frames: int = 30,
@@ -898,9 +894,8 @@ def train_flow(config: FlowConfig, steps: int = 150, lr: float = 0.05, batch_siz
     """Plain SGD (no momentum, so small gradients mean small steps) on the 3,500 fit digits; frames
     hold per-layer gradient norms and activation statistics on the fixed stats batch, plus the
     validation loss and accuracy on the 500 validation digits. Stops early if the loss overflows."""
-    torch.manual_seed(config.seed)
     model = DeepMlp(config)
-    opt = torch.optim.SGD(model.parameters(), lr=lr)
+    params = list(model.parameters())
     xf, yf = digits(None)
     xs, ys = digits()
     xv, yv = digits(None, "validation")
@@ -911,9 +906,10 @@ def train_flow(config: FlowConfig, steps: int = 150, lr: float = 0.05, batch_siz
         model.train()
         idx = torch.randint(0, len(yf), (batch_size,), generator=gen)
         loss = F.cross_entropy(model(xf[idx])[0], yf[idx])
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
+        grads = torch.autograd.grad(loss, params)
+        with torch.no_grad():
+            for p, g in zip(params, grads):  # plain SGD: p ← p − lr·∂L/∂p
+                p -= lr * g
         return {"train_loss": loss.item()}
 
     def snapshot() -> dict[str, np.ndarray]:
@@ -1127,4 +1123,4 @@ def cliff_sentence(runs: dict[str, Descent], lr: float, threshold: float) -> str
     return (f"Without clipping the gradient at step {at + 1} ({none.grad_norm[at]:.3g}) times η = {lr:g} moved the "
             f"parameters {none.step_norm[at]:.2g} in one step. After {len(none.grad_norm)} steps the loss is "
             f"{none.loss[-1]:.3g} unclipped, {norm.loss[-1]:.2g} clipped by norm and {value.loss[-1]:.2g} clipped by "
-            f"value (τ = {threshold:g}); the minimum is 0.")
+            f"value (τ = {threshold:g}); at the bowl's centre (0, 0) it is {cliff_loss(torch.zeros(2)).item():.2g}.")

@@ -74,8 +74,9 @@ if graph is not None:
     else:
         off = [n for n, a, d in zip(check.names, check.rel_autograd, check.rel_finite_diff) if a >= 1e-9 or d >= 1e-4]
         st.warning(f"Gradients of {', '.join(off)} differ from autograd by {worst_auto:.1e} or from central differences "
-                   f"by {worst_fd:.1e} (relative): a kink (relu, abs) within h of the input makes the finite "
-                   "difference average two slopes.", icon="⚠️")
+                   f"by {worst_fd:.1e} (relative). Usually a kink (relu, abs) lies within h of the input, so the "
+                   "finite difference averages two slopes; or a gradient is tiny next to the value, and rounding "
+                   "dominates the difference.", icon="⚠️")
 ui.end_of_hero()
 
 # Every gradient three ways, and the update
@@ -134,10 +135,10 @@ with box:
             bn, res = ui.toggle("Batch norm", "bn", False), ui.toggle("Residual connections", "res", False)
         config = bp.FlowConfig(depth, act, init, sigma, bn, res)
         stats = st.cache_data(bp.gradient_flow, max_entries=64)(config)
-        fwd, bwd = st.cache_data(bp.backward_cost, max_entries=64)(config)
+        fwd, bwd = bp.backward_cost(config)
         ui.chart(bp.flow_figure(stats),
-                 bp.flow_sentence(stats) + f" PyTorch's FLOP counter: the backward pass costs {bwd / fwd:.1f}× the "
-                 f"forward ({bwd / 1e6:.0f} vs {fwd / 1e6:.0f} MFLOP on {bp.STATS_BATCH} digits).", export="gradient_flow")
+                 bp.flow_sentence(stats) + f" Cost: the backward pass does {bwd / fwd:.1f}× the forward's matrix "
+                 f"arithmetic ({bwd / 1e6:.0f} vs {fwd / 1e6:.0f} MFLOP on {bp.STATS_BATCH} digits).", export="gradient_flow")
         t = st.columns(3)
         with t[0]:
             steps = ui.slider("SGD steps", "steps", 10, 300, 150, step=10)

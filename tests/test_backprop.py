@@ -324,12 +324,20 @@ def test_training_is_deterministic_and_stops_when_it_explodes():
     assert "overflowed" in bp.training_sentence(boom)
 
 
-def test_backward_costs_about_twice_the_forward():
-    fwd, bwd = bp.backward_cost(bp.FlowConfig(depth=10, activation="relu", init="he"))
-    # matrix products: forward 2·B·Σ n_in·n_out; backward twice that, minus the pixels' input gradient
-    macs = 784 * 64 + 9 * 64 * 64 + 64 * 10
-    assert fwd == 2 * bp.STATS_BATCH * macs
-    assert bwd == 2 * fwd - 2 * bp.STATS_BATCH * 784 * 64
+@pytest.mark.parametrize("config", [bp.FlowConfig(depth=10, activation="relu", init="he"),
+                                    bp.FlowConfig(depth=3, batch_norm=True, residual=True)])
+def test_backward_flops_match_pytorchs_flop_counter(config):
+    from torch.utils.flop_counter import FlopCounterMode
+    model, (x, y) = bp.DeepMlp(config).train(), bp.digits()
+    with FlopCounterMode(display=False) as forward_count:
+        loss = F.cross_entropy(model(x)[0], y)
+    with FlopCounterMode(display=False) as backward_count:
+        loss.backward()
+    fwd, bwd = bp.backward_cost(config)
+    assert (fwd, bwd) == (forward_count.get_total_flops(), backward_count.get_total_flops())
+    assert 1 < bwd / fwd < 2  # twice, minus the pixels' gradient nobody needs (the wide first layer weighs most)
+    deep_fwd, deep_bwd = bp.backward_cost(bp.FlowConfig(depth=50))
+    assert deep_bwd / deep_fwd > 1.75
 
 
 # ---------------------------------------------------------------- clipping
