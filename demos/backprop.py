@@ -610,7 +610,7 @@ def graph_figure(graph: Graph, frames: list[Frame], start: int = 0, height: int 
     return animate(fig, updates, [f.title for f in frames], frame_ms=900, prefix="", start=start)
 
 
-def _room_for_player(fig: go.Figure, drop: float = 0.1) -> go.Figure:
+def _room_for_player(fig: go.Figure, drop: float = 0.15) -> go.Figure:
     """Move an animate() player below the x tick labels of a figure that shows them."""
     fig.layout.sliders[0].y -= drop
     fig.layout.updatemenus[0].y -= drop
@@ -1076,7 +1076,7 @@ def training_figure(rec: Recording, height: int = 400) -> go.Figure:
                              marker=dict(size=14, color=VERMILION), showlegend=False), 1, 3)
     fig.update_yaxes(type="log", exponentformat="power", row=1, col=1)
     fig.update_yaxes(autorange="reversed", row=1, col=2)  # (no x titles: the player sits below the axes)
-    fig.update_layout(height=height, margin=dict(l=10, r=10, t=70, b=10), legend=dict(orientation="h", y=1.2))
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=90, b=10), legend=dict(orientation="h", y=1.32))
     frames = [{1: {"y": grad[i]}, 2: {"z": rec.frames["hist"][i]},
                5: {"x": [steps[i]], "y": [rec.frames["val_loss"][i]]}} for i in range(len(steps))]
     return _room_for_player(animate(fig, frames, [str(s) for s in steps], prefix="step "))
@@ -1094,26 +1094,35 @@ def flow_sentence(stats: FlowStats) -> str:
                 "unit per layer) and every hidden layer's weight gradient is exactly 0: only the output layer can start "
                 "learning, and the units of a layer can never become different.")
     ratio = stats.grad_norm[0] / stats.grad_norm[-2]
-    verdict = ("it vanishes on the way back" if ratio < 1e-2 else "it explodes on the way back" if ratio > 1e2
+    top = stats.grad_norm.max()
+    verdict = (f"it grows on the way back, up to {top:.1e}: exploding" if ratio > 1e2
+               else f"within a factor of {max(ratio, 1 / ratio):.1f}, but every layer's gradient is huge, up to {top:.1e}: "
+                    "exploding" if top > 1e3
+               else "it vanishes on the way back" if ratio < 1e-2
+               else f"within a factor of {max(ratio, 1 / ratio):.1f}, but every layer's gradient is tiny, at most "
+                    f"{top:.1e}: vanishing" if top < 1e-5
                else f"within a factor of {max(ratio, 1 / ratio):.1f}: the gradient reaches the first layer")
     return (f"Layer 1's weight gradient is {ratio:.1e}× layer {depth}'s ({verdict}). Activation std goes from "
             f"{stats.act_std[0]:.2g} in layer 1 to {stats.act_std[-1]:.2g} in layer {depth}; "
-            f"{stats.saturated[-1]:.0%} of layer {depth}'s values sit where the activation's slope is below 0.05.")
+            f"the activation's slope is below 0.05 for {stats.saturated[-1]:.0%} of layer {depth}'s units on these digits.")
 
 
 def training_sentence(rec: Recording) -> str:
     """What the training player shows at its last frame."""
-    n, loss = int(rec.steps[-1]), rec.curves.get("train_loss", np.array([math.nan]))
+    n, loss = int(rec.steps[-1]), rec.curves.get("train_loss", np.array([]))
+    if not len(loss):
+        return "Stopped before the first step: the charts show the network at initialisation."
     if not math.isfinite(loss[-1]):
         return (f"The loss overflowed at step {n} ({rec.seconds:.1f} s): the gradients exploded, the weights became "
                 "inf/NaN, and training stopped.")
     grad = rec.frames["grad_norm"][-1]
-    ratio = grad[0] / grad[-2] if grad[-2] else math.nan
+    flow = (f"layer 1's gradient is {grad[0] / grad[-2]:.1e}× the last hidden layer's" if grad[0] and grad[-2]
+            else "layer 1's gradient is still exactly 0" if not grad[0] else "the last hidden layer's gradient is 0")
     units = WIDTH * (len(grad) - 1)
     return (f"After {n} steps{' (stopped early)' if rec.stopped else ''}, {rec.seconds:.1f} s: validation loss "
             f"{float(rec.frames['val_loss'][-1]):.3f} (guessing gives ln 10 = 2.303), accuracy "
-            f"{float(rec.frames['val_acc'][-1]):.0%} on the 500 validation digits; layer 1's gradient is "
-            f"{ratio:.1e}× the last hidden layer's; {int(rec.frames['stuck'][-1].sum())} of {units} units are stuck "
+            f"{float(rec.frames['val_acc'][-1]):.0%} on the 500 validation digits; {flow}; "
+            f"{int(rec.frames['stuck'][-1].sum())} of {units} units are stuck "
             f"(slope ≤ 0.01 on all {STATS_BATCH} digits: dead or saturated).")
 
 
