@@ -147,7 +147,7 @@ def forward(graph: Graph) -> Graph:
         try:
             node.value, node.local = _apply(node.op, [graph.nodes[i].value for i in node.inputs])
         except (OverflowError, ZeroDivisionError) as err:
-            raise GraphError(f"{node.label} overflows ({err})") from err
+            raise GraphError(f"{node.label} overflows at these values ({err})") from err
         if not math.isfinite(node.value) or not all(math.isfinite(d) for d in node.local):
             raise GraphError(f"{node.label} is not finite at these values (it overflows): try smaller numbers")
     return graph
@@ -166,11 +166,20 @@ def backward(graph: Graph) -> Graph:
 
 
 def gradient_step(graph: Graph, lr: float) -> Graph:
-    """One step of gradient descent, p ← p − lr·∂out/∂p for every parameter; a new graph, recomputed."""
+    """One step of gradient descent, p ← p − lr·∂out/∂p for every parameter; a new graph, recomputed.
+    Raises GraphError if the step leaves a function's domain (e.g. log of a negative number)."""
     new = graph.copy()
     for i in graph.params:
         new.nodes[i].value = graph.nodes[i].value - lr * graph.nodes[i].grad
     return backward(forward(new))
+
+
+def safe_step(graph: Graph, lr: float) -> tuple[Graph | None, str]:
+    """gradient_step, or (None, why) when the step leaves a function's domain."""
+    try:
+        return gradient_step(graph, lr), ""
+    except GraphError as err:
+        return None, str(err)
 
 
 def _evaluate_at(graph: Graph, index: int, value: float) -> float:
@@ -211,7 +220,10 @@ def check_gradients(graph: Graph, h: float = 1e-6) -> GradientCheck:
     for i in params:
         v = graph.nodes[i].value
         step = h * max(1.0, abs(v))
-        fd.append((_evaluate_at(graph, i, v + step) - _evaluate_at(graph, i, v - step)) / (2 * step))
+        try:
+            fd.append((_evaluate_at(graph, i, v + step) - _evaluate_at(graph, i, v - step)) / (2 * step))
+        except GraphError:  # p ± h leaves the domain (e.g. sqrt just above 0): no central difference here
+            fd.append(math.nan)
     return GradientCheck(names, np.array([graph.nodes[i].value for i in params]),
                          np.array([graph.nodes[i].grad for i in params]), autograd, np.array(fd), h)
 
@@ -543,12 +555,39 @@ def walkthrough(graph: Graph, lr: float) -> list[Frame]:
         head = f"Backward {k}/{len(ops)} through {names[i]}: ∂{out}/∂{names[i]} = {num(g)}, times each local slope"
         frames.append(Frame("backward", f"B{k}", head + ": " + "; ".join(parts), values.copy(), grads.copy(), i,
                             tuple(edges)))
-    after = gradient_step(graph, lr)
-    frames.append(Frame("update", "update", f"One gradient-descent step, p ← p − η·∂{out}/∂p with η = {lr:g}: "
-                        f"{out} goes from {num(nodes[-1].value)} to {num(after.nodes[-1].value)}.",
-                        np.array([node.value for node in after.nodes]), np.full(n, np.nan), -1,
-                        tuple((j, i, "") for i in ops for j in nodes[i].inputs if nodes[j].op == "param")))
+    after, problem = safe_step(graph, lr)
+    moved = tuple((j, i, "") for i in ops for j in nodes[i].inputs if nodes[j].op == "param")
+    if after is None:
+        frames.append(Frame("update", "update", f"One gradient-descent step with η = {lr:g} fails: {problem}. "
+                            "Try a smaller η.", np.full(n, np.nan), np.full(n, np.nan), -1, moved))
+    else:
+        frames.append(Frame("update", "update", f"One gradient-descent step, p ← p − η·∂{out}/∂p with η = {lr:g}: "
+                            f"{out} goes from {num(nodes[-1].value)} to {num(after.nodes[-1].value)}.",
+                            np.array([node.value for node in after.nodes]), np.full(n, np.nan), -1, moved))
     return frames
+
+
+def check_sentence(check: GradientCheck) -> tuple[bool, str]:
+    """(all agree, the sentence the page shows) for a three-way gradient check."""
+    n = len(check.names)
+    no_fd = [name for name, d in zip(check.names, check.finite_diff) if not math.isfinite(d)]
+    off = [name for name, a, d in zip(check.names, check.rel_autograd, check.rel_finite_diff)
+           if a >= 1e-9 or (math.isfinite(d) and d >= 1e-4)]
+    if not off and not no_fd:
+        return True, (f"{f'All {n} gradients equal' if n > 1 else 'The gradient equals'} PyTorch autograd (largest relative difference "
+                      f"{check.rel_autograd.max():.0e}) and central differences, h = {check.h:g} "
+                      f"({check.rel_finite_diff.max():.0e}).")
+    parts = []
+    if off:
+        parts.append(f"the gradients of {', '.join(off)} differ from autograd (largest relative difference "
+                     f"{np.nanmax(check.rel_autograd):.1e}) or from central differences "
+                     f"({np.nanmax(check.rel_finite_diff):.1e}): usually a kink (relu, abs) lies within h of the input, "
+                     "so the difference averages two slopes, or a gradient is tiny next to the value and rounding "
+                     "dominates the difference")
+    if no_fd:
+        parts.append(f"{', '.join(no_fd)} ± h leaves a function's domain, so no central difference exists there")
+    text = "; ".join(parts)
+    return False, text[0].upper() + text[1:] + "."
 
 
 OPEN_AT = {"start": "the start", "forward": "forward done", "backward": "backward done", "update": "the update"}

@@ -59,32 +59,26 @@ except bp.GraphError as err:
 # Hero: the computational graph, played forward then backward in the browser, and the live check
 if graph is not None:
     frames = bp.walkthrough(graph, lr)
-    after = bp.gradient_step(graph, lr).nodes[-1].value
+    new, problem = bp.safe_step(graph, lr)
     out, n_ops = graph.output, sum(1 for n in graph.nodes if n.inputs)
     ui.chart(bp.graph_figure(graph, frames, bp.frame_index(frames, open_at), height=390 if ui.is_presenting() else (520 if len(graph.nodes) <= 20 else 600)),
              f"{n_ops} operations forward, then the same {n_ops} backward: a highlighted edge reads “local derivative "
              f"× gradient from above”, the product it passes down; a node with two readers adds what both send. "
-             f"{out} = {bp.num(graph.nodes[-1].value)}; one step with η = {lr:g} makes it {bp.num(after)}.",
+             f"{out} = {bp.num(graph.nodes[-1].value)}; "
+             + (f"one step with η = {lr:g} makes it {bp.num(new.nodes[-1].value)}." if new else
+                f"one step with η = {lr:g} fails: {problem}."),
              export="backprop_graph")
     check = bp.check_gradients(graph)
-    worst_auto, worst_fd = check.rel_autograd.max(), check.rel_finite_diff.max()
-    if worst_auto < 1e-9 and worst_fd < 1e-4:
-        st.success(f"All {len(check.names)} gradients equal PyTorch autograd (largest relative difference "
-                   f"{worst_auto:.0e}) and central differences, h = {check.h:g} ({worst_fd:.0e}).", icon="✅")
-    else:
-        off = [n for n, a, d in zip(check.names, check.rel_autograd, check.rel_finite_diff) if a >= 1e-9 or d >= 1e-4]
-        st.warning(f"Gradients of {', '.join(off)} differ from autograd by {worst_auto:.1e} or from central differences "
-                   f"by {worst_fd:.1e} (relative). Usually a kink (relu, abs) lies within h of the input, so the "
-                   "finite difference averages two slopes; or a gradient is tiny next to the value, and rounding "
-                   "dominates the difference.", icon="⚠️")
+    agree, sentence = bp.check_sentence(check)
+    (st.success if agree else st.warning)(sentence, icon="✅" if agree else "⚠️")
 ui.end_of_hero()
 
 # Every gradient three ways, and the update
 if graph is not None:
-    new = bp.gradient_step(graph, lr)
     st.dataframe(pd.DataFrame({"parameter": check.names, "value": check.values, "backprop": check.backprop,
                                "PyTorch autograd": check.autograd, "central difference": check.finite_diff,
-                               f"after one step (η = {lr:g})": [new.nodes[i].value for i in graph.params]}),
+                               f"after one step (η = {lr:g})": [new.nodes[i].value if new else math.nan
+                                                                for i in graph.params]}),
                  hide_index=True, column_config={c: st.column_config.NumberColumn(format="%.6g") for c in
                                                  ("value", "backprop", "PyTorch autograd", "central difference")})
 

@@ -217,11 +217,22 @@ def test_the_module_never_calls_eval_exec_or_compile():
     assert not calls & {"eval", "exec", "compile", "__import__", "getattr"}
 
 
+def test_a_step_out_of_the_domain_and_a_difference_across_its_edge_are_reported():
+    g = bp.expression_graph("log(a)", {"a": 0.1})  # ∂/∂a = 10: a step with η = 1 lands at a = −9.9
+    assert bp.safe_step(g, 1.0)[0] is None and "positive" in bp.safe_step(g, 1.0)[1]
+    assert "fails" in bp.walkthrough(g, 1.0)[-1].narration
+    c = bp.check_gradients(bp.expression_graph("sqrt(a)", {"a": 5e-7}))  # a − h < 0: no central difference
+    agree, sentence = bp.check_sentence(c)
+    assert not agree and "leaves a function's domain" in sentence and c.backprop[0] == pytest.approx(0.5 / 5e-7 ** 0.5)
+
+
 def test_a_kink_within_h_is_reported_not_hidden():
     # relu(a) at a = 0: backprop and autograd use slope 0, the central difference straddles the kink: 1/2.
     c = bp.check_gradients(bp.expression_graph("relu(a)", {"a": 0.0}))
     assert c.backprop[0] == 0 and c.autograd[0] == 0 and c.finite_diff[0] == pytest.approx(0.5)
     assert c.rel_finite_diff.max() > 1e-4
+    agree, sentence = bp.check_sentence(c)
+    assert not agree and "kink" in sentence and sentence.startswith("The gradients of a differ")
 
 
 # ---------------------------------------------------------------- activations
@@ -413,6 +424,9 @@ def test_page_steps_and_reacts_to_the_controls(page):
     assert "kink" in at.warning[0].value
     at.text_area(key="values").input("a = 1; b = oops").run()
     assert "not a plain number" in at.error[0].value and not at.exception
+    at.text_area(key="expr").input("log(a)").run()
+    at.text_area(key="values").input("a = 0.1").run()  # η = 1.2 steps a to 0.1 − 12 < 0
+    assert not at.exception and "fails" in captions(at)[0]
 
 
 def test_page_gradient_flow_tab_presets_and_captions():
