@@ -613,8 +613,8 @@ def _wrap(text: str, width: int = 115) -> str:
 
 def graph_figure(graph: Graph, frames: list[Frame], start: int = 0, height: int = 480) -> go.Figure:
     """The computational graph as a client-side player: node colours (grey: not computed, blue: value
-    known, orange: gradient known), values and gradients under the nodes, highlighted edges with
-    'local × upstream = passed down' labels, and the step's arithmetic on top."""
+    known, vermilion: gradient known), values and gradients beside the nodes, highlighted edges labelled
+    'local derivative × gradient from above', and the step's arithmetic on top."""
     nodes, names = graph.nodes, node_names(graph)
     xy = np.array([n.pos for n in nodes])
     leaf = np.array([not n.inputs for n in nodes])
