@@ -627,6 +627,10 @@ def graph_figure(graph: Graph, frames: list[Frame], start: int = 0, height: int 
     lines = max(_wrap(f.narration).count("<br>") + 1 for f in frames)  # room for the narration on top:
     bottom, base = xy[:, 1].min() - 1.2, np.ptp(xy[:, 1]) + 2.0  # y span R with R·(its share of pixels) = base
     top = bottom + base / (1 - (17 * lines + 8) / max(height - 110, 200))
+    arrows = [  # arrowheads show the direction of the forward pass
+        dict(x=xy[i, 0], y=xy[i, 1], ax=xy[j, 0], ay=xy[j, 1], xref="x", yref="y", axref="x", ayref="y",
+             showarrow=True, arrowhead=2, arrowsize=1, arrowwidth=1.2, arrowcolor=GREY, standoff=size / 2, text="")
+        for i, node in enumerate(nodes) for j in node.inputs]
     fig = go.Figure([  # animated: 1 (highlighted edges) and 2 (node colours, values, gradients, labels, narration)
         go.Scatter(x=ex, y=ey, mode="lines", line=dict(color=GREY, width=1.2), hoverinfo="skip"),
         go.Scatter(x=[], y=[], mode="lines", line=dict(color=ORANGE, width=4), hoverinfo="skip"),
@@ -635,17 +639,12 @@ def graph_figure(graph: Graph, frames: list[Frame], start: int = 0, height: int 
                    hoverinfo="text"),
         go.Scatter(x=xy[:, 0], y=xy[:, 1], mode="text", text=[f"<b>{n.label}</b>" for n in nodes], hoverinfo="skip",
                    textfont=dict(size=12 if len(nodes) <= 20 else 10, color="white")),
-    ])
+    ], layout=dict(annotations=arrows, height=height, showlegend=False, margin=dict(l=5, r=5, t=5, b=5),
+                   dragmode=False, xaxis=dict(visible=False, range=[xy[:, 0].min() - 0.9, xy[:, 0].max() + 0.5]),
+                   yaxis=dict(visible=False, range=[bottom, top])))
     anchor = {"x": list(xy[:, 0]) + [xy[:, 0].min() - 0.85], "y": list(xy[:, 1]) + [top],
               "position": np.where(leaf, "middle left", "bottom center").tolist() + ["bottom right"]}
     updates = [_frame_update(graph, f, xy, names, size, anchor) for f in frames]
-    fig.update_layout(annotations=[  # arrowheads show the direction of the forward pass (set at once: fast)
-        dict(x=xy[i, 0], y=xy[i, 1], ax=xy[j, 0], ay=xy[j, 1], xref="x", yref="y", axref="x", ayref="y",
-             showarrow=True, arrowhead=2, arrowsize=1, arrowwidth=1.2, arrowcolor=GREY, standoff=size / 2, text="")
-        for i, node in enumerate(nodes) for j in node.inputs])
-    fig.update_xaxes(visible=False, range=[xy[:, 0].min() - 0.9, xy[:, 0].max() + 0.5])
-    fig.update_yaxes(visible=False, range=[bottom, top])
-    fig.update_layout(height=height, showlegend=False, margin=dict(l=5, r=5, t=5, b=5), dragmode=False)
     return animate(fig, updates, [f.title for f in frames], frame_ms=900, prefix="", start=start)
 
 
@@ -762,21 +761,26 @@ def relu_firing(model: nn.Module, images: torch.Tensor) -> list[np.ndarray]:
 
 def activation_figure(names: list[str], highlight: str, x_range: float = 5.0, height: int = 380) -> go.Figure:
     """f (left) and f′ (right) for the activations in `names`; `highlight` drawn thick, the others thin;
-    the dotted line on the right is sigmoid's ceiling of 1/4."""
-    x = torch.linspace(-x_range, x_range, 401, dtype=torch.float64)
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("f(x)", "f′(x)"), horizontal_spacing=0.08)
+    the dotted line on the right is sigmoid's ceiling of 1/4. (Two x axes set by hand: make_subplots
+    costs more than the whole figure.)"""
+    x = torch.linspace(-x_range, x_range, 241, dtype=torch.float64)
+    traces = []
     for name in names:
         act, main = ACTIVATIONS[name], name == highlight
         style = dict(color=colour(name), width=4 if main else 1.5, dash=None if main else "dot")
-        for col, y in ((1, act.f(x)), (2, act.df(x))):
-            fig.add_trace(go.Scatter(x=x.numpy(), y=y.numpy(), name=act.title, legendgroup=name,
-                                     showlegend=col == 1, line=style, opacity=1 if main else 0.7), 1, col)
-    fig.add_hline(y=0.25, line_dash="dot", line_color=GREY, row=1, col=2,
-                  annotation_text="1/4: sigmoid's largest slope", annotation_position="top left")
-    fig.update_yaxes(range=[-1.5, 3], row=1, col=1)
-    fig.update_yaxes(range=[-0.15, 1.25], row=1, col=2)
-    fig.update_layout(height=height, margin=dict(l=10, r=10, t=30, b=10), legend=dict(orientation="h", y=-0.15))
-    return fig
+        for axis, y in (("", act.f(x)), ("2", act.df(x))):
+            traces.append(go.Scatter(x=x.numpy(), y=y.numpy(), name=act.title, legendgroup=name, showlegend=not axis,
+                                     line=style, opacity=1 if main else 0.7, xaxis=f"x{axis}", yaxis=f"y{axis}"))
+    traces.append(go.Scatter(x=[-x_range, x_range], y=[0.25, 0.25], mode="lines", xaxis="x2", yaxis="y2",
+                             line=dict(color=GREY, dash="dot"), showlegend=False, hoverinfo="skip"))
+    return go.Figure(traces, layout=dict(
+        height=height, margin=dict(l=10, r=10, t=30, b=10), legend=dict(orientation="h", y=-0.15),
+        xaxis=dict(domain=[0, 0.46]), xaxis2=dict(domain=[0.54, 1]),
+        yaxis=dict(range=[-1.5, 3]), yaxis2=dict(range=[-0.15, 1.25], anchor="x2"),
+        annotations=[dict(text="f(x)", x=0.23, y=1.06, xref="paper", yref="paper", showarrow=False),
+                     dict(text="f′(x)", x=0.77, y=1.06, xref="paper", yref="paper", showarrow=False),
+                     dict(text="1/4: sigmoid's largest slope", x=-x_range, y=0.25, xref="x2", yref="y2",
+                          xanchor="left", yanchor="bottom", showarrow=False, font=dict(size=11))]))
 
 
 def factors_figure(factors: dict[str, dict[str, np.ndarray]], names: list[str], depth: int,
