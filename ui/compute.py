@@ -182,9 +182,10 @@ def computed(label: str, fn: Callable[..., Any], *args: Any, key: Hashable | Non
         st.button("▶ Run to the end", on_click=_forget_stopped, args=(ident,), key=f"resume_{hash(ident)}")
         return stopped[ident]
     job = pool.submit(ident, label, fn, args)
-    if stoppable:
-        st.button(f"⏹ Stop: {label.lower()}", on_click=_keep_stopped, args=(ident, job),
-                  key=f"stop_{hash(ident)}", help="Stops the computation and keeps what it has so far")
+    stop_slot = st.empty()  # the Stop button lives only while the job runs
+    if stoppable and not job.future.done():
+        stop_slot.button(f"⏹ Stop: {label.lower()}", on_click=_keep_stopped, args=(ident, job),
+                         key=f"stop_{hash(ident)}", help="Stops the computation and keeps what it has so far")
     bar, last = st.progress(0.0, text=f"{label}…"), None
     while not job.future.done():
         waiting = pool.queued_before(job)
@@ -197,6 +198,7 @@ def computed(label: str, fn: Callable[..., Any], *args: Any, key: Hashable | Non
             show(last)
         time.sleep(0.1)
     bar.empty()
+    stop_slot.empty()
     try:
         result = job.future.result()
     except Stopped:
