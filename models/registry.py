@@ -25,6 +25,8 @@ from models.efficientnet_lite0 import EfficientNetLite0, EfficientNetLiteConfig
 from models.mnist_cnn import MnistCnn, MnistCnnConfig
 from models.mnist_mlp import MnistMlp, MnistMlpConfig
 from models.seq2seq import Seq2Seq, Seq2SeqConfig
+from models.char_rnn import CharRNN, CharRNNConfig
+from models.recall_rnn import RecallConfig, RecallNet
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 DIGITS = tuple(str(d) for d in range(10))
@@ -129,6 +131,10 @@ REGISTRY: dict[str, ModelSpec] = {
     "minilm_l6": ModelSpec("MiniLM-L6 sentence encoder (BERT)", _open_transformers, folder=_minilm_dir),
     "magenta_arbitrary_style": ModelSpec("Magenta arbitrary style transfer (ONNX)", _open_onnx_pair,
                                          folder=_magenta_dir),
+    "recall_rnn": ModelSpec("Delayed recall, vanilla RNN", _open_safetensors, RecallNet, RecallConfig),
+    "recall_lstm": ModelSpec("Delayed recall, LSTM", _open_safetensors, RecallNet, RecallConfig),
+    "recall_gru": ModelSpec("Delayed recall, GRU", _open_safetensors, RecallNet, RecallConfig),
+    "char_lstm": ModelSpec("Character LSTM on Python's documentation", _open_safetensors, CharRNN, CharRNNConfig),
 }
 
 

@@ -94,6 +94,9 @@ PAGES: tuple[PageInfo, ...] = (
              "MiniLM's 72 heads on your text, a translator's alignment, and softmax(QKᵀ/√d)V by hand.",
              "demos/attention.py", ("minilm_l6", "seq2seq_dates", "seq2seq_dates_noattn"),
              "tests/test_attention.py"),
+    PageInfo("pages/10_recurrent.py", "Recurrent networks", "🔁", "Sequences and attention",
+             "Watch the gradient through time vanish and gates rescue it; LSTM/GRU gates; a char-LSTM writes.",
+             "demos/recurrent.py", ("recall_rnn", "recall_lstm", "recall_gru", "char_lstm"), "tests/test_recurrent.py"),
 )
 
 
