@@ -175,10 +175,13 @@ def test_vanilla_rnn_fails_where_the_gated_cells_hold(recall):
 
 def test_trained_gates_protect_the_memory(recall):
     lstm = rc.override_accuracy(recall["lstm"], 40, 300)
-    assert lstm["learned"] >= 0.99
-    assert lstm["wipe"] <= 0.3  # f = 0 during the distractors: the symbol is gone
+    assert lstm["learned"] >= 0.99 and lstm["keep"] >= 0.99  # f = 1 during the distractors: kept
+    assert lstm["wipe"] <= 0.3  # f = 0 during the distractors: the symbol is gone (chance 12.5 %)
     gru = rc.override_accuracy(recall["gru"], 40, 300)
-    assert gru["learned"] >= 0.99 and gru["wipe"] <= 0.3
+    assert gru["learned"] >= 0.99 and gru["keep"] >= 0.99
+    # z = 0 rewrites h with the candidate n, which still reads h_{t-1} (through r): a vanilla-RNN path
+    # that leaks part of the memory, so the GRU degrades without falling to chance
+    assert 0.3 < gru["wipe"] < 0.8
     # trained, the LSTM passes far more gradient back to the symbol than the vanilla RNN
     c = rc.curves(recall, rc.probe(40)[0])
     assert c["lstm"][41] > 100 * c["rnn"][41]
@@ -393,7 +396,7 @@ def test_page_text_generation_and_masking():
     at = open_page(PAGE, timeout=120, view="Text generation", temp="0")
     assert not at.exception, at.exception
     greedy = rc.sample(load_pretrained("char_lstm"), "The for statement", 300, 0.0)
-    assert at.code[0].value == greedy.prompt + greedy.text
+    assert greedy.prompt + greedy.text in [c.value for c in at.code]
     summary = [c for c in captions(at) if c.startswith("300 characters, greedy")][0]
     assert f"loop of {rc.repeat_period(greedy.text)} characters" in summary
     assert [c for c in captions(at) if "bits per character on the validation text" in c]
