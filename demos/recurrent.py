@@ -185,9 +185,10 @@ def probe(lag: int, seed: int = 0, n: int = 4) -> tuple[torch.Tensor, torch.Tens
     return recall_batch(n, lag, generator=torch.Generator().manual_seed(10_000 + seed))
 
 
-def curves(models: dict[str, RecallNet], x: torch.Tensor) -> dict[str, np.ndarray]:
-    """Each model's ‖∂h_T/∂s_t‖ curve, geometric mean over the sequences of x (zeros stay zero)."""
-    return {cell: np.exp(np.log(np.maximum(gradient_through_time(m, x), 1e-300)).mean(0)) for cell, m in models.items()}
+def curves(models: dict[str, RecallNet], x: torch.Tensor, floor: float = 1e-30) -> dict[str, np.ndarray]:
+    """Each model's ‖∂h_T/∂s_t‖ curve: the geometric mean over the sequences of x, each norm floored
+    at `floor` (a dead ReLU path is exactly 0; a log axis cannot show it)."""
+    return {cell: np.exp(np.log(np.maximum(gradient_through_time(m, x), floor)).mean(0)) for cell, m in models.items()}
 
 
 def accuracy_by_lag(model: nn.Module, lags: tuple[int, ...], n: int = 1000, seed: int = 2) -> np.ndarray:
@@ -417,19 +418,23 @@ def repeat_period(text: str, window: int = 60, longest: int = 120) -> int | None
     return None
 
 
-def temperature_sweep(model: CharRNN, prompt: str, temperatures: tuple[float, ...], length: int = 300,
-                      seed: int = 0, known_words: frozenset[str] = frozenset()) -> dict[str, np.ndarray]:
-    """For each temperature, one sample of `length` characters -> share of its 10-character windows
-    that already occurred earlier in it (repetition), share of its words found in `known_words`, and
-    its mean surprise in bits per character under the model at temperature 1."""
+def temperature_sweep(model: CharRNN, prompt: str, temperatures: tuple[float, ...], length: int = 200,
+                      seed: int = 0, known_words: frozenset[str] = frozenset(), samples: int = 4) -> dict[str, np.ndarray]:
+    """For each temperature, `samples` samples of `length` characters (seeds seed, seed + 1, ...) ->
+    mean share of 10-character windows that already occurred earlier in the same sample
+    (repetition), mean share of words found in `known_words`, and the mean surprise in bits per
+    character under the model at temperature 1."""
     out: dict[str, list[float]] = {"repeated": [], "known": [], "bits": []}
     for temp in temperatures:
-        s = sample(model, prompt, length, temp, 0, seed)
-        grams = [s.text[i:i + 10] for i in range(len(s.text) - 9)]
-        out["repeated"].append(1 - len(set(grams)) / max(len(grams), 1))
-        words = [w for w in "".join(c if c.isalpha() else " " for c in s.text).split() if len(w) > 1]
-        out["known"].append(sum(w in known_words for w in words) / max(len(words), 1))
-        out["bits"].append(float(-np.log2(s.model_probs[np.arange(length), s.chosen]).mean()))
+        rows = []
+        for k in range(samples):
+            s = sample(model, prompt, length, temp, 0, seed + k)
+            grams = [s.text[i:i + 10] for i in range(len(s.text) - 9)]
+            words = [w for w in "".join(c if c.isalpha() else " " for c in s.text).split() if len(w) > 1]
+            rows.append((1 - len(set(grams)) / max(len(grams), 1), sum(w in known_words for w in words) / max(len(words), 1),
+                         float(-np.log2(s.model_probs[np.arange(length), s.chosen]).mean())))
+        for key, value in zip(out, np.mean(rows, axis=0)):
+            out[key].append(float(value))
     return {"temperature": np.array(temperatures), **{k: np.array(v) for k, v in out.items()}}
 
 
@@ -438,34 +443,41 @@ COLOURS = {"rnn": plots.OKABE_ITO[3], "lstm": plots.OKABE_ITO[0], "gru": plots.O
 SHOW_CHAR = {" ": "␣", "\n": "⏎"}  # characters that would be invisible on an axis
 
 
-def _log_axis(fig: go.Figure, **where) -> None:
-    fig.update_yaxes(type="log", exponentformat="power", title="‖∂h_T/∂s_t‖₂ (log)", **where)
+def _log_axis(fig: go.Figure, values: np.ndarray, **where) -> None:
+    """A log axis with one tick per decade, covering `values` (at least one decade)."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v) & (v > 0)]
+    lo, hi = (np.floor(np.log10(v.min())), np.ceil(np.log10(v.max()))) if v.size else (-1.0, 0.0)
+    hi = max(hi, lo + 1)
+    fig.update_yaxes(type="log", exponentformat="power", dtick=max(1, int(np.ceil((hi - lo) / 8))), range=[lo, hi],
+                     title="‖∂h_T/∂s_t‖₂ (log)", **where)
 
 
 def gradient_figure(curves: dict[str, np.ndarray], title: str, bound: np.ndarray | None = None,
                     height: int = 380) -> go.Figure:
     """‖∂h_T/∂s_t‖ against steps back k = T - t, one line per cell; `bound` (dashed) is the vanilla
-    RNN's ceiling ‖W_hh‖₂^k (|tanh'| ≤ 1)."""
+    RNN's ceiling ‖W_hh‖₂^k at initialisation (|tanh'| ≤ 1)."""
     fig = go.Figure()
     for cell, y in curves.items():
         fig.add_trace(go.Scatter(x=np.arange(len(y)), y=y, name=CELL_NAMES[cell], mode="lines",
                                  line=dict(color=COLOURS[cell], width=3)))
     if bound is not None:
-        fig.add_trace(go.Scatter(x=np.arange(len(bound)), y=bound, name="RNN bound ‖W_hh‖^k", mode="lines",
+        fig.add_trace(go.Scatter(x=np.arange(len(bound)), y=bound, name="RNN ceiling ρ^k", mode="lines",
                                  line=dict(color=COLOURS["rnn"], width=1.5, dash="dash")))
-    _log_axis(fig)
+    _log_axis(fig, np.concatenate(list(curves.values()) + ([bound] if bound is not None else [])))
     fig.update_xaxes(title="steps back from the answer, k = T − t")
-    fig.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=40, b=10),
-                      legend=dict(orientation="h", y=-0.22))
+    fig.update_layout(title=dict(text=title, y=0.98, yanchor="top"), height=height,
+                      margin=dict(l=10, r=10, t=70, b=10),
+                      legend=dict(orientation="h", yanchor="bottom", y=1.01, xanchor="left", x=0))
     return fig
 
 
-def training_figure(rec: replay.Recording, height: int = 460) -> go.Figure:
+def training_figure(rec: replay.Recording, height: int = 560) -> go.Figure:
     """The live training as a client-side player: gradient through time (top, log) and validation
     accuracy (bottom) of the three cells, frame by frame."""
     from plotly.subplots import make_subplots
 
-    fig = make_subplots(rows=2, cols=1, row_heights=[0.6, 0.4], vertical_spacing=0.14)
+    fig = make_subplots(rows=2, cols=1, vertical_spacing=0.14)
     steps = rec.steps.tolist()
     for cell in CELL_NAMES:
         y = rec.frames[f"{cell}_grad"][0]
@@ -476,8 +488,9 @@ def training_figure(rec: replay.Recording, height: int = 460) -> go.Figure:
                                  line=dict(color=COLOURS[cell], width=3), showlegend=False), 2, 1)
     fig.add_hline(y=rec.meta["chance"], line_dash="dot", line_color="gray", row=2, col=1,
                   annotation_text="chance", annotation_position="bottom right")
-    _log_axis(fig, row=1, col=1)
+    _log_axis(fig, np.concatenate([rec.frames[f"{c}_grad"].ravel() for c in CELL_NAMES]), row=1, col=1)
     fig.update_xaxes(title="steps back, k = T − t", row=1, col=1)
+    fig.update_yaxes(domain=[0.16, 0.42], row=2, col=1)  # room for the step axis above the player
     fig.update_yaxes(title="accuracy", range=[0, 1.05], tickformat=".0%", row=2, col=1)
     fig.update_xaxes(title="training step", range=[0, max(steps[-1], 1)], row=2, col=1)
     frames = []
@@ -485,28 +498,37 @@ def training_figure(rec: replay.Recording, height: int = 460) -> go.Figure:
         upd = {i: {"y": rec.frames[f"{c}_grad"][f]} for i, c in enumerate(CELL_NAMES)}
         upd |= {3 + i: {"x": steps[:f + 1], "y": rec.frames[f"{c}_acc"][:f + 1]} for i, c in enumerate(CELL_NAMES)}
         frames.append(upd)
+    fig.update_yaxes(domain=[0.56, 1.0], row=1, col=1)
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=30, b=10), legend=dict(orientation="h", y=1.08))
     return replay.animate(fig, frames, steps)
 
 
-def gates_figure(run: Unrolled, cell: str, order: np.ndarray, tokens: list[str], height: int = 560) -> go.Figure:
+def gates_figure(run: Unrolled, cell: str, order: np.ndarray, tokens: list[str], height: int = 720) -> go.Figure:
     """Heatmaps (units × time) of every gate, the LSTM's cell state and h, for one sequence;
     units in `order` (e.g. sorted by their mean memory gate)."""
     from plotly.subplots import make_subplots
 
     rows = [(k, GATE_TITLES[k]) for k in (*GATES[cell], "c") if k in run.gates] + [("h", "h: hidden state")]
-    fig = make_subplots(rows=len(rows), cols=1, shared_xaxes=True, vertical_spacing=0.025,
+    if cell == "lstm" and float(run.gates["c"].abs().max()) > 1:  # c is not squashed: it can pass ±1
+        rows[-2] = ("c", GATE_TITLES["c"] + " (colours clipped at ±1)")
+    fig = make_subplots(rows=len(rows), cols=1, shared_xaxes=True, vertical_spacing=0.05,
                         subplot_titles=[t for _, t in rows])
+    fig.update_annotations(font_size=13, xanchor="left", x=0)
     x = [f"{t}:{tok}" for t, tok in enumerate(tokens)]
+    scales = {}  # the first gate row and the first signed row each get a colour bar
     for r, (k, _) in enumerate(rows, start=1):
         z = (run.hidden if k == "h" else run.gates[k])[0].numpy().T[order]  # (H, T)
         signed = k in ("g", "n", "c", "h")
+        bar = None if signed in scales else dict(len=0.45, y=0.76 if not signed else 0.24, yanchor="middle",
+                                                 title="gate" if not signed else "value")
+        scales[signed] = True
         fig.add_trace(go.Heatmap(z=z, x=x, colorscale=plots.DIVERGING if signed else plots.SEQUENTIAL,
-                                 zmin=-1 if signed else 0, zmax=1, showscale=r == 1,
+                                 zmin=-1 if signed else 0, zmax=1, zmid=0 if signed else None,
+                                 showscale=bar is not None, colorbar=bar,
                                  hovertemplate=f"{k}" + " unit %{y}, step %{x}: %{z:.2f}<extra></extra>"), r, 1)
     fig.update_yaxes(showticklabels=False, autorange="reversed")
     fig.update_xaxes(tickangle=0, nticks=24)
-    fig.update_layout(height=height, margin=dict(l=10, r=10, t=30, b=10))
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=24, b=10))
     return fig
 
 
@@ -515,7 +537,7 @@ GATE_TITLES = {"i": "i: input gate (write)", "f": "f: forget gate (keep)", "g": 
                "n": "n: candidate"}
 
 
-def distribution_figure(s: Sample, height: int = 330) -> go.Figure:
+def distribution_figure(s: Sample, height: int = 400) -> go.Figure:
     """The next-character distribution at every generated step as a client-side player: the model's
     probabilities (temperature 1) beside the distribution actually sampled (temperature, top-k);
     the drawn character's bar is outlined."""
@@ -528,10 +550,10 @@ def distribution_figure(s: Sample, height: int = 330) -> go.Figure:
         frames.append({0: {"x": show(s.candidates[t]), "y": s.model_probs[t]},
                        1: {"x": show(s.candidates[t]), "y": s.sample_probs[t],
                            "marker": {"color": plots.OKABE_ITO[0], "line": {"width": line, "color": plots.OKABE_ITO[1]}}}})
-    fig.update_yaxes(range=[0, 1], tickformat=".0%", title="probability")
-    fig.update_xaxes(type="category", title="next character (outlined: drawn)")
+    fig.update_yaxes(range=[0, 1], tickformat=".0%", title="probability", domain=[0.22, 1.0])
+    fig.update_xaxes(type="category", title="next character (outlined: the one drawn)")
     fig.update_layout(barmode="group", height=height, margin=dict(l=10, r=10, t=10, b=10),
-                      legend=dict(orientation="h", y=1.12))
+                      legend=dict(x=0.99, xanchor="right", y=0.98, yanchor="top"))
     labels = [f"{t + 1}: {SHOW_CHAR.get(c, c)}" for t, c in enumerate(s.text)]
     return replay.animate(fig, frames, labels, prefix="character ", start=0)
 

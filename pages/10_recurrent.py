@@ -25,7 +25,8 @@ with more:
     with m[0]:
         act = ui.select("Vanilla RNN activation", "act", ["tanh", "relu"], widget="segmented")
     with m[1]:
-        clip = ui.toggle("Clip the gradient norm at 1 (live training)", "clip", True)
+        clip = ui.toggle("Clip gradients (norm 1)", "clip", True,
+                         help="Live training: rescale the gradient to norm 1 when it is longer, before each Adam step")
     with m[2]:
         seed = ui.number("Seed", "seed", 0, 9999, 0, help="Initial weights, probe sequences and training data")
 
@@ -36,11 +37,10 @@ def init_curves(lag: int, rho: float, bias: float, act: str, seed: int) -> dict:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def trained_view(lag: int, seed: int) -> tuple[dict, np.ndarray, dict]:
+def trained_view(lag: int, seed: int) -> tuple[dict, dict]:
     models = {cell: ui.model(f"recall_{cell}") for cell in rc.CELL_NAMES}
-    norm = float(np.linalg.norm(models["rnn"].rnn.weight_hh_l0.detach().numpy(), 2))
     accs = {cell: rc.accuracy_by_lag(mdl, (lag,), 500, seed + 3)[0] for cell, mdl in models.items()}
-    return rc.curves(models, rc.probe(lag, seed)[0]), norm ** np.arange(lag + 2), accs
+    return rc.curves(models, rc.probe(lag, seed)[0]), accs
 
 
 @st.cache_data(show_spinner="Measuring the committed models at nine lags…")
@@ -69,9 +69,9 @@ def known_words() -> frozenset[str]:
         return frozenset()
 
 
-@st.cache_data(max_entries=32, show_spinner="Sampling at eight temperatures…")
+@st.cache_data(max_entries=32, show_spinner="Sampling 4 × 200 characters at eight temperatures…")
 def sweep(prompt: str, seed: int) -> dict:
-    return rc.temperature_sweep(ui.model("char_lstm"), prompt, rc.TEMPERATURES, 300, seed, known_words())
+    return rc.temperature_sweep(ui.model("char_lstm"), prompt, rc.TEMPERATURES, 200, seed, known_words())
 
 
 # Hero: the gradient that reaches each earlier step, at initialisation and after training
@@ -84,8 +84,8 @@ with left:
              f"Gradient reaching the symbol {k} steps back: vanilla RNN {c0['rnn'][k]:.1e} (never above "
              f"ρ^k = {rho ** k:.1e}), LSTM {c0['lstm'][k]:.1e}, GRU {c0['gru'][k]:.1e}.", export="gradient_init")
 with right:
-    c1, bound, accs = trained_view(lag, seed)
-    ui.chart(rc.gradient_figure(c1, "After training (lags 1–60)", bound, height=height),
+    c1, accs = trained_view(lag, seed)
+    ui.chart(rc.gradient_figure(c1, "After training (lags 1–60)", height=height),
              f"Trained: the symbol {k} steps back receives {c1['rnn'][k]:.1e} (RNN), {c1['lstm'][k]:.1e} (LSTM), "
              f"{c1['gru'][k]:.1e} (GRU); they answer {accs['rnn']:.0%}, {accs['lstm']:.0%} and {accs['gru']:.0%} "
              f"of 500 sequences at lag {lag} (chance 12.5%).", export="gradient_trained")
@@ -98,6 +98,7 @@ with box:
         rec = ui.computed(f"Training an RNN, an LSTM and a GRU at lag {lag}", rc.train_recall, lag, rho, bias,
                           act, clip, seed, stoppable=True)
         ui.chart(rc.training_figure(rec), rc.training_summary(rec), export="training")
+        ui.section("Training")
     elif view == "Accuracy vs lag":
         fixed = {c: {int(k): v for k, v in metadata(f"recall_{c}")["metrics"]["fixed_lag_test_accuracy"].items()}
                  for c in rc.CELL_NAMES}
@@ -106,7 +107,7 @@ with box:
                  export="accuracy_vs_lag")
         ui.section("Lag")
     elif view == "Gates at work":
-        g = st.columns(3)
+        g = st.columns([1.2, 2, 3.3])
         with g[0]:
             cell = ui.select("Model", "cell", ["lstm", "gru"], format_func=rc.CELL_NAMES.get, widget="segmented")
         with g[1]:
@@ -117,6 +118,7 @@ with box:
         run, order, accs = gate_view(cell, symbol, lag, seed, override)
         ui.chart(rc.gates_figure(run, cell, order, rc.sequence(symbol, lag, seed)[1]),
                  rc.gates_summary(run, cell, override, accs, symbol), export="gates")
+        ui.section("Gates")
         d = st.columns(2)
         with d[0]:
             inputs = ui.slider("Input size D", "inputs", 1, 512, 10)
@@ -145,7 +147,7 @@ with box:
         sw = sweep(prompt, seed)
         ui.chart(plots.line_chart(sw["temperature"], {"repeated 10-character windows": sw["repeated"],
                                                       "words found in the training text": sw["known"]},
-                                  "Temperature: repetition against invention (300 characters each)", "temperature",
+                                  "Temperature: repetition against invention (4 samples of 200 characters each)", "temperature",
                                   "share", y_range=(0, 1.02)), rc.sweep_summary(sw), export="temperature")
         st.caption(rc.card_summary(metadata("char_lstm")))
         ui.section("Corpus")
