@@ -267,15 +267,16 @@ class Sample:
     entropy_bits: np.ndarray  # (steps,) entropy of the sampled distribution
 
 
-def sampling_distribution(logits: torch.Tensor, temperature: float, top_k: int = 0) -> torch.Tensor:
+def sampling_distribution(logits: torch.Tensor, temperature: float | torch.Tensor, top_k: int = 0) -> torch.Tensor:
     """softmax(logits / T) over the `top_k` largest logits (0 = all); T = 0 is greedy: all mass on
-    the argmax."""
-    if temperature <= 0:
-        return F.one_hot(logits.argmax(-1), logits.shape[-1]).to(logits.dtype)
+    the argmax. `temperature` may hold one value per row of `logits` (..., V)."""
+    t = torch.as_tensor(temperature, dtype=logits.dtype)
+    t = t[..., None] if t.ndim else t
     if 0 < top_k < logits.shape[-1]:
         kth = logits.topk(top_k, dim=-1).values[..., -1:]
         logits = logits.masked_fill(logits < kth, float("-inf"))
-    return F.softmax(logits / temperature, dim=-1)
+    greedy = F.one_hot(logits.argmax(-1), logits.shape[-1]).to(logits.dtype)
+    return torch.where(t > 0, F.softmax(logits / t.clamp_min(1e-6), dim=-1), greedy)
 
 
 def _layer_weights(lstm: nn.LSTM, layer: int) -> dict[str, torch.Tensor]:
@@ -284,38 +285,47 @@ def _layer_weights(lstm: nn.LSTM, layer: int) -> dict[str, torch.Tensor]:
             for k in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")}
 
 
-def sample(model: CharRNN, prompt: str, length: int, temperature: float, top_k: int = 0, seed: int = 0,
-           shown: int = 10) -> Sample:
-    """Generate `length` characters after `prompt`, one at a time: read the prompt, then draw from
-    `sampling_distribution` and feed the drawn character back through `cell_step` with the carried
-    (h, c) state; draws use a `seed`ed generator. An empty prompt starts from a newline."""
-    vocab, cfg = model.config.vocab, model.config
-    prompt = normalise(prompt, vocab) or "\n"
+def generate(model: CharRNN, prompt: str, length: int, temperatures: torch.Tensor, top_k: int = 0,
+             seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """Sample B = len(temperatures) continuations of `prompt` at once: read the prompt, then draw
+    from `sampling_distribution` and feed each drawn character back through `cell_step` with the
+    carried (h, c) state. Returns the drawn ids (B, L) and the logits they were drawn from (B, L, V)."""
+    cfg, n = model.config, len(temperatures)
     gen = torch.Generator().manual_seed(seed)
     layers = [_layer_weights(model.lstm, k) for k in range(cfg.layers)]
     drawn, all_logits = [], []
     with torch.no_grad():
-        logits, (h, c) = model(encode(prompt, vocab)[None])
-        states = [torch.cat([h[k, 0], c[k, 0]]) for k in range(cfg.layers)]  # [h, c] per layer
-        logits = logits[0, -1]
+        logits, (h, c) = model(encode(prompt, cfg.vocab)[None])
+        states = [torch.cat([h[k], c[k]], -1).expand(n, -1) for k in range(cfg.layers)]  # [h, c] per layer
+        logits = logits[:, -1].expand(n, -1)  # (B, V)
         for _ in range(length):
             all_logits.append(logits)
-            dist = sampling_distribution(logits, temperature, top_k)
-            nxt = int(dist.argmax()) if temperature <= 0 else int(torch.multinomial(dist, 1, generator=gen))
+            dist = sampling_distribution(logits, temperatures, top_k)
+            nxt = torch.multinomial(dist, 1, generator=gen)[:, 0]  # greedy rows are one-hot: no chance
             drawn.append(nxt)
-            x = model.embed.weight[nxt]
+            x = model.embed.weight[nxt]  # (B, E)
             for k, w in enumerate(layers):
                 states[k], _ = cell_step("lstm", w, x, states[k])
-                x = states[k][:cfg.hidden]
+                x = states[k][:, :cfg.hidden]
             logits = model.head(x)
-        logits = torch.stack(all_logits)  # (L, V), then everything shown is computed at once
-        probs, dist = F.softmax(logits, -1), sampling_distribution(logits, temperature, top_k)
-        top = probs.topk(shown, -1).indices  # (L, N)
-        ids = torch.tensor(drawn)
-        missing = (top != ids[:, None]).all(1)
-        top[missing, -1] = ids[missing]  # keep the drawn character visible
-        entropy = -(dist * dist.clamp_min(1e-30).log2()).sum(-1)
-    return Sample(prompt, "".join(vocab[i] for i in drawn), [[vocab[i] for i in row] for row in top.tolist()],
+    return torch.stack(drawn, 1), torch.stack(all_logits, 1)
+
+
+def sample(model: CharRNN, prompt: str, length: int, temperature: float, top_k: int = 0, seed: int = 0,
+           shown: int = 10) -> Sample:
+    """One `generate`d text with what each draw looked like: the `shown` likeliest characters, their
+    probabilities at temperature 1 and after temperature and top-k. An empty prompt (or one with no
+    character the model knows) starts from a newline."""
+    vocab = model.config.vocab
+    prompt = normalise(prompt, vocab) or "\n"
+    ids, logits = generate(model, prompt, length, torch.tensor([float(temperature)]), top_k, seed)
+    ids, logits = ids[0], logits[0]  # (L,), (L, V)
+    probs, dist = F.softmax(logits, -1), sampling_distribution(logits, temperature, top_k)
+    top = probs.topk(shown, -1).indices  # (L, N)
+    missing = (top != ids[:, None]).all(1)
+    top[missing, -1] = ids[missing]  # keep the drawn character visible
+    entropy = -(dist * dist.clamp_min(1e-30).log2()).sum(-1)
+    return Sample(prompt, "".join(vocab[i] for i in ids.tolist()), [[vocab[i] for i in row] for row in top.tolist()],
                   probs.gather(1, top).numpy(), dist.gather(1, top).numpy(),
                   (top == ids[:, None]).int().argmax(1).numpy(), entropy.numpy())
 
@@ -420,22 +430,22 @@ def repeat_period(text: str, window: int = 60, longest: int = 120) -> int | None
 
 def temperature_sweep(model: CharRNN, prompt: str, temperatures: tuple[float, ...], length: int = 200,
                       seed: int = 0, known_words: frozenset[str] = frozenset(), samples: int = 4) -> dict[str, np.ndarray]:
-    """For each temperature, `samples` samples of `length` characters (seeds seed, seed + 1, ...) ->
-    mean share of 10-character windows that already occurred earlier in the same sample
-    (repetition), mean share of words found in `known_words`, and the mean surprise in bits per
-    character under the model at temperature 1."""
-    out: dict[str, list[float]] = {"repeated": [], "known": [], "bits": []}
-    for temp in temperatures:
-        rows = []
-        for k in range(samples):
-            s = sample(model, prompt, length, temp, 0, seed + k)
-            grams = [s.text[i:i + 10] for i in range(len(s.text) - 9)]
-            words = [w for w in "".join(c if c.isalpha() else " " for c in s.text).split() if len(w) > 1]
-            rows.append((1 - len(set(grams)) / max(len(grams), 1), sum(w in known_words for w in words) / max(len(words), 1),
-                         float(-np.log2(s.model_probs[np.arange(length), s.chosen]).mean())))
-        for key, value in zip(out, np.mean(rows, axis=0)):
-            out[key].append(float(value))
-    return {"temperature": np.array(temperatures), **{k: np.array(v) for k, v in out.items()}}
+    """`samples` texts of `length` characters per temperature, all generated in one batch -> per
+    temperature, the mean share of 10-character windows already seen earlier in the same text
+    (repetition), of words found in `known_words`, and of surprise in bits per character under the
+    model at temperature 1."""
+    temps = torch.tensor(temperatures, dtype=torch.float32).repeat_interleave(samples)  # (B,)
+    prompt = normalise(prompt, model.config.vocab) or "\n"
+    ids, logits = generate(model, prompt, length, temps, 0, seed)
+    bits = -F.log_softmax(logits, -1).gather(2, ids[..., None])[..., 0].mean(1) / math.log(2)  # (B,)
+    rows = []
+    for b, text in enumerate("".join(model.config.vocab[i] for i in row) for row in ids.tolist()):
+        grams = [text[i:i + 10] for i in range(len(text) - 9)]
+        words = [w for w in "".join(c if c.isalpha() else " " for c in text).split() if len(w) > 1]
+        rows.append((1 - len(set(grams)) / max(len(grams), 1),
+                     sum(w in known_words for w in words) / max(len(words), 1), float(bits[b])))
+    means = np.array(rows).reshape(len(temperatures), samples, 3).mean(1)  # (temperatures, 3)
+    return {"temperature": np.array(temperatures), "repeated": means[:, 0], "known": means[:, 1], "bits": means[:, 2]}
 
 
 # ---------------------------------------------------------------- figures
