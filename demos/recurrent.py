@@ -137,7 +137,7 @@ def gradient_through_time(model: RecallNet, x: torch.Tensor) -> np.ndarray:
     of the state). x: (B, T, D) -> (B, T) norms; column k is k steps back from the last (column 0 is 1)."""
     c, w = model.config, model.weights()
     with torch.no_grad():
-        states = unroll(model, x).states  # (B, T, S)
+        states = unroll(model, x).states if c.cell == "lstm" else model.rnn(x)[0]  # (B, T, S); fused when S = H
         previous = torch.cat([torch.zeros_like(states[:, :1]), states[:, :-1]], 1)  # s_{t-1}
         jac = step_jacobian(c.cell, w, x, previous, c.nonlinearity).double()  # (B, T, S, S)
         m = torch.eye(states.shape[-1], dtype=torch.float64)[:c.hidden].expand(x.shape[0], -1, -1)  # P (B, H, S)
@@ -146,8 +146,11 @@ def gradient_through_time(model: RecallNet, x: torch.Tensor) -> np.ndarray:
             m = m @ jac[:, t]
             products.append(m)
         m = torch.stack(products, 1)  # (B, T, H, S)
-        gram = m @ m.mT  # (B, T, H, H): its largest eigenvalue is the squared spectral norm
-        return torch.linalg.eigvalsh(gram)[..., -1].clamp_min(0).sqrt().float().numpy()
+        size = m.norm(dim=(-2, -1), keepdim=True).clamp_min(1e-300)  # Frobenius ≥ spectral: scale to ≤ 1
+        unit = (m / size).float()
+        gram = unit @ unit.mT  # (B, T, H, H): its largest eigenvalue is the squared spectral norm
+        top = torch.linalg.eigvalsh(gram)[..., -1].clamp_min(0).sqrt().double()
+        return (top * size[..., 0, 0]).float().numpy()
 
 
 def initialise(model: RecallNet, rho: float, memory_bias: float, generator: torch.Generator) -> RecallNet:
@@ -294,14 +297,18 @@ def generate(model: CharRNN, prompt: str, length: int, temperatures: torch.Tenso
     gen = torch.Generator().manual_seed(seed)
     layers = [_layer_weights(model.lstm, k) for k in range(cfg.layers)]
     drawn, all_logits = [], []
+    plain = top_k == 0 and bool((temperatures > 0).all())  # the common case, without masks: faster
+    scale = temperatures.clamp_min(1e-6)[:, None]
     with torch.no_grad():
         logits, (h, c) = model(encode(prompt, cfg.vocab)[None])
         states = [torch.cat([h[k], c[k]], -1).expand(n, -1) for k in range(cfg.layers)]  # [h, c] per layer
         logits = logits[:, -1].expand(n, -1)  # (B, V)
         for _ in range(length):
             all_logits.append(logits)
-            dist = sampling_distribution(logits, temperatures, top_k)
-            nxt = torch.multinomial(dist, 1, generator=gen)[:, 0]  # greedy rows are one-hot: no chance
+            dist = F.softmax(logits / scale, -1) if plain else sampling_distribution(logits, temperatures, top_k)
+            cdf = dist.cumsum(-1)  # inverse-CDF draw; a greedy row is one-hot, so it draws its argmax
+            u = torch.rand(n, 1, generator=gen) * cdf[:, -1:]
+            nxt = (cdf < u).sum(-1).clamp_max(logits.shape[-1] - 1)
             drawn.append(nxt)
             x = model.embed.weight[nxt]  # (B, E)
             for k, w in enumerate(layers):

@@ -95,7 +95,7 @@ view, box = ui.tabs("view", ["Gates at work", "Train at your lag", "Accuracy vs 
                              "Padding and masking"])
 with box:
     if view == "Train at your lag":
-        rec = ui.computed(f"Training an RNN, an LSTM and a GRU at lag {lag}", rc.train_recall, lag, rho, bias,
+        rec = ui.computed(f"Training three recurrent networks at lag {lag}", rc.train_recall, lag, rho, bias,
                           act, clip, seed, stoppable=True)
         ui.chart(rc.training_figure(rec), rc.training_summary(rec), export="training")
         ui.section("Training")
