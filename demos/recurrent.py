@@ -483,9 +483,8 @@ def gradient_figure(curves: dict[str, np.ndarray], title: str, bound: np.ndarray
                                  line=dict(color=COLOURS["rnn"], width=1.5, dash="dash")))
     _log_axis(fig, np.concatenate(list(curves.values()) + ([bound] if bound is not None else [])))
     fig.update_xaxes(title="steps back from the answer, k = T − t")
-    fig.update_layout(title=dict(text=title, y=0.98, yanchor="top"), height=height,
-                      margin=dict(l=10, r=10, t=70, b=10),
-                      legend=dict(orientation="h", yanchor="bottom", y=1.01, xanchor="left", x=0))
+    fig.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=40, b=10),  # curves start top left
+                      legend=dict(x=0.01, y=0.01, xanchor="left", yanchor="bottom", bgcolor="rgba(128,128,128,0.12)"))
     return fig
 
 
