@@ -553,24 +553,25 @@ GATE_TITLES = {"i": "i: input gate (write)", "f": "f: forget gate (keep)", "g": 
                "n": "n: candidate"}
 
 
-def distribution_figure(s: Sample, height: int = 400) -> go.Figure:
-    """The next-character distribution at every generated step as a client-side player: the model's
-    probabilities (temperature 1) beside the distribution actually sampled (temperature, top-k);
-    the drawn character's bar is outlined."""
-    show = lambda cs: [SHOW_CHAR.get(c, c) for c in cs]  # noqa: E731
+PLAYER_DRAWS = 120  # the distribution player steps through this many draws (plotly validates every frame)
+
+
+def distribution_figure(s: Sample, height: int = 400, draws: int = PLAYER_DRAWS) -> go.Figure:
+    """The next-character distribution of the first `draws` generated characters as a client-side
+    player: the model's probabilities (temperature 1) beside the distribution actually sampled
+    (temperature, top-k); the drawn character is in brackets."""
     fig = go.Figure([go.Bar(name="model (T = 1)", marker_color=plots.OKABE_ITO[5]),
                      go.Bar(name="sampled from", marker_color=plots.OKABE_ITO[0])])
     frames = []
-    for t in range(len(s.text)):
-        line = [3 if j == s.chosen[t] else 0 for j in range(len(s.candidates[t]))]
-        frames.append({0: {"x": show(s.candidates[t]), "y": s.model_probs[t]},
-                       1: {"x": show(s.candidates[t]), "y": s.sample_probs[t],
-                           "marker": {"color": plots.OKABE_ITO[0], "line": {"width": line, "color": plots.OKABE_ITO[1]}}}})
+    for t in range(min(len(s.text), draws)):
+        x = [f"[{SHOW_CHAR.get(c, c)}]" if j == s.chosen[t] else SHOW_CHAR.get(c, c)
+             for j, c in enumerate(s.candidates[t])]  # the drawn character in brackets
+        frames.append({0: {"x": x, "y": s.model_probs[t]}, 1: {"x": x, "y": s.sample_probs[t]}})
     fig.update_yaxes(range=[0, 1], tickformat=".0%", title="probability", domain=[0.22, 1.0])
-    fig.update_xaxes(type="category", title="next character (outlined: the one drawn)")
+    fig.update_xaxes(type="category", title="next character ([x]: the one drawn)")
     fig.update_layout(barmode="group", height=height, margin=dict(l=10, r=10, t=10, b=10),
                       legend=dict(x=0.99, xanchor="right", y=0.98, yanchor="top"))
-    labels = [f"{t + 1}: {SHOW_CHAR.get(c, c)}" for t, c in enumerate(s.text)]
+    labels = [f"{t + 1}: {SHOW_CHAR.get(c, c)}" for t, c in enumerate(s.text[:len(frames)])]
     return replay.animate(fig, frames, labels, prefix="character ", start=0)
 
 
@@ -704,7 +705,8 @@ def sample_summary(s: Sample, temperature: float, top_k: int) -> str:
     tail = f" The text ends in a loop of {loop} characters." if loop else ""
     return (f"{len(s.text)} characters, {rule}: the drawn character had a median model probability of "
             f"{np.median(drawn):.0%}; the sampled distribution averaged {s.entropy_bits.mean():.2f} bits of "
-            f"entropy per step.{tail} Press play or drag the slider to step through the draws.")
+            f"entropy per step.{tail} Press play or drag the slider to step through the first "
+            f"{min(len(s.text), PLAYER_DRAWS)} draws.")
 
 
 def sweep_summary(sweep: dict[str, np.ndarray]) -> str:
