@@ -94,6 +94,9 @@ PAGES: tuple[PageInfo, ...] = (
              "MiniLM's 72 heads on your text, a translator's alignment, and softmax(QKᵀ/√d)V by hand.",
              "demos/attention.py", ("minilm_l6", "seq2seq_dates", "seq2seq_dates_noattn"),
              "tests/test_attention.py"),
+    PageInfo("pages/07_optimisers.py", "Gradient descent and optimisers", "⛷️", "Foundations",
+             "Seven real torch.optim optimisers race on 2-D losses, theory beside measurement; batch size and "
+             "schedules on digits.", "demos/optimisers.py", (), "tests/test_optimisers.py"),
 )
 
 
