@@ -92,7 +92,8 @@ SURFACES = {"quadratic": "Ill-conditioned quadratic", "noisy": "Noisy quadratic 
             "rosenbrock": "Rosenbrock valley", "saddle": "Saddle point", "himmelblau": "Himmelblau (4 minima)",
             "beale": "Beale"}
 
-# Each surface's start point and tuned settings (lr as log10); the page loads them on a switch.
+# Each surface's start point and settings (lr as log10), picked by hand so that every runner moves
+# visibly and none diverges; the page loads them when the surface changes.
 _BASE = {"mu_mom": 0.9, "mu_nag": 0.9, "alpha_rms": 0.99, "b1_adam": 0.9, "b2_adam": 0.999, "wd_adamw": 0.01}
 PRESETS: dict[str, dict[str, float]] = {
     "quadratic": {"x0": -2.5, "y0": 2.0, "lr_sgd": -0.8, "lr_mom": -1.7, "lr_nag": -1.7, "lr_ada": -0.3,
@@ -208,29 +209,25 @@ def _stepper(surface_name: str, runners: Runners, start: tuple[float, float], ka
     s, k = surface(surface_name, kappa), len(runners)
     data = noisy_data(kappa, seed) if surface_name == "noisy" else None
     rng = np.random.default_rng(seed)
-    params = [torch.tensor(start, dtype=torch.float64, requires_grad=True) for _ in runners]
+    at = np.tile(np.asarray(start, dtype=np.float64), (k, 1))  # row i is runner i's parameter, in place
+    into = np.zeros((k, 2))  # row i is runner i's gradient
     groups: dict[type, list[dict[str, Any]]] = {}
-    for p, (name, hp) in zip(params, runners):
-        p.grad = torch.zeros(2, dtype=torch.float64)
+    for i, (name, hp) in enumerate(runners):
+        p = torch.from_numpy(at[i]).requires_grad_()  # a leaf tensor sharing memory with `at`
+        p.grad = torch.from_numpy(into[i])
         groups.setdefault(TORCH_CLASS[name], []).append({"params": [p], **dict(hp)})
     optimisers = [cls(group, foreach=False) for cls, group in groups.items()]
-    at = [p.detach().numpy() for p in params]  # live views: no copies per step
-    into = [p.grad.numpy() for p in params]
-    pos = np.tile(np.asarray(start, dtype=float), (k, 1))
+    alive = np.ones(k, dtype=bool)
 
     def step() -> np.ndarray:
         rows = rng.choice(len(data.y), batch, replace=False) if data is not None and batch < len(data.y) else None
-        grads = _gradients(s, data, pos, rows)
-        for i in range(k):
-            into[i][:] = np.nan_to_num(grads[i], nan=0.0)
+        pos = np.where(alive[:, None], at, np.nan)
+        into[:] = np.where(alive[:, None], _gradients(s, data, pos, rows), 0.0)
         for optimiser in optimisers:
             optimiser.step()
-        for i in range(k):
-            if not np.isnan(pos[i, 0]):
-                x, y = at[i]
-                ok = abs(x) < BLOW_UP and abs(y) < BLOW_UP and math.isfinite(s.f(x, y))
-                pos[i] = (x, y) if ok else (math.nan, math.nan)
-        return pos.copy()
+        with np.errstate(all="ignore"):
+            alive[:] &= (np.abs(at) < BLOW_UP).all(1) & np.isfinite(s.f(at[:, 0], at[:, 1]))
+        return np.where(alive[:, None], at, np.nan)
     return step
 
 
@@ -355,13 +352,31 @@ def divergence_note(name: str, hp: dict[str, Any], result: Result, s: Surface, k
         limit, rho = stable_lr(name, mu, kappa), predicted_rate(name, lr, mu, kappa)
         why = (f"|1 − ηλ_max| = {abs(1 - lr * LAMBDA_MAX):.2f}" if name == "sgd" else
                f"the iteration matrix's spectral radius is {rho:.2f}")
+        formula = {"sgd": "2/λ_max", "momentum": "2(1 + μ)/λ_max", "nesterov": "2(1 + μ)/((1 + 2μ)λ_max)"}[name]
         return (f"{title} diverged at step {result.diverged_at}: its learning rate {lr:.3g} is above the stability "
-                f"limit {limit:.3g} = {'2/λ_max' if name == 'sgd' else '2(1 + μ)/λ_max' if name == 'momentum' else '2(1 + μ)/((1 + 2μ)λ_max)'} "
-                f"of this quadratic, so along the steepest direction each step multiplies the error by {why} > 1.")
+                f"limit {limit:.3g} = {formula} of this quadratic, so along the steepest direction each step "
+                f"multiplies the error by {why} > 1.")
     local = local_stable_lr(s, *start)
     return (f"{title} diverged at step {result.diverged_at}: each step overshot by more than the curvature could pull "
             f"back, until the iterate left the plane. At the start point plain gradient descent is stable only for "
-            f"learning rates below 2/λ_max(∇²f) = {local:.3g}" + (f" (this run: {lr:.3g})." if name == "sgd" else "."))
+            f"learning rates below 2/λ_max(∇²f) = {local:.3g}" + (f" (this run: {lr:.3g})." if name == "sgd" else
+                                                                     "."))
+
+
+def results_table(results_: list[Result], runners: Runners, tol: float) -> "pd.DataFrame":
+    """One display row per runner: its settings, steps to the tolerance, final gap, where it ended."""
+    import pandas as pd
+
+    def fmt(v: Any) -> str:
+        return f"{v:.3g}" if isinstance(v, float) else str(v)
+
+    hps = dict(runners)
+    return pd.DataFrame([{
+        "optimiser": OPTIMISERS[r.name], "settings": ", ".join(f"{k} {fmt(v)}" for k, v in hps[r.name]),
+        f"steps to f − f* ≤ {tol:.0e}": "—" if r.steps_to_tol is None else f"{r.steps_to_tol:,}",
+        "final f − f*": "diverged" if r.diverged_at else f"{r.final_gap:.2e}",
+        "diverged at step": "—" if r.diverged_at is None else f"{r.diverged_at:,}",
+        "ended at": f"({r.end[0]:.4f}, {r.end[1]:.4f})"} for r in results_])
 
 
 def summary(results_: list[Result], tol: float, steps: int, s: Surface) -> str:
@@ -370,7 +385,7 @@ def summary(results_: list[Result], tol: float, steps: int, s: Surface) -> str:
     ranked = sorted((r for r in results_ if r.steps_to_tol is not None), key=lambda r: r.steps_to_tol)
     missed = [r for r in results_ if r.steps_to_tol is None and r.diverged_at is None]
     blown = [r for r in results_ if r.diverged_at is not None]
-    tol_text = f"f − f* ≤ 10^{math.log10(tol):.0f}"
+    tol_text = f"f − f* ≤ {pow10(tol)}"
     parts = [f"In {steps} steps {len(ranked)} of {len(results_)} reached {tol_text}" +
              (": " + ", ".join(f"{OPTIMISERS[r.name]} ({r.steps_to_tol} steps)" for r in ranked) if ranked else "")]
     if missed:
@@ -412,8 +427,8 @@ def race_figure(rec: Recording, height: int = 440) -> go.Figure:
     ps32 = {n: p.astype(np.float32) for n, p in ps.items()}  # float32 halves what the browser downloads
     for n in names:
         c, title = COLOURS[n], OPTIMISERS[n]
-        fig.add_trace(go.Scatter(x=ps32[n][:, 0], y=ps32[n][:, 1], mode="lines", line=dict(color=c, width=1.2), opacity=0.5,
-                                 legendgroup=n, showlegend=False, hoverinfo="skip"), 1, 1)
+        fig.add_trace(go.Scatter(x=ps32[n][:, 0], y=ps32[n][:, 1], mode="lines", line=dict(color=c, width=1.2),
+                                 opacity=0.5, legendgroup=n, showlegend=False, hoverinfo="skip"), 1, 1)
         fig.add_trace(go.Scatter(x=steps, y=np.maximum(gs[n], 1e-16).astype(np.float32), mode="lines",
                                  line=dict(color=c, width=2), name=title, legendgroup=n,
                                  hovertemplate=title + " step %{x}: f − f* = %{y:.3g}<extra></extra>"), 1, 2)
@@ -424,7 +439,8 @@ def race_figure(rec: Recording, height: int = 440) -> go.Figure:
     fig.add_trace(go.Scatter(mode="markers", marker=dict(size=13, color=colours, line=dict(width=1.5, color="white")),
                              showlegend=False, text=[OPTIMISERS[n] for n in names],
                              hovertemplate="%{text} (%{x:.3f}, %{y:.3f})<extra></extra>"), 1, 1)
-    fig.add_trace(go.Scatter(mode="markers", marker=dict(size=9, color=colours), showlegend=False, hoverinfo="skip"), 1, 2)
+    fig.add_trace(go.Scatter(mode="markers", marker=dict(size=9, color=colours), showlegend=False,
+                             hoverinfo="skip"), 1, 2)
     frames = []
     for step in (int(v) for v in rec.steps):
         back = np.clip(np.arange(step - TAIL + 1, step + 1), 0, None)  # the last TAIL steps (repeats at the start)
@@ -525,7 +541,8 @@ def theory_figure(rec: Recording, rates: dict[str, float], height: int = 360) ->
         with np.errstate(over="ignore"):
             pred = d[0] * rates[n] ** t
         fig.add_trace(go.Scatter(x=t, y=np.where(pred < 1e30, np.maximum(pred, 1e-18), np.nan), mode="lines",
-                                 name=f"{OPTIMISERS[n]} predicted ρᵗ", line=dict(color=COLOURS[n], width=2, dash="dash")))
+                                 name=f"{OPTIMISERS[n]} predicted ρᵗ",
+                                 line=dict(color=COLOURS[n], width=2, dash="dash")))
     fig.update_yaxes(type="log", exponentformat="power", title="distance to the minimum ‖w − w*‖")
     fig.update_xaxes(title="step")
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=30, b=10), legend=dict(orientation="h", y=-0.25))
@@ -616,8 +633,9 @@ def batch_size_experiment(epochs: int, lr: float, seed: int, batch_sizes: tuple[
                           max_seconds: float = 2.0, on_progress: Callable[[float], None] | None = None) -> dict:
     """The same MLP (same init, same shuffles) trained with plain SGD at each batch size, first for
     `epochs` passes over the 3,500 fit digits (equal epochs), then each for the wall-clock time the
-    first batch size needed (capped at `max_seconds`: equal wall-clock). Validation on the 500
-    validation digits (models.data.validation_split), never the held-out test digits."""
+    first batch size needed (capped at `max_seconds`: equal wall-clock; uncapped, the first one's run is
+    reused). Validation on the 500 validation digits (models.data.validation_split), never the held-out
+    test digits."""
     from models.data import validation_split
 
     data = validation_split()
@@ -630,9 +648,13 @@ def batch_size_experiment(epochs: int, lr: float, seed: int, batch_sizes: tuple[
         out["equal_epochs"].append(_train(b, lr, seed, data, lambda u, s: u >= total,
                                           lambda u, s, k=max(1, total // 40): u % k == 0,
                                           lambda u, s, r=r, total=total: tick(r, u / total) if u % 50 == 0 else None))
-    budget = min(out["equal_epochs"][0]["seconds"][-1], max_seconds)
-    out["budget"] = budget
+    needed = out["equal_epochs"][0]["seconds"][-1]
+    budget = out["budget"] = min(needed, max_seconds)
+    out["capped"] = needed > max_seconds
     for r, b in enumerate(batch_sizes, start=len(batch_sizes)):
+        if r == len(batch_sizes) and not out["capped"]:  # the first batch size's run set the budget: reuse it
+            out["equal_time"].append(out["equal_epochs"][0])
+            continue
         marks = iter(np.linspace(0, budget, 41)[1:])
         nxt = [next(marks)]
 
@@ -649,7 +671,8 @@ def batch_size_experiment(epochs: int, lr: float, seed: int, batch_sizes: tuple[
 def per_example_sq_norms(model: torch.nn.Module, images: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
     """‖∇ℓᵢ‖² of every example's loss for the one-hidden-layer `tiny_mlp`, exactly and without forming
     per-example gradients: a linear layer's gradient for one example is δᵢaᵢᵀ (plus δᵢ for its bias),
-    whose squared norm is ‖δᵢ‖²(‖aᵢ‖² + 1), δᵢ = ∂ℓᵢ/∂(layer output), aᵢ its input (Goodfellow 2015)."""
+    whose squared norm is ‖δᵢ‖²(‖aᵢ‖² + 1), δᵢ = ∂ℓᵢ/∂(layer output), aᵢ its input
+    (Goodfellow 2015)."""
     from models.mnist_cnn import MNIST_MEAN, MNIST_STD
 
     hidden, out = model.net[1], model.net[4]
@@ -665,7 +688,8 @@ def gradient_noise(seed: int, batch_sizes: tuple[int, ...] = (1, 4, 16, 64, 256,
                    on_progress: Callable[[float], None] | None = None) -> dict[str, Any]:
     """How far a mini-batch gradient g_B strays from the full gradient g at the MLP's seeded start, on
     the 3,500 fit digits: measured E‖g_B − g‖² over `draws` random batches (without replacement) per
-    size, beside the theory σ²/B · (N − B)/(N − 1), σ² = mean ‖gᵢ‖² − ‖g‖² from exact per-example norms."""
+    size, beside the theory σ²/B · (N − B)/(N − 1), σ² = mean ‖gᵢ‖² − ‖g‖² from exact per-example
+    norms."""
     from models.data import validation_split
 
     x, y = validation_split()[:2]
@@ -752,6 +776,19 @@ def schedule_formula(name: str, lr: float, t: int, total: int) -> float:
     raise ValueError(f"unknown schedule {name!r}")
 
 
+def schedules_for_run(lr: float, epochs: int, n: int = 3500, batch: int = 32) -> dict[str, np.ndarray]:
+    """Every schedule's learning rate per step (torch's values) over `epochs` epochs of ⌈n/batch⌉ steps."""
+    total = epochs * iterations_per_epoch(n, batch)
+    return {SCHEDULES[k]: schedule_lrs(k, lr, total) for k in SCHEDULES}
+
+
+def schedules_sentence(lrs: dict[str, np.ndarray], epochs: int, lr: float) -> str:
+    total = len(next(iter(lrs.values())))
+    return (f"Six schedules over the same {total} steps ({_count(epochs, 'epoch')} of {total // epochs} batches), "
+            f"each starting from or peaking at η = {lr:.3g}; the last step's rates: "
+            + ", ".join(f"{k} {v[-1]:.2g}" for k, v in lrs.items()) + ".")
+
+
 def schedule_experiment(lr: float, epochs: int, seed: int, batch: int = 32,
                         on_progress: Callable[[float], None] | None = None) -> dict[str, dict[str, np.ndarray]]:
     """The same run (tiny MLP, same init and shuffles, SGD momentum 0.9, batch 32) under every schedule:
@@ -827,7 +864,8 @@ def lr_range_test(seed: int, lo: float = 1e-4, hi: float = 10.0, steps: int = 20
 
 
 # ------------------------------------------------------------------ saddles in high dimensions
-def minima_fraction(dims: tuple[int, ...] = tuple(range(1, 9)), samples: int = 20000, seed: int = 0) -> dict[str, np.ndarray]:
+def minima_fraction(dims: tuple[int, ...] = tuple(range(1, 9)), samples: int = 20000,
+                    seed: int = 0) -> dict[str, np.ndarray]:
     """At a random critical point, is the Hessian positive definite? Hessians drawn from the Gaussian
     orthogonal ensemble (H = (A + Aᵀ)/√2, A ~ N(0, 1)): the share with every eigenvalue > 0 (a minimum)
     and the mean share of negative eigenvalues (the index). Dauphin et al. 2014's argument in numbers."""
@@ -863,7 +901,8 @@ def scaling_runs(mean: float, std: float, tol: float, max_steps: int = 5000, see
         lmin, lmax = np.linalg.eigvalsh(hess)
         best = np.linalg.solve(hess, design.T @ y / len(y))
         cases[case] = {"hessian": hess, "lambda": (lmax, lmin), "kappa": lmax / lmin, "lr": 2 / (lmax + lmin),
-                       "optimum": best, "f_star": float(np.mean((design @ best - y) ** 2) / 2), "design": design, "y": y}
+                       "optimum": best, "f_star": float(np.mean((design @ best - y) ** 2) / 2), "design": design,
+                       "y": y}
     params = {c: torch.zeros(2, dtype=torch.float64, requires_grad=True) for c in cases}
     sgd = torch.optim.SGD([{"params": [params[c]], "lr": cases[c]["lr"]} for c in cases], foreach=False)
     paths_ = {c: [np.zeros(2)] for c in cases}
@@ -888,7 +927,7 @@ def scaling_runs(mean: float, std: float, tol: float, max_steps: int = 5000, see
     return cases
 
 
-def scaling_figure(run: dict, title: str, height: int = 380) -> go.Figure:
+def scaling_figure(run: dict, case: str, height: int = 380) -> go.Figure:
     """Contours of the regression loss over (w, b) with gradient descent's path; equal axis scales,
     so round contours look round and elongated ones elongated."""
     path, opt_w, design, y = run["path"], run["optimum"], run["design"], run["y"]
@@ -907,11 +946,21 @@ def scaling_figure(run: dict, title: str, height: int = 380) -> go.Figure:
                              marker=dict(symbol="star", size=14, color="#F0E442", line=dict(width=1, color="black"))))
     fig.update_xaxes(title="weight w", range=[ws[0], ws[-1]], constrain="domain")
     fig.update_yaxes(title="bias b", range=[bs[0], bs[-1]], scaleanchor="x", constrain="domain")
-    fig.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=40, b=10), showlegend=False)
+    fig.update_layout(title=f"{case.capitalize()} feature: κ = {run['kappa']:,.1f}", height=height,
+                      margin=dict(l=10, r=10, t=40, b=10), showlegend=False)
     return fig
 
 
 # ------------------------------------------------------------------ sentences and small figures for the tabs
+def theory_facts(kappa: float) -> str:
+    """The quadratic's numbers in one Markdown line: curvatures, stability limit, best settings and rates."""
+    (lmax, lmin), best = eigenvalues(kappa), optimal(kappa)
+    return (f"λ_max = **{lmax:g}**, λ_min = **{lmin:.3g}**, κ = **{kappa:g}** · largest stable SGD step "
+            f"2/λ_max = **{2 / lmax:.3g}** · best SGD: η = 2/(λ_max + λ_min) = **{best['gd_lr']:.3g}**, "
+            f"rate (κ − 1)/(κ + 1) = **{best['gd_rate']:.3f}** · best momentum: η = **{best['hb_lr']:.3g}**, "
+            f"μ = **{best['hb_mu']:.3f}**, rate (√κ − 1)/(√κ + 1) = **{best['hb_rate']:.3f}**")
+
+
 def theory_table(rec: Recording, hps: dict[str, tuple], kappa: float, names: list[str]) -> list[dict[str, Any]]:
     """Per linear optimiser in the race: settings, stability limit, predicted and measured rates."""
     rows, ps = [], paths(rec)
@@ -919,14 +968,25 @@ def theory_table(rec: Recording, hps: dict[str, tuple], kappa: float, names: lis
         hp = dict(hps[n])
         lr, mu = hp["lr"], hp.get("momentum", 0.0)
         pred, meas = predicted_rate(n, lr, mu, kappa), measured_rate(np.hypot(ps[n][:, 0], ps[n][:, 1]))
-        rows.append({"name": n, "optimiser": OPTIMISERS[n], "η": lr, "μ": mu, "largest stable η": stable_lr(n, mu, kappa),
-                     "predicted ρ": pred, "measured ρ": meas, "difference": meas / pred - 1})
+        rows.append({"name": n, "optimiser": OPTIMISERS[n], "η": lr, "μ": mu,
+                     "largest stable η": stable_lr(n, mu, kappa), "predicted ρ": pred, "measured ρ": meas,
+                     "difference": meas / pred - 1})
     return rows
 
 
+def theory_rows_table(rows: list[dict[str, Any]]) -> "pd.DataFrame":
+    """The theory rows as a display table (rates to 4 decimals, the gap in %)."""
+    import pandas as pd
+
+    return pd.DataFrame([{"optimiser": r["optimiser"], "η": f"{r['η']:.4g}", "μ": f"{r['μ']:g}",
+                          "largest stable η": f"{r['largest stable η']:.4g}",
+                          "predicted ρ": f"{r['predicted ρ']:.4f}", "measured ρ": f"{r['measured ρ']:.4f}",
+                          "difference": f"{r['difference']:+.2%}"} for r in rows])
+
+
 def theory_sentence(rows: list[dict[str, Any]]) -> str:
-    text = "; ".join(f"{r['optimiser']}: predicted ρ = {r['predicted ρ']:.4f} per step, measured {r['measured ρ']:.4f} "
-                     f"({abs(r['difference']):.1%} apart)" for r in rows)
+    text = "; ".join(f"{r['optimiser']}: predicted ρ = {r['predicted ρ']:.4f} per step, measured "
+                     f"{r['measured ρ']:.4f} ({abs(r['difference']):.1%} apart)" for r in rows)
     unstable = [r["optimiser"] for r in rows if r["predicted ρ"] > 1]
     return text + (f". ρ > 1 for {', '.join(unstable)}: the distance grows by that factor every step." if unstable
                    else ". Dashed: the distance at the start times ρᵗ.")
@@ -937,17 +997,28 @@ def sensitivity_sentence(sweeps: dict[str, dict[str, np.ndarray]], tol: float) -
     for n, sw in sweeps.items():
         span = working_decades(sw)
         parts.append(f"{OPTIMISERS[n]} none" if span is None else
-                     f"{OPTIMISERS[n]} 10^{span[1]:.2f} to 10^{span[2]:.2f} ({span[0]:.2f} decades)")
-    return (f"Learning rates that reached f − f* ≤ 10^{math.log10(tol):.0f} within the race (grid step 0.25 decade): "
+                     f"{OPTIMISERS[n]} {10 ** span[1]:.2g} to {10 ** span[2]:.2g} ({span[0]:.2f} decades)")
+    return (f"Learning rates that reached f − f* ≤ {pow10(tol)} within the race (grid step 0.25 decade): "
             + "; ".join(parts) + ".")
 
 
 def bias_sentence(sizes: dict[str, np.ndarray], lr: float, betas: tuple[float, float]) -> str:
     first = {g: adam_step_sizes(lr, betas, 1, g)["adam"][0] / lr for g in (1e-3, 1.0, 1e3)}
     u = sizes["uncorrected"] / lr
-    return (f"torch.optim.Adam's first step is {first[1e-3]:.4f} η, {first[1.0]:.4f} η and {first[1e3]:.4f} η for gradients "
-            f"of size 10⁻³, 1 and 10³: bias correction makes it ≈ η whatever the gradient's scale. Without it the "
-            f"first step is (1 − β₁)/√(1 − β₂) = {u[0]:.2f} η and the largest {u.max():.2f} η (step {int(sizes['step'][u.argmax()])}).")
+    peak = int(sizes["step"][u.argmax()])
+    return (f"torch.optim.Adam's first step is {first[1e-3]:.4f} η, {first[1.0]:.4f} η and {first[1e3]:.4f} η for "
+            f"gradients of size 10⁻³, 1 and 10³: bias correction makes it ≈ η whatever the gradient's scale. "
+            f"Without it the first step is (1 − β₁)/√(1 − β₂) = {u[0]:.2f} η and the largest {u.max():.2f} η "
+            f"(step {peak}).")
+
+
+def pow10(x: float) -> str:
+    """10 to an integer power, typeset: 1e-6 -> '10⁻⁶'."""
+    return "10" + str(round(math.log10(x))).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+
+
+def _count(k: int, noun: str) -> str:
+    return f"{k:,} {noun}{'s' * (k != 1)}"
 
 
 def iterations_text(run: dict[str, Any]) -> str:
@@ -958,7 +1029,8 @@ def iterations_text(run: dict[str, Any]) -> str:
         tail = n - (k - 1) * b
         extra = (f" ({k - 1} full batches and a last one of {tail}; with `drop_last=True` "
                  f"{iterations_per_epoch(n, b, True)})" if tail != b else "")
-        lines.append(f"- B = {b:,}: ⌈{n:,}/{b:,}⌉ = **{k:,}** updates per epoch{extra}, so {k * e:,} in {e} epoch{'s' * (e > 1)}")
+        lines.append(f"- B = {b:,}: ⌈{n:,}/{b:,}⌉ = **{k:,}** update{'s' * (k != 1)} per epoch{extra}, so "
+                     f"{k * e:,} in {_count(e, 'epoch')}")
     return "\n".join(lines)
 
 
@@ -973,17 +1045,21 @@ def batch_figure(run: dict[str, Any], kind: str, height: int = 340) -> go.Figure
              f"Equal wall-clock: {run['budget']:.2f} s of training each")
     fig.update_xaxes(title="epochs (passes over the data)" if kind == "equal_epochs" else "training seconds")
     fig.update_yaxes(title="validation loss")
-    fig.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=40, b=10), legend=dict(orientation="h", y=-0.25))
+    fig.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=40, b=10),
+                      legend=dict(orientation="h", y=-0.25))
     return fig
 
 
 def batch_sentence(run: dict[str, Any], kind: str) -> str:
-    parts = [f"B = {r['batch']:,}: {int(r['updates'][-1]):,} updates"
+    parts = [f"B = {r['batch']:,}: {_count(int(r['updates'][-1]), 'update')}"
              + (f" in {r['seconds'][-1]:.2f} s" if kind == "equal_epochs" else f" ({r['epochs'][-1]:.2f} epochs)")
              + f", {r['val_acc'][-1]:.1%} validation accuracy" for r in run[kind]]
     best = max(run[kind], key=lambda r: r["val_acc"][-1])
-    lead = (f"After {run['epochs']} epoch{'s' * (run['epochs'] > 1)}" if kind == "equal_epochs" else
-            f"In {run['budget']:.2f} s of training each (the time B = {run['equal_epochs'][0]['batch']:,} needed; timed on this server)")
+    first = run["equal_epochs"][0]
+    why = (f"B = {first['batch']:,} needed {first['seconds'][-1]:.2f} s; capped" if run["capped"] else
+           f"what B = {first['batch']:,} needed")
+    lead = (f"After {_count(run['epochs'], 'epoch')}" if kind == "equal_epochs" else
+            f"In {run['budget']:.2f} s of training each ({why}, timed on this server)")
     return f"{lead}: " + "; ".join(parts) + f". Best: B = {best['batch']:,}."
 
 
@@ -1010,10 +1086,11 @@ def noise_sentence(noise: dict[str, Any]) -> str:
 
 def scaling_sentence(run: dict[str, Any], case: str, tol: float) -> str:
     lmax, lmin = run["lambda"]
-    done = (f"reached f − f* ≤ 10^{math.log10(tol):.0f} in {run['steps']:,} step{'s' * (run['steps'] != 1)}"
-            if run["steps"] else f"had not reached f − f* ≤ 10^{math.log10(tol):.0f} after {len(run['path']) - 1:,} steps")
-    return (f"{case.capitalize()}: Hessian eigenvalues {lmax:.3g} and {lmin:.3g} (κ = {run['kappa']:,.1f}); at its best "
-            f"fixed step η = 2/(λ_max + λ_min) = {run['lr']:.3g} gradient descent {done} (theory: ≈ {run['predicted']:,}).")
+    done = (f"reached f − f* ≤ {pow10(tol)} in {_count(run['steps'], 'step')}" if run["steps"] else
+            f"had not reached f − f* ≤ {pow10(tol)} after {len(run['path']) - 1:,} steps")
+    return (f"{case.capitalize()}: Hessian eigenvalues {lmax:.3g} and {lmin:.3g} (κ = {run['kappa']:,.1f}); at its "
+            f"best fixed step η = 2/(λ_max + λ_min) = {run['lr']:.3g} gradient descent {done} (theory: ≈ "
+            f"{run['predicted']:,}).")
 
 
 def schedule_figure(runs: dict[str, dict[str, np.ndarray]], height: int = 360) -> go.Figure:
@@ -1045,7 +1122,7 @@ def range_figure(test: dict[str, Any], height: int = 340) -> go.Figure:
     fig.add_vline(x=test["suggested"], line_dash="dash", line_color=OKABE_ITO[3],
                   annotation_text=f"steepest fall {test['suggested']:.2g}")
     fig.update_xaxes(type="log", title="learning rate (grows every step)", exponentformat="power")
-    fig.update_yaxes(title="training loss")
+    fig.update_yaxes(title="training loss", range=[0, 1.3 * float(np.max(test["smooth"]))])  # spikes at the end clipped
     fig.update_layout(title="LR range test (Smith 2017)", height=height, margin=dict(l=10, r=10, t=40, b=10),
                       legend=dict(orientation="h", y=-0.25))
     return fig
@@ -1053,8 +1130,8 @@ def range_figure(test: dict[str, Any], height: int = 340) -> go.Figure:
 
 def range_sentence(test: dict[str, Any]) -> str:
     return (f"Over {len(test['lr'])} steps with a growing learning rate the smoothed loss fell fastest at "
-            f"η ≈ {test['suggested']:.2g} and was lowest at η ≈ {test['min_loss_lr']:.2g} before it blew up; a good "
-            f"fixed rate sits near the steepest fall, a good one-cycle peak a little below the lowest point.")
+            f"η ≈ {test['suggested']:.2g} and was lowest at η ≈ {test['min_loss_lr']:.2g} before it blew up; a "
+            f"good fixed rate sits near the steepest fall, a good one-cycle peak a little below the lowest point.")
 
 
 def minima_figure(fr: dict[str, np.ndarray], height: int = 330) -> go.Figure:
@@ -1075,6 +1152,6 @@ def minima_figure(fr: dict[str, np.ndarray], height: int = 330) -> go.Figure:
 def minima_sentence(fr: dict[str, np.ndarray]) -> str:
     shares = ", ".join(f"{v:.2%} in {d}-D" for d, v in zip(fr["dims"], fr["minima"]) if v > 0)
     none = [int(d) for d, v in zip(fr["dims"], fr["minima"]) if v == 0]
-    return (f"Of {fr['samples']:,} random symmetric Hessians per size, the positive-definite ones (minima) were {shares}"
-            + (f", and none from {none[0]}-D on" if none else "") +
-            f"; on average {fr['index'].mean():.0%} of the eigenvalues were negative: almost every critical point is a saddle.")
+    return (f"Of {fr['samples']:,} random symmetric Hessians per size, the positive-definite ones (minima) were "
+            f"{shares}" + (f", and none from {none[0]}-D on" if none else "") + f"; on average "
+            f"{fr['index'].mean():.0%} of the eigenvalues were negative: almost every critical point is a saddle.")

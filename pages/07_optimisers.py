@@ -2,7 +2,6 @@
 import math
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 import ui
@@ -28,7 +27,7 @@ if st.session_state.get("_opt_surface", name) != name:  # a new surface brings i
 st.session_state["_opt_surface"] = name
 P, quadratic, shape = opt.PRESETS[name], name in ("quadratic", "noisy"), opt.surface(name)
 with row[1]:
-    kappa = ui.slider("Condition number κ", "kappa", 1, 200, 50, help="λ_max/λ_min of the quadratic") if quadratic else 50
+    kappa = ui.slider("Condition number κ", "kappa", 1, 200, 50, help="λ_max/λ_min") if quadratic else 50
 with row[2]:
     batch = ui.slider("Batch size B (of 256)", "batch", 1, 256, 16) if name == "noisy" else 256
 with row[3]:
@@ -36,12 +35,13 @@ with row[3]:
 with row[4]:
     y0 = ui.slider("Start y", "y0", float(shape.y_range[0]), float(shape.y_range[1]), P["y0"], step=0.01)
 with row[5]:
-    steps = ui.slider("Steps", "steps", 50, 2000, 500, step=50)
+    steps = ui.slider("Steps", "steps", *opt.STEPS_RANGE, 500, step=50)
 more = (ui.more_controls(row[6]) if ui.is_presenting() else
         st.expander("⚙️ Each optimiser: race it or not, its learning rate η and coefficients; the tolerance"))
 
 # Each optimiser: race it or not, its learning rate (log scale) and its own coefficients
-lr_args = dict(lo=-5.0, hi=1.0, step=0.01, format="10^%.2f", help="log₁₀ of the learning rate η")
+lr_args = dict(lo=opt.LR_LOG_RANGE[0], hi=opt.LR_LOG_RANGE[1], step=0.01, format="10^%.2f",
+               help="log₁₀ of the learning rate η")
 with more:
     c = st.columns(7)
     with c[0]:
@@ -83,24 +83,22 @@ if not any(on.values()):
 runners = tuple((n, tuple(sorted(opt.settings(n, v).items()))) for n in opt.OPTIMISERS if on[n])
 
 # Hero: the race on the surface beside f − f* per step, replayed in the browser
-rec = ui.computed("Racing the optimisers", opt.race, name, runners, (x0, y0), steps, float(kappa), batch, seed,
-                  stoppable=True)
+rec = ui.computed("Racing the optimisers", opt.race, name, runners, (x0, y0), steps, float(kappa), batch,
+                  seed, stoppable=True)
 shape, results = opt.surface(name, kappa), opt.results(rec, tol)
 for r in results:
     if r.diverged_at is not None:
-        st.warning(opt.divergence_note(r.name, dict(dict(runners)[r.name]), r, shape, kappa, (x0, y0)), icon="💥")
+        st.warning(opt.divergence_note(r.name, dict(dict(runners)[r.name]), r, shape, kappa, (x0, y0)),
+                   icon="💥")
 key = (name, runners, x0, y0, kappa, batch, seed, int(rec.steps[-1]), rec.stopped)
-ui.chart(race_figure(key, rec, 400 if ui.is_presenting() else 470), opt.summary(results, tol, rec.steps[-1], shape))
+ui.chart(race_figure(key, rec, 400 if ui.is_presenting() else 470),
+         opt.summary(results, tol, int(rec.steps[-1]), shape))
 ui.prose(f"{len(runners)} torch.optim optimisers × {rec.steps[-1]} steps ran once on the server in "
          f"{rec.seconds:.2f} s; ▶ Play and the step slider replay the recording in your browser.")
 ui.end_of_hero()
 
 # Results: steps to the tolerance, where each runner ended
-st.dataframe(pd.DataFrame([{
-    "optimiser": opt.OPTIMISERS[r.name], "settings": ", ".join(f"{k} {x:.3g}" if isinstance(x, float) else f"{k} {x}"
-                                                                for k, x in dict(runners)[r.name]),
-    f"steps to f − f* ≤ {tol:.0e}": r.steps_to_tol, "final f − f*": r.final_gap, "diverged at step": r.diverged_at,
-    "ended at": f"({r.end[0]:.3f}, {r.end[1]:.3f})"} for r in results]), hide_index=True)
+st.dataframe(opt.results_table(results, runners, tol), hide_index=True)
 
 # Secondary views, one lazy tab each
 view, box = ui.tabs("view", ["Theory vs measurement", "Learning-rate sensitivity", "Adam's bias correction",
@@ -110,29 +108,27 @@ with box:
         ui.section("Theory")
         if name != "quadratic":
             st.info("The convergence theory is exact on the quadratic surface.", icon="📐")
-            st.button("Switch to the quadratic", on_click=st.session_state.update, args=({"surface": "quadratic"},))
+            st.button("Switch to the quadratic", on_click=st.session_state.update,
+                      args=({"surface": "quadratic"},))
         else:
-            lmax, lmin = opt.eigenvalues(kappa)
+            st.markdown(opt.theory_facts(kappa))
             best = opt.optimal(kappa)
-            st.markdown(f"λ_max = **{lmax:g}**, λ_min = **{lmin:.3g}**, κ = **{kappa}** · largest stable SGD step "
-                        f"2/λ_max = **{2 / lmax:.3g}** · best SGD: η = 2/(λ_max + λ_min) = **{best['gd_lr']:.3g}**, "
-                        f"rate (κ − 1)/(κ + 1) = **{best['gd_rate']:.3f}** · best momentum: η = **{best['hb_lr']:.3g}**, "
-                        f"μ = **{best['hb_mu']:.3f}**, rate (√κ − 1)/(√κ + 1) = **{best['hb_rate']:.3f}**")
             st.button("Use these best settings for SGD and Momentum", on_click=st.session_state.update, args=(
                 {"lr_sgd": round(math.log10(best["gd_lr"]), 2), "lr_mom": round(math.log10(best["hb_lr"]), 2),
                  "mu_mom": round(best["hb_mu"], 2), "on_sgd": True, "on_mom": True},))
             linear = [n for n in ("sgd", "momentum", "nesterov") if on[n]]
             rows = opt.theory_table(rec, dict(runners), kappa, linear)
             if rows:
-                ui.chart(opt.theory_figure(rec, {r["name"]: r["predicted ρ"] for r in rows}), opt.theory_sentence(rows),
-                         export="rates")
-                st.dataframe(pd.DataFrame(rows).drop(columns="name"), hide_index=True)
+                ui.chart(opt.theory_figure(rec, {r["name"]: r["predicted ρ"] for r in rows}),
+                         opt.theory_sentence(rows), export="rates")
+                st.dataframe(opt.theory_rows_table(rows), hide_index=True)
             else:
                 st.info("Switch on SGD, Momentum or Nesterov: their rates are the ones the theory predicts.")
     elif view == "Learning-rate sensitivity":
-        sweeps = ui.computed("Sweeping 25 learning rates per optimiser", opt.lr_sensitivity, name, runners, (x0, y0),
-                             int(rec.steps[-1]), tol, float(kappa), batch, seed)
-        ui.chart(opt.sweep_figure(sweeps, int(rec.steps[-1])), opt.sensitivity_sentence(sweeps, tol), export="lr_sweep")
+        sweeps = ui.computed("Sweeping 25 learning rates per optimiser", opt.lr_sensitivity, name, runners,
+                             (x0, y0), int(rec.steps[-1]), tol, float(kappa), batch, seed)
+        ui.chart(opt.sweep_figure(sweeps, int(rec.steps[-1])), opt.sensitivity_sentence(sweeps, tol),
+                 export="lr_sweep")
     elif view == "Adam's bias correction":
         lr, betas = 10 ** v["lr_adam"], (v["b1_adam"], v["b2_adam"])
         sizes = opt.adam_step_sizes(lr, betas)
@@ -146,14 +142,15 @@ with box:
         with b[0]:
             epochs = ui.slider("Epochs (equal-epochs runs)", "bs_epochs", 1, 3, 1)
         with b[1]:
-            bs_lr = 10 ** ui.slider("Learning rate (SGD, all batch sizes)", "bs_lr", -3.0, 0.0, -1.3, step=0.1,
+            bs_lr = 10 ** ui.slider("Learning rate (SGD, all batch sizes)", "bs_lr", -3.0, 0.0, -2.0, step=0.1,
                                     format="10^%.1f")
         run = ui.computed("Training the MLP at batch sizes 1, 32 and 3,500", opt.batch_size_experiment, epochs,
                           round(bs_lr, 6), 0)
         st.markdown(opt.iterations_text(run))
         cols = st.columns(2)
         with cols[0]:
-            ui.chart(opt.batch_figure(run, "equal_epochs"), opt.batch_sentence(run, "equal_epochs"), export="equal_epochs")
+            ui.chart(opt.batch_figure(run, "equal_epochs"), opt.batch_sentence(run, "equal_epochs"),
+                     export="equal_epochs")
         with cols[1]:
             ui.chart(opt.batch_figure(run, "equal_time"), opt.batch_sentence(run, "equal_time"), export="equal_time")
         noise = ui.computed("Measuring the gradient noise", opt.gradient_noise, 0)
@@ -165,11 +162,9 @@ with box:
         with f[1]:
             std = ui.slider("Feature spread (std)", "fs_std", 0.5, 5.0, 2.0, step=0.1)
         runs = st.cache_data(opt.scaling_runs, max_entries=32)(mean, std, tol)
-        cols = st.columns(2)
-        for col, case in zip(cols, ("raw", "standardised")):
+        for col, case in zip(st.columns(2), ("raw", "standardised")):
             with col:
-                ui.chart(opt.scaling_figure(runs[case], f"{case.capitalize()} feature: κ = {runs[case]['kappa']:,.1f}"),
-                         opt.scaling_sentence(runs[case], case, tol))
+                ui.chart(opt.scaling_figure(runs[case], case), opt.scaling_sentence(runs[case], case, tol))
         ui.section("Feature scaling")
     elif view == "Schedules":
         s = st.columns(3)
@@ -177,12 +172,12 @@ with box:
             peak = 10 ** ui.slider("Peak learning rate", "sch_lr", -3.0, 0.0, -1.3, step=0.1, format="10^%.1f")
         with s[1]:
             sch_epochs = ui.slider("Epochs", "sch_epochs", 1, 6, 4)
-        total = sch_epochs * opt.iterations_per_epoch(3500, 32)
-        lrs = {opt.SCHEDULES[k]: st.cache_data(opt.schedule_lrs)(k, peak, total) for k in opt.SCHEDULES}
-        ui.chart(plots.line_chart(np.arange(total), lrs, "Learning rate per step (torch.optim.lr_scheduler)", "step",
-                                  "learning rate"), f"Six schedules over the same {total} steps ({sch_epochs} epochs of "
-                                                    f"110 batches); all start from or peak at η = {peak:.3g}.")
-        runs = ui.computed("Training the MLP under six schedules", opt.schedule_experiment, round(peak, 6), sch_epochs, 0)
+        lrs = st.cache_data(opt.schedules_for_run)(round(peak, 6), sch_epochs)
+        ui.chart(plots.line_chart(np.arange(len(lrs["Constant"])), lrs, "Learning rate per step "
+                                  "(torch.optim.lr_scheduler)", "step", "learning rate"),
+                 opt.schedules_sentence(lrs, sch_epochs, peak))
+        runs = ui.computed("Training the MLP under six schedules", opt.schedule_experiment, round(peak, 6),
+                           sch_epochs, 0)
         ui.chart(opt.schedule_figure(runs), opt.schedule_sentence(runs), export="schedules")
         test = ui.computed("LR range test", opt.lr_range_test, 0)
         ui.chart(opt.range_figure(test), opt.range_sentence(test), export="lr_range_test")

@@ -312,7 +312,7 @@ def test_summary_counts_the_race():
     rec = opt.race("quadratic", runners, (-2.5, 2.0), 300, kappa=20.0)
     res = opt.results(rec, 1e-6)
     text = opt.summary(res, 1e-6, 300, opt.surface("quadratic", 20.0))
-    assert text.startswith("In 300 steps 1 of 3 reached f − f* ≤ 10^-6: Momentum")
+    assert text.startswith("In 300 steps 1 of 3 reached f − f* ≤ 10⁻⁶: Momentum")
     assert "Adagrad did not" in text and f"SGD diverged at step {res[0].diverged_at}" in text
     him = opt.race("himmelblau", runners_for(["sgd", "adagrad", "rmsprop"]), (-0.3, -0.9), 200)
     assert "different minim" in opt.summary(opt.results(him, 1e-6), 1e-6, 200, opt.surface("himmelblau"))
