@@ -200,7 +200,7 @@ def _gradients(s: Surface, data: NoisyData | None, pos: np.ndarray, rows: np.nda
 Runners = tuple[tuple[str, tuple[tuple[str, Any], ...]], ...]  # ((optimiser name, torch kwargs as pairs), ...)
 
 
-def _stepper(surface_name: str, runners: Runners, start: tuple[float, float], kappa: float, batch: int,
+def make_stepper(surface_name: str, runners: Runners, start: tuple[float, float], kappa: float, batch: int,
              seed: int) -> Callable[[], np.ndarray]:
     """A function that moves every runner one step and returns their positions (K, 2), NaN rows once
     diverged. Each runner is a float64 parameter (x, y) in a real torch.optim instance: one instance
@@ -239,7 +239,7 @@ def race(surface_name: str, runners: Runners, start: tuple[float, float], steps:
     runner: "<name>:x", "<name>:y", "<name>:gap" = f − f_min after each step (NaN once diverged)."""
     s = surface(surface_name, kappa)
     names = [name for name, _ in runners]
-    advance = _stepper(surface_name, runners, start, kappa, batch, seed)
+    advance = make_stepper(surface_name, runners, start, kappa, batch, seed)
     pos = np.tile(np.asarray(start, dtype=float), (len(names), 1))
 
     def step(i: int) -> dict[str, float]:

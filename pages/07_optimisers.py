@@ -91,7 +91,7 @@ for r in results:
         st.warning(opt.divergence_note(r.name, dict(dict(runners)[r.name]), r, shape, kappa, (x0, y0)),
                    icon="💥")
 key = (name, runners, x0, y0, kappa, batch, seed, int(rec.steps[-1]), rec.stopped)
-ui.chart(race_figure(key, rec, 400 if ui.is_presenting() else 470),
+ui.chart(race_figure(key, rec, 430 if ui.is_presenting() else 470),
          opt.summary(results, tol, int(rec.steps[-1]), shape))
 ui.prose(f"{len(runners)} torch.optim optimisers × {rec.steps[-1]} steps ran once on the server in "
          f"{rec.seconds:.2f} s; ▶ Play and the step slider replay the recording in your browser.")
@@ -187,4 +187,5 @@ with box:
         ui.section("Saddle points")
 
 ui.key_ideas()
-ui.show_code(opt.update, opt.race, opt.optimal, opt.predicted_rate, opt.schedule_formula, opt.iterations_per_epoch)
+ui.show_code(opt.update, opt.make_stepper, opt.race, opt.optimal, opt.predicted_rate, opt.schedule_formula,
+             opt.iterations_per_epoch)
