@@ -889,10 +889,10 @@ def scaling_problem(mean: float, std: float, seed: int = 0, n: int = 200) -> tup
 
 def scaling_runs(mean: float, std: float, tol: float, max_steps: int = 5000, seed: int = 0) -> dict[str, dict]:
     """Linear regression ŷ = w·x + b by gradient descent (torch.optim.SGD, one parameter group per case)
-    at each case's best fixed learning rate 2/(λ_max + λ_min), on the raw feature and on the
+    with the textbook step η = 1/λ_max (1/L for an L-smooth loss), on the raw feature and on the
     standardised one (x − x̄)/s. The loss is ½(θ − θ*)ᵀH(θ − θ*) + f*, H = [[E x², E x], [E x, 1]].
     Per case: H, its eigenvalues, κ, lr, the path of (w, b), steps until f − f* ≤ tol (None: not
-    within max_steps) and theory's estimate ⌈ln(tol/gap₀) / (2 ln ρ)⌉, ρ = (κ − 1)/(κ + 1)."""
+    within max_steps) and theory's estimate ⌈ln(tol/gap₀) / (2 ln ρ)⌉, ρ = 1 − λ_min/λ_max = 1 − 1/κ."""
     x, y = scaling_problem(mean, std, seed)
     cases = {}
     for case, feature in (("raw", x), ("standardised", (x - x.mean()) / x.std())):
@@ -900,7 +900,7 @@ def scaling_runs(mean: float, std: float, tol: float, max_steps: int = 5000, see
         hess = design.T @ design / len(y)
         lmin, lmax = np.linalg.eigvalsh(hess)
         best = np.linalg.solve(hess, design.T @ y / len(y))
-        cases[case] = {"hessian": hess, "lambda": (lmax, lmin), "kappa": lmax / lmin, "lr": 2 / (lmax + lmin),
+        cases[case] = {"hessian": hess, "lambda": (lmax, lmin), "kappa": lmax / lmin, "lr": 1 / lmax,
                        "optimum": best, "f_star": float(np.mean((design @ best - y) ** 2) / 2), "design": design,
                        "y": y}
     params = {c: torch.zeros(2, dtype=torch.float64, requires_grad=True) for c in cases}
@@ -920,7 +920,7 @@ def scaling_runs(mean: float, std: float, tol: float, max_steps: int = 5000, see
         if all(h is not None for h in hit.values()):
             break
     for c, run in cases.items():
-        rho = (run["kappa"] - 1) / (run["kappa"] + 1)
+        rho = 1 - 1 / run["kappa"]
         gap0 = gap(c, np.zeros(2))
         run |= {"path": np.array(paths_[c]), "steps": hit[c],
                 "predicted": 1 if rho < 1e-9 else max(1, math.ceil(math.log(tol / gap0) / (2 * math.log(rho))))}
@@ -937,7 +937,7 @@ def scaling_figure(run: dict, case: str, height: int = 380) -> go.Figure:
     h, g = run["hessian"], design.T @ y / len(y)
     z = 0.5 * (h[0, 0] * gw ** 2 + 2 * h[0, 1] * gw * gb + h[1, 1] * gb ** 2) - g[0] * gw - g[1] * gb
     z = np.log10(z - z.min() + 1e-3)
-    show = path[:: max(1, len(path) // 1500)]
+    show = path[:: max(1, len(path) // 1500)]  # the browser needs no more points than that
     fig = go.Figure(go.Contour(x=ws, y=bs, z=z, ncontours=20, showscale=False, hoverinfo="skip",
                                colorscale=[[0, "#fbfbfb"], [1, "#9a9a9a"]], line=dict(width=0.8, color="#707070")))
     fig.add_trace(go.Scatter(x=show[:, 0], y=show[:, 1], mode="lines+markers", name="gradient descent",
@@ -1088,9 +1088,8 @@ def scaling_sentence(run: dict[str, Any], case: str, tol: float) -> str:
     lmax, lmin = run["lambda"]
     done = (f"reached f − f* ≤ {pow10(tol)} in {_count(run['steps'], 'step')}" if run["steps"] else
             f"had not reached f − f* ≤ {pow10(tol)} after {len(run['path']) - 1:,} steps")
-    return (f"{case.capitalize()}: Hessian eigenvalues {lmax:.3g} and {lmin:.3g} (κ = {run['kappa']:,.1f}); at its "
-            f"best fixed step η = 2/(λ_max + λ_min) = {run['lr']:.3g} gradient descent {done} (theory: ≈ "
-            f"{run['predicted']:,}).")
+    return (f"{case.capitalize()}: Hessian eigenvalues {lmax:.3g} and {lmin:.3g} (κ = {run['kappa']:,.1f}); with "
+            f"the step η = 1/λ_max = {run['lr']:.3g} gradient descent {done} (theory: ≈ {run['predicted']:,}).")
 
 
 def schedule_figure(runs: dict[str, dict[str, np.ndarray]], height: int = 360) -> go.Figure:
@@ -1122,7 +1121,7 @@ def range_figure(test: dict[str, Any], height: int = 340) -> go.Figure:
     fig.add_vline(x=test["suggested"], line_dash="dash", line_color=OKABE_ITO[3],
                   annotation_text=f"steepest fall {test['suggested']:.2g}")
     fig.update_xaxes(type="log", title="learning rate (grows every step)", exponentformat="power")
-    fig.update_yaxes(title="training loss", range=[0, 1.3 * float(np.max(test["smooth"]))])  # spikes at the end clipped
+    fig.update_yaxes(title="training loss", range=[0, 1.5 * float(test["smooth"][0])])  # the blow-up runs off the top
     fig.update_layout(title="LR range test (Smith 2017)", height=height, margin=dict(l=10, r=10, t=40, b=10),
                       legend=dict(orientation="h", y=-0.25))
     return fig
