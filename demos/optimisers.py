@@ -396,7 +396,7 @@ def summary(results_: list[Result], tol: float, steps: int, s: Surface) -> str:
         parts.append(", ".join(f"{OPTIMISERS[r.name]} diverged at step {r.diverged_at}" for r in blown))
     ended = {r.nearest_minimum for r in results_ if r.diverged_at is None}
     if len(s.minima) > 1 and results_:
-        parts.append(f"they ended nearest to {len(ended)} different minim{'um' if len(ended) == 1 else 'a'}")
+        parts.append(f"they ended nearest to {len(ended)} of its {len(s.minima)} minima")
     return "; ".join(parts) + "."
 
 
@@ -970,7 +970,7 @@ def theory_table(rec: Recording, hps: dict[str, tuple], kappa: float, names: lis
         pred, meas = predicted_rate(n, lr, mu, kappa), measured_rate(np.hypot(ps[n][:, 0], ps[n][:, 1]))
         rows.append({"name": n, "optimiser": OPTIMISERS[n], "η": lr, "μ": mu,
                      "largest stable η": stable_lr(n, mu, kappa), "predicted ρ": pred, "measured ρ": meas,
-                     "difference": meas / pred - 1})
+                     "difference": meas / pred - 1 if pred > 0 and math.isfinite(meas) else math.nan})
     return rows
 
 
@@ -981,12 +981,15 @@ def theory_rows_table(rows: list[dict[str, Any]]) -> "pd.DataFrame":
     return pd.DataFrame([{"optimiser": r["optimiser"], "η": f"{r['η']:.4g}", "μ": f"{r['μ']:g}",
                           "largest stable η": f"{r['largest stable η']:.4g}",
                           "predicted ρ": f"{r['predicted ρ']:.4f}", "measured ρ": f"{r['measured ρ']:.4f}",
-                          "difference": f"{r['difference']:+.2%}"} for r in rows])
+                          "difference": f"{r['difference']:+.2%}" if math.isfinite(r["difference"]) else "—"}
+                         for r in rows])
 
 
 def theory_sentence(rows: list[dict[str, Any]]) -> str:
-    text = "; ".join(f"{r['optimiser']}: predicted ρ = {r['predicted ρ']:.4f} per step, measured "
-                     f"{r['measured ρ']:.4f} ({abs(r['difference']):.1%} apart)" for r in rows)
+    text = "; ".join(f"{r['optimiser']}: predicted ρ = {r['predicted ρ']:.4f} per step, " +
+                     (f"measured {r['measured ρ']:.4f} ({abs(r['difference']):.1%} apart)"
+                      if math.isfinite(r["difference"]) else "at the minimum too fast to measure a rate")
+                     for r in rows)
     unstable = [r["optimiser"] for r in rows if r["predicted ρ"] > 1]
     return text + (f". ρ > 1 for {', '.join(unstable)}: the distance grows by that factor every step." if unstable
                    else ". Dashed: the distance at the start times ρᵗ.")

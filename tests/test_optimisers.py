@@ -96,6 +96,17 @@ def test_surface_gradients_equal_autograd_and_minima_are_stationary(name):
         assert np.hypot(*s.grad(*m)) < 1e-4
 
 
+@pytest.mark.parametrize("name", list(opt.SURFACES))
+def test_every_surfaces_preset_race_stays_on_the_plane(name):
+    preset = opt.PRESETS[name]
+    runners = tuple((n, tuple(sorted(opt.settings(n, preset).items()))) for n in opt.OPTIMISERS)
+    rec = opt.race(name, runners, (preset["x0"], preset["y0"]), 500, kappa=50.0, batch=16)
+    results = opt.results(rec, 1e-6)
+    assert all(r.diverged_at is None for r in results), name  # a fresh surface opens without a warning
+    s = opt.surface(name, 50.0)
+    assert all(r.final_gap < s.f(preset["x0"], preset["y0"]) - s.f_min for r in results)  # everyone went down
+
+
 def test_the_quadratics_hessian_has_the_requested_condition_number():
     a, b, c = opt.surface("quadratic", kappa=40.0).hessian
     lam = np.linalg.eigvalsh([[a, b], [b, c]])
@@ -181,6 +192,16 @@ def test_theory_table_and_sentence_use_the_race():
     assert all(abs(r["difference"]) < 0.05 for r in rows)
     sentence = opt.theory_sentence(rows)
     assert f"{rows[0]['predicted ρ']:.4f}" in sentence and f"{rows[1]['measured ρ']:.4f}" in sentence
+
+
+def test_theory_copes_with_a_one_step_convergence():
+    # κ = 1 and η = 1/λ: every direction is solved in one step, ρ = 0 and no rate can be fitted
+    runners = (("sgd", (("lr", 1 / opt.LAMBDA_MAX),)),)
+    rec = opt.race("quadratic", runners, (-2.5, 2.0), 50, kappa=1.0)
+    rows = opt.theory_table(rec, dict(runners), 1.0, ["sgd"])
+    assert rows[0]["predicted ρ"] == pytest.approx(0, abs=1e-12) and math.isnan(rows[0]["difference"])
+    assert "too fast to measure a rate" in opt.theory_sentence(rows)
+    assert opt.theory_rows_table(rows)["difference"][0] == "—"
 
 
 # ------------------------------------------------------------------ Adam's bias correction
@@ -315,7 +336,9 @@ def test_summary_counts_the_race():
     assert text.startswith("In 300 steps 1 of 3 reached f − f* ≤ 10⁻⁶: Momentum")
     assert "Adagrad did not" in text and f"SGD diverged at step {res[0].diverged_at}" in text
     him = opt.race("himmelblau", runners_for(["sgd", "adagrad", "rmsprop"]), (-0.3, -0.9), 200)
-    assert "different minim" in opt.summary(opt.results(him, 1e-6), 1e-6, 200, opt.surface("himmelblau"))
+    ends = {r.nearest_minimum for r in opt.results(him, 1e-6)}
+    assert opt.summary(opt.results(him, 1e-6), 1e-6, 200, opt.surface("himmelblau")).endswith(
+        f"they ended nearest to {len(ends)} of its 4 minima.")
 
 
 # ------------------------------------------------------------------ the page
