@@ -14,7 +14,8 @@ PAGE = "pages/07_optimisers.py"
 
 def _runners(surface: str) -> tuple:
     preset = opt.PRESETS[surface]
-    return tuple((n, tuple(sorted(opt.settings(n, preset).items()))) for n in opt.OPTIMISERS), (preset["x0"], preset["y0"])
+    runners = tuple((n, tuple(sorted(opt.settings(n, preset).items()))) for n in opt.OPTIMISERS)
+    return runners, (preset["x0"], preset["y0"])
 
 
 def _cpu(fn, repeat: int = 5) -> float:
@@ -39,7 +40,8 @@ def run() -> list[Row]:
     for surface in ("rosenbrock", "quadratic"):
         runners, start = _runners(surface)
         t = best_of(lambda: opt.race(surface, runners, start, 500, kappa=50.0), repeat=5)
-        rows.append(Row("optimisers", f"race: 7 torch.optim optimisers × 500 steps, {surface}", t, target="≤ 150 ms"))
+        rows.append(Row("optimisers", f"race: 7 torch.optim optimisers × 500 steps, {surface}", t,
+                        target="≤ 150 ms"))
         rows.append(Row("optimisers", f"race, same, CPU time of this process ({surface})",
                         _cpu(lambda: opt.race(surface, runners, start, 500, kappa=50.0)), target="≤ 150 ms"))
     runners, start = _runners("quadratic")
@@ -60,13 +62,15 @@ def run() -> list[Row]:
         t = _once(lambda: opt.batch_size_experiment(1, 0.01, 0, on_progress=fractions.append))
         cpu = time.process_time() - cpu
         rows.append(Row("optimisers", f"MNIST batch sizes 1 / 32 / 3,500: equal epochs + equal wall-clock "
-                                      f"({len(fractions)} progress reports; torch threads {threads})", t, target="≤ 10 s"))
+                                      f"({len(fractions)} progress reports; torch threads {threads})", t,
+                        target="≤ 10 s"))
         rows.append(Row("optimisers", f"same, CPU time of this process (threads {threads})", cpu, target="≤ 10 s"))
         rows.append(Row("optimisers", f"gradient noise vs B, 6 sizes × 48 draws (threads {threads})",
                         _once(lambda: opt.gradient_noise(0))))
         rows.append(Row("optimisers", f"six schedules × 4 epochs on digits (threads {threads})",
                         _once(lambda: opt.schedule_experiment(0.0501, 4, 0))))
-        rows.append(Row("optimisers", f"LR range test, 200 steps (threads {threads})", _once(lambda: opt.lr_range_test(0))))
+        rows.append(Row("optimisers", f"LR range test, 200 steps (threads {threads})",
+                        _once(lambda: opt.lr_range_test(0))))
     torch.set_num_threads(before)
     runners, start = _runners("rosenbrock")
     rows.append(Row("optimisers", "LR sensitivity: 7 optimisers × 25 learning rates × 500 steps",

@@ -1011,8 +1011,8 @@ def bias_sentence(sizes: dict[str, np.ndarray], lr: float, betas: tuple[float, f
     peak = int(sizes["step"][u.argmax()])
     return (f"torch.optim.Adam's first step is {first[1e-3]:.4f} η, {first[1.0]:.4f} η and {first[1e3]:.4f} η for "
             f"gradients of size 10⁻³, 1 and 10³: bias correction makes it ≈ η whatever the gradient's scale. "
-            f"Without it the first step is (1 − β₁)/√(1 − β₂) = {u[0]:.2f} η and the largest {u.max():.2f} η "
-            f"(step {peak}).")
+            f"Without it the first step is (1 − β₁)/√(1 − β₂) = {u[0]:.2f} η and the largest "
+            f"{u.max():.2f} η (step {peak}).")
 
 
 def pow10(x: float) -> str:
