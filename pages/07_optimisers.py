@@ -86,10 +86,11 @@ runners = tuple((n, tuple(sorted(opt.settings(n, v).items()))) for n in opt.OPTI
 rec = ui.computed("Racing the optimisers", opt.race, name, runners, (x0, y0), steps, float(kappa), batch,
                   seed, stoppable=True)
 shape, results = opt.surface(name, kappa), opt.results(rec, tol)
-for r in results:
-    if r.diverged_at is not None:
-        st.warning(opt.divergence_note(r.name, dict(dict(runners)[r.name]), r, shape, kappa, (x0, y0)),
-                   icon="💥")
+notes = [opt.divergence_note(r.name, dict(dict(runners)[r.name]), r, shape, kappa, (x0, y0))
+         for r in results if r.diverged_at is not None]
+for note in notes[:1] if ui.is_presenting() else notes:  # a slide keeps room for the chart: one note
+    st.warning(note + (f" ({len(notes) - 1} more diverged.)" if ui.is_presenting() and len(notes) > 1 else ""),
+               icon="💥")
 key = (name, runners, x0, y0, kappa, batch, seed, int(rec.steps[-1]), rec.stopped)
 ui.chart(race_figure(key, rec, 430 if ui.is_presenting() else 470),
          opt.summary(results, tol, int(rec.steps[-1]), shape))
