@@ -637,7 +637,7 @@ def _train(batch: int, lr: float, seed: int, data: tuple, until: Callable[[int, 
 
 
 def batch_size_experiment(epochs: int, lr: float, seed: int, batch_sizes: tuple[int, ...] = (1, 32, FULL),
-                          max_seconds: float = 2.0, on_progress: Callable[[float], None] | None = None) -> dict:
+                          max_seconds: float = 1.5, on_progress: Callable[[float], None] | None = None) -> dict:
     """The same MLP (same init, same shuffles) trained with plain SGD at each batch size, first for
     `epochs` passes over the 3,500 fit digits (equal epochs), then each for the wall-clock time the
     first batch size needed (capped at `max_seconds`: equal wall-clock; uncapped, the first one's run is
