@@ -576,6 +576,7 @@ def adam_step_sizes(lr: float, betas: tuple[float, float], steps: int = 60, scal
 
 # ------------------------------------------------------------------ batch size on real digits
 FULL = 0  # stands for "the whole training set" in batch-size tuples
+EVALS = 20  # validation points per batch-size run
 
 
 def tiny_mlp(seed: int) -> torch.nn.Module:
@@ -653,7 +654,7 @@ def batch_size_experiment(epochs: int, lr: float, seed: int, batch_sizes: tuple[
     for r, b in enumerate(batch_sizes):
         total = epochs * iterations_per_epoch(n, b or n)
         out["equal_epochs"].append(_train(b, lr, seed, data, lambda u, s: u >= total,
-                                          lambda u, s, k=max(1, total // 40): u % k == 0,
+                                          lambda u, s, k=max(1, total // EVALS): u % k == 0,
                                           lambda u, s, r=r, total=total: tick(r, u / total) if u % 50 == 0 else None))
     needed = out["equal_epochs"][0]["seconds"][-1]
     budget = out["budget"] = min(needed, max_seconds)
@@ -662,7 +663,7 @@ def batch_size_experiment(epochs: int, lr: float, seed: int, batch_sizes: tuple[
         if r == len(batch_sizes) and not out["capped"]:  # the first batch size's run set the budget: reuse it
             out["equal_time"].append(out["equal_epochs"][0])
             continue
-        marks = iter(np.linspace(0, budget, 41)[1:])
+        marks = iter(np.linspace(0, budget, EVALS + 1)[1:])
         nxt = [next(marks)]
 
         def every(u: float, s: float, nxt=nxt, marks=marks) -> bool:
