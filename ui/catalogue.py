@@ -107,6 +107,9 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("pages/06_playground.py", "Neural-network playground", "🧪", "Foundations",
              "Build an MLP, train it live on 2-D data, digits or your CSV, and scrub the replay; the perceptron too.",
              "demos/playground.py", (), "tests/test_playground.py"),
+    PageInfo("pages/07_optimisers.py", "Gradient descent and optimisers", "⛷️", "Foundations",
+             "Seven real torch.optim optimisers race on 2-D losses, theory beside measurement; batch size and "
+             "schedules on digits.", "demos/optimisers.py", (), "tests/test_optimisers.py"),
     PageInfo("pages/08_backprop.py", "Backpropagation and gradient flow", "⛓️", "Foundations",
              "The chain rule node by node, checked against autograd; activations, init, vanishing and exploding gradients.",
              "demos/backprop.py", ("mnist_mlp",), "tests/test_backprop.py"),
