@@ -131,7 +131,7 @@ def test_copied_link_reopens_the_same_view_in_a_fresh_browser(browser, server, i
     fresh = new_page(browser)  # a new context: no shared session state, only the URL
     fresh.goto(link)
     wait_rendered(fresh, info.title)
-    expect(fresh.locator('[data-testid="stSlider"] input[type="range"]').first).to_have_value(value)
+    expect(fresh.locator('[data-testid="stSlider"] input[type="range"]').first).to_have_value(value, timeout=30_000)
     page.context.close()
     fresh.context.close()
 
