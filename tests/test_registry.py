@@ -120,13 +120,13 @@ TRAINING_SCRIPTS = sorted(p.stem for p in (ROOT / "train").glob("*.py") if p.ste
 
 
 @pytest.mark.parametrize("module", TRAINING_SCRIPTS)
-def test_training_script_dry_run_is_fast(tmp_path, module):
-    start = time.time()
+def test_training_script_dry_run_runs_and_saves_nothing(tmp_path, module):
+    """Every training script's --dry-run (one batch) works end to end and writes nothing. Its speed
+    (seconds on a quiet machine) is a benchmark, not a test: bench/bench_training.py."""
     out = subprocess.run([sys.executable, "-m", f"train.{module}", "--dry-run", "--out", str(tmp_path)],
-                         capture_output=True, text=True, timeout=120)
+                         capture_output=True, text=True, timeout=900)
     assert out.returncode == 0, out.stderr
     assert not list(tmp_path.iterdir())  # a dry run saves nothing
-    assert time.time() - start < 60
 
 
 def test_every_committed_model_has_a_training_script_in_its_command():
