@@ -25,6 +25,7 @@ from models.efficientnet_lite0 import EfficientNetLite0, EfficientNetLiteConfig
 from models.mnist_cnn import MnistCnn, MnistCnnConfig
 from models.mnist_mlp import MnistMlp, MnistMlpConfig
 from models.seq2seq import Seq2Seq, Seq2SeqConfig
+from models.transfer_cnn import TransferCnn
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 DIGITS = tuple(str(d) for d in range(10))
@@ -129,6 +130,8 @@ REGISTRY: dict[str, ModelSpec] = {
     "minilm_l6": ModelSpec("MiniLM-L6 sentence encoder (BERT)", _open_transformers, folder=_minilm_dir),
     "magenta_arbitrary_style": ModelSpec("Magenta arbitrary style transfer (ONNX)", _open_onnx_pair,
                                          folder=_magenta_dir),
+    "mnist_cnn_04": ModelSpec("Digit CNN taught digits 0-4 only (transfer backbone)", _open_safetensors,
+                              TransferCnn, MnistCnnConfig),
 }
 
 
