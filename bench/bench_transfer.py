@@ -49,7 +49,7 @@ def run() -> list[Row]:
     prompts = tl.label_prompts(tl.read_lines(tl.DEFAULT_LABELS, tl.MAX_LABELS)[0])[1]
     t = best_of(lambda: tl.zero_shot(minilm, sentences, prompts), repeat=3)
     rows.append(Row("transfer", "zero-shot: 8 sentences × 5 labels (MiniLM)", t))
-    pictures = [to_tensor(photo(name)) for name in tl.TEACH_DEFAULTS[:3]]
+    pictures = [[to_tensor(photo(name))] for name in tl.TEACH_DEFAULTS[:3]]
     t = _once(lambda: tl.teach(effnet, pictures, 5))
     rows.append(Row("transfer", "teach it yourself: 3 classes × (5 + 20) crops, embed + probe", t))
     first, rerun = page_rerun(PAGE, {}, ("slider", "target", 0.8))

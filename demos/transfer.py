@@ -573,6 +573,7 @@ TRAIN_PART = 0.6  # training crops come from the left 60 % of each picture, test
 CROP_SIDE = 128  # pixels fed to EfficientNet per crop
 WORK_SIDE = 256  # pictures are scaled so their shorter side is this many pixels first
 TEACH_DEFAULTS = ("brick", "gravel", "grass", "coffee")  # bundled photos the classes start from
+MAX_UPLOADS = 3  # pictures a class may have when you upload your own
 MAX_ASPECT = 3  # longer side at most 3x the shorter before cropping (the middle is kept)
 
 
@@ -609,23 +610,36 @@ def confusion_matrix(truth: torch.Tensor, predicted: torch.Tensor, n_classes: in
     return m
 
 
-def teach(model: nn.Module, pictures: Sequence[torch.Tensor], shots_per_class: int, test_per_class: int = 20,
-          seed: int = 0, on_progress: Progress = None) -> dict:
-    """Teachable-Machine style: `shots_per_class` training crops per picture (one picture per class),
-    EfficientNet features, a linear probe; tested on crops from each picture's unseen right part.
-    Returns train crops, confusion matrix, accuracy and the probe's fit time."""
-    train_x = torch.cat([crops(p, shots_per_class, "train", seed + 31 * i) for i, p in enumerate(pictures)])
-    test_x = torch.cat([crops(p, test_per_class, "test", seed + 31 * i + 17) for i, p in enumerate(pictures)])
-    n = len(pictures)
+def _spread(total: int, parts: int) -> list[int]:
+    """`total` split into `parts` near-equal counts (the first ones get the remainder)."""
+    return [total // parts + (j < total % parts) for j in range(parts)]
+
+
+def teach(model: nn.Module, classes: Sequence[Sequence[torch.Tensor]], shots_per_class: int,
+          test_per_class: int = 20, seed: int = 0, on_progress: Progress = None) -> dict:
+    """Teachable-Machine style: each class is one or a few pictures ((1, 3, H, W) in [0, 1]);
+    `shots_per_class` training crops per class come from the left parts of its pictures (spread
+    evenly), EfficientNet features, a linear probe; tested on `test_per_class` crops from the
+    pictures' unseen right parts. Returns train crops, confusion matrix, accuracy, probe fit time."""
+    train, test = [], []
+    for i, pictures in enumerate(classes):
+        for j, (picture, n_train, n_test) in enumerate(zip(pictures, _spread(shots_per_class, len(pictures)),
+                                                           _spread(test_per_class, len(pictures)))):
+            if n_train:
+                train.append(crops(picture, n_train, "train", seed + 31 * i + 7 * j))
+            if n_test:
+                test.append(crops(picture, n_test, "test", seed + 31 * i + 7 * j + 17))
+    train_x, test_x = torch.cat(train), torch.cat(test)
+    n = len(classes)
     train_y = torch.arange(n).repeat_interleave(shots_per_class)
     test_y = torch.arange(n).repeat_interleave(test_per_class)
     feats = imagenet_features(model, torch.cat([train_x, test_x]), batch=32, on_progress=on_progress)
     start = time.perf_counter()
     probe = linear_probe(feats[:len(train_x)], train_y, n)
     fit_seconds = time.perf_counter() - start
-    pred = probe.logits(feats[len(train_x):]).argmax(1)
-    return {"train_crops": train_x, "test_crops": test_x, "confusion": confusion_matrix(test_y, pred, n),
-            "accuracy": accuracy(probe.logits(feats[len(train_x):]), test_y), "fit_seconds": fit_seconds}
+    logits = probe.logits(feats[len(train_x):])
+    return {"train_crops": train_x, "test_crops": test_x, "confusion": confusion_matrix(test_y, logits.argmax(1), n),
+            "accuracy": accuracy(logits, test_y), "fit_seconds": fit_seconds}
 
 
 # ---------------------------------------------------------------- results precomputed for the default view
@@ -661,6 +675,7 @@ def precomputed(kind: str, lr: float | None = None, seeds: int | None = None,
 # ---------------------------------------------------------------- what the charts say (computed, not written)
 SHORT = {"scratch": "Scratch", "probe": "Probe", "last": "Last block", "full": "Everything",
          "imagenet": "ImageNet probe"}  # strategy -> short name for bars and captions
+BAR_LABELS = {k: v.replace(" ", "<br>") for k, v in SHORT.items()}  # two-line tick labels
 
 
 def labels_needed(summary: pd.DataFrame, target: float) -> dict[str, int | None]:
@@ -814,7 +829,7 @@ def sweep_figure(summary: pd.DataFrame, target: float, k: int, height: int = 400
             continue
         colour = OKABE_ITO[i]
         fig.add_trace(go.Scatter(x=list(s["k"]) + list(s["k"])[::-1], y=list(s["max"]) + list(s["min"])[::-1],
-                                 fill="toself", fillcolor=_rgba(colour, 0.18), line=dict(width=0),
+                                 mode="lines", fill="toself", fillcolor=_rgba(colour, 0.18), line=dict(width=0),
                                  hoverinfo="skip", showlegend=False, name=f"{legend}: min-max"))
         fig.add_trace(go.Scatter(x=list(s["k"]), y=list(s["mean"]), name=legend, mode="lines+markers",
                                  line=dict(color=colour, width=3), marker=dict(size=8, symbol=i),
@@ -823,9 +838,9 @@ def sweep_figure(summary: pd.DataFrame, target: float, k: int, height: int = 400
                   annotation_position="bottom right")
     fig.add_vline(x=k, line_dash="dash", line_color="gray")
     fig.update_xaxes(type="log", title="labelled examples per class (k)", tickvals=list(K_VALUES))
-    fig.update_yaxes(title="accuracy on held-out digits 5-9", range=[0, 1.02], tickformat=".0%")
+    fig.update_yaxes(title="accuracy, held-out 5-9", range=[0, 1.02], tickformat=".0%")
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=10, b=10),
-                      legend=dict(orientation="h", y=-0.22))
+                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, font=dict(size=12)))
     return fig
 
 
@@ -838,14 +853,15 @@ def grouped_bars(categories: Sequence[str], series: dict[str, Sequence[float]], 
 
     fig = go.Figure()
     for i, (name, values) in enumerate(series.items()):
-        fig.add_trace(go.Bar(x=list(categories), y=list(values), name=name, marker_color=OKABE_ITO[(i * 3) % 8],
+        fig.add_trace(go.Bar(x=list(categories), y=list(values), name=name, marker_color=OKABE_ITO[(i * 3) % 8], textangle=0,
                              text=[f"{v:.0%}" if v == v else "n/a" for v in values], textposition="auto"))
     if reference is not None:
         fig.add_hline(y=reference[0], line_dash="dot", line_color="gray", annotation_text=reference[1],
                       annotation_position="top left")
     fig.update_yaxes(range=[0, 1.05], tickformat=".0%")
+    fig.update_xaxes(tickangle=0)
     fig.update_layout(barmode="group", title=title, height=height, margin=dict(l=10, r=10, t=40 if title else 10, b=10),
-                      legend=dict(orientation="h", y=-0.2))
+                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, font=dict(size=12)))
     return fig
 
 
@@ -880,10 +896,11 @@ def episode_figure(plane: Plane, protos: torch.Tensor, support: torch.Tensor, su
                                          marker=dict(size=7 if ok else 11, color=colours[c], symbol="circle" if ok else "x",
                                                      opacity=0.75, line=dict(width=0.5, color="white"))))
     fig.add_trace(go.Scatter(x=p_xy[:, 0], y=p_xy[:, 1], mode="markers+text", name="prototypes",
-                             text=list(names), textposition="top center",
+                             text=[f"<b>{n}</b>" for n in names], textposition="top right", textfont=dict(size=18),
                              marker=dict(size=22, symbol="star", color=colours, line=dict(width=2, color="black"))))
-    fig.update_yaxes(scaleanchor="x", title="plane axis 2", showgrid=False)
-    fig.update_xaxes(title="plane axis 1", showgrid=False)
+    fig.update_xaxes(title="plane axis 1", showgrid=False, zeroline=False, range=[xs[0], xs[-1]], constrain="domain")
+    fig.update_yaxes(title="plane axis 2", showgrid=False, zeroline=False, range=[ys[0], ys[-1]], scaleanchor="x",
+                     constrain="domain")
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=10, b=10), legend=dict(font=dict(size=11)))
     return fig
 

@@ -13,16 +13,16 @@ page = ui.page_setup(__file__)
 presenting = ui.is_presenting()
 
 # Controls: the accuracy you need, the k to read off, the fine-tuning rate (seeds: more controls)
-key_row = st.columns([3, 4, 4, 1])
+key_row = st.columns([3, 5, 2, 2])
 with key_row[0]:
     target = ui.slider("Target accuracy", "target", 0.5, 0.99, 0.9, step=0.01,
                        help="The chart's dotted line; the caption says how many labels each strategy needs")
 with key_row[1]:
     k = int(ui.select("Read off at k =", "k", [str(v) for v in tl.K_VALUES], default="5", widget="segmented"))
 with key_row[2]:
-    lr = float(ui.select("Fine-tuning learning rate", "lr", [f"{v:g}" for v in tl.LR_OPTIONS], default="0.001",
-                         widget="segmented", help="Adam's rate for the two fine-tuning strategies"))
-with ui.more_controls(key_row[3]):
+    lr = float(ui.select("Fine-tuning rate", "lr", [f"{v:g}" for v in tl.LR_OPTIONS], default="0.001",
+                         help="Adam's learning rate for the two fine-tuning strategies"))
+with key_row[3], ui.more_controls(key_row[3]):
     seeds = ui.slider("Seeds", "seeds", 1, 5, 3, help="Repeats with other shots and initialisations: the bands")
 
 # The sweep: committed for the default settings, otherwise computed once for everyone (with progress)
@@ -57,13 +57,13 @@ old_before = float(summary.loc[summary["strategy"] == "probe", "old"].iloc[0])
 # Hero: accuracy vs labels per class, four ways + ImageNet features; what k examples buy, old task included
 left, right = st.columns([3, 2])
 with left:
-    ui.chart(tl.sweep_figure(summary, target, k, height=340 if presenting else 420),
+    ui.chart(tl.sweep_figure(summary, target, k, height=390 if presenting else 440),
              tl.sweep_sentence(summary, target), export="accuracy_vs_k")
 with right:
     at = summary[summary["k"] == k].set_index("strategy")
-    ui.chart(tl.grouped_bars([tl.SHORT[s] for s in at.index],
+    ui.chart(tl.grouped_bars([tl.BAR_LABELS[s] for s in at.index],
                              {"new task: digits 5-9": at["mean"], "old task: digits 0-4, original head": at["old"]},
-                             reference=(old_before, "0-4 before"), height=340 if presenting else 420),
+                             reference=(old_before, "0-4 before"), height=390 if presenting else 440),
              tl.at_k_sentence(summary, k, lr, old_before))
 ui.end_of_hero()
 st.caption(tl.budget_sentence(table))
@@ -80,16 +80,18 @@ with box:
         for col, (column, title) in zip(cols, (("new_accuracy", "New task: digits 5-9"),
                                                ("old_accuracy", "Old task: digits 0-4, original head"))):
             series = {tl.FORGET_NAMES[s]: forget.loc[forget["strategy"] == s, column] for s in tl.FORGET_NAMES}
-            fig = plots.line_chart(tl.LR_OPTIONS, series, title, "learning rate", "accuracy", y_range=(0, 1.02))
+            fig = plots.line_chart(tl.LR_OPTIONS, series, title, "learning rate", "accuracy", 380, (0, 1.02))
+            fig.update_xaxes(type="log", tickvals=tl.LR_OPTIONS, ticktext=[f"{v:g}" for v in tl.LR_OPTIONS])
             with col:
-                ui.chart(fig.update_xaxes(type="log"), tl.forgetting_sentence(forget) if column == "old_accuracy"
+                ui.chart(fig.update_yaxes(tickformat=".0%"), tl.forgetting_sentence(forget) if column == "old_accuracy"
                          else tl.forgetting_new_sentence(forget))
     elif view == "Which layers":
-        lk = int(ui.select("Examples per class", "layers_k", ["5", "20", "100"], default="20", widget="segmented"))
+        lk = int(ui.select("Examples per class", "layers_k", ["5", "20", "100"], default="5", widget="segmented"))
         freeze = ui.computed("Fine-tuning from five depths", tl.freeze_experiment, backbone, lk, lr, key=(lk, lr))
         labels = [f"{f}<br>{t:,} trained" for f, t in zip(freeze["frozen"], freeze["trainable"])]
         ui.chart(tl.grouped_bars(labels, {"new task: digits 5-9": freeze["new_accuracy"],
-                                          "old task: digits 0-4": freeze["old_accuracy"]}, "Frozen layers"),
+                                          "old task: digits 0-4": freeze["old_accuracy"]}).update_xaxes(
+                     title="frozen layers, and how many numbers are trained"),
                  tl.freeze_sentence(freeze, lk, lr))
     elif view in ("Few-shot", "Siamese"):
         row = st.columns(4)
@@ -116,8 +118,10 @@ with box:
                                 digit_features("test"), key=True)
             curve = ui.computed("200 episodes per K and encoder", tl.few_shot_curve, every, labels, n_way, key=n_way)
             series = {tl.ENCODERS[e]: curve.loc[curve["encoder"] == e, "accuracy"] for e in every}
-            ui.chart(plots.line_chart(sorted(set(curve["k"])), series, f"{n_way}-way accuracy vs K (200 episodes)",
-                                      "examples per class (K)", "query accuracy", y_range=(0, 1.02)),
+            ks = sorted(set(curve["k"]))
+            fig = plots.line_chart(ks, series, f"{n_way}-way accuracy vs K (200 episodes)", "examples per class (K)",
+                                   "query accuracy", y_range=(0, 1.02))
+            ui.chart(fig.update_xaxes(type="log", tickvals=ks).update_yaxes(tickformat=".0%"),
                      tl.few_shot_curve_sentence(curve, n_way))
         else:
             with row[1]:
@@ -128,8 +132,8 @@ with box:
             curve = tl.roc(same, different)
             cols = st.columns([3, 2])
             with cols[0]:
-                ui.chart(plots.histograms({"same digit": same, "different digits": different}, threshold,
-                                          "Distances between the two embeddings of a pair", "distance (unit vectors)"),
+                ui.chart(plots.histograms({"same digit": same, "different digits": different}, threshold, None,
+                                          "distance between the two embeddings of a pair (unit vectors)"),
                          tl.verification_sentence(same, different, threshold))
             with cols[1]:
                 ui.chart(plots.curve(curve["far"], curve["tar"], (far, 1 - frr), "ROC", "false accept rate",
@@ -170,14 +174,20 @@ with box:
                 choice = ui.select(f"Class {i + 1}", ("class_a", "class_b", "class_c", "class_d")[i], options,
                                    default=tl.TEACH_DEFAULTS[i],
                                    format_func=lambda p: "Upload your own" if p == "upload" else images.PHOTOS[p].title)
-                if choice == "upload":
-                    picture, upload_id = ui.image_upload("Picture", f"teach_upload_{i}")
-                    if picture is None:
-                        continue
-                    pictures.append(images.to_tensor(picture))
-                    ids.append(upload_id)
+                if choice == "upload":  # one uploader, and another once it holds a picture
+                    mine, their_ids = [], []
+                    for j in range(tl.MAX_UPLOADS):
+                        picture, upload_id = ui.image_upload("Picture" if j == 0 else "Another (optional)",
+                                                             f"teach_upload_{i}_{j}")
+                        if picture is None:
+                            break
+                        mine.append(images.to_tensor(picture))
+                        their_ids.append(upload_id)
+                    if mine:
+                        pictures.append(mine)
+                        ids.append(tuple(their_ids))
                 else:
-                    pictures.append(images.to_tensor(ui.photo(choice)))
+                    pictures.append([images.to_tensor(ui.photo(choice))])
                     ids.append(choice)
         if len(pictures) < n_classes:
             st.info("Upload a picture for every class set to “Upload your own” (or pick a bundled photo).", icon="🖼️")
@@ -186,13 +196,14 @@ with box:
                 st.warning("Two classes use the same picture: nothing can tell them apart.", icon="👯")
             taught = ui.computed("Cutting crops and embedding them with EfficientNet-Lite0", tl.teach,
                                  ui.model("efficientnet_lite0"), pictures, n_shots, key=(tuple(ids), n_shots))
-            names = [f"{n + 1}. " + (images.PHOTOS[i].title if i in images.PHOTOS else "your upload")
+            names = [f"{n + 1}. " + (images.PHOTOS[i].title if i in images.PHOTOS else f"your {len(i)} picture(s)")
                      for n, i in enumerate(ids)]
             cols = st.columns([3, 2])
             with cols[0]:
                 ui.chart(plots.image_figure(tl.montage(taught["train_crops"], n_classes, min(n_shots, 8)),
                                             "What each class was taught with (one row per class)", height=300),
-                         f"{n_shots} crop(s) per class from the left {tl.TRAIN_PART:.0%} of each picture (up to 8 shown).")
+                         f"{n_shots} crop(s) per class, cut from the left {tl.TRAIN_PART:.0%} of its picture(s) "
+                         "(up to 8 shown); the test crops come from the right part, never seen in training.")
             with cols[1]:
                 ui.chart(plots.heatmap(taught["confusion"], "Confusion on unseen crops", x=names, y=names,
                                        text_format="d", square=False, height=300),

@@ -54,7 +54,10 @@ def test_hero_legend_and_zoom_cost_no_rerun(browser, server):
     chart.wait_for(timeout=90_000)
     count_reruns(page)
     before = reruns(page)
-    chart.locator(".legendtext").first.click()  # hide one strategy's curve
+    legend = chart.locator(".legend .traces").first
+    legend.locator(".legendtoggle").click()  # hide one strategy's curve
+    page.wait_for_function("el => (el.getAttribute('style') || '').includes('opacity: 0.5')",
+                           arg=legend.element_handle(), timeout=10_000)
     chart.hover()
     page.wait_for_timeout(800)
     assert reruns(page) == before

@@ -390,12 +390,15 @@ def test_imagenet_features_are_what_the_imagenet_head_reads(effnet):
     assert digits.shape == (2, 3, tl.DIGIT_SIDE, tl.DIGIT_SIDE) and 0 <= digits.min() and digits.max() <= 1
 
 
-def test_teach_tells_the_bundled_textures_apart(effnet):
+def test_teach_tells_the_bundled_textures_apart_and_leaves_the_model_alone(effnet):
     from demos.images import photo, to_tensor
-    pictures = [to_tensor(photo(name)) for name in ("brick", "grass")]
-    taught = tl.teach(effnet, pictures, shots_per_class=3, test_per_class=8)
+    before = copy.deepcopy(effnet.state_dict())
+    brick, grass = to_tensor(photo("brick")), to_tensor(photo("grass"))
+    taught = tl.teach(effnet, [[brick], [grass, grass.flip(-1)]], shots_per_class=3, test_per_class=8)
     assert taught["confusion"].sum() == 16 and taught["accuracy"] >= 0.9  # measured: 1.0
     assert taught["train_crops"].shape[0] == 6
+    assert all(torch.equal(v, before[k]) for k, v in effnet.state_dict().items()) and not effnet.training
+    assert tl._spread(5, 2) == [3, 2] and tl._spread(3, 3) == [1, 1, 1] and tl._spread(1, 3) == [1, 0, 0]
 
 
 # ---------------------------------------------------------------- the page
