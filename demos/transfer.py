@@ -704,17 +704,22 @@ def at_k_sentence(summary: pd.DataFrame, k: int, lr: float, old_before: float) -
     at = summary[summary["k"] == k].set_index("strategy")
     ranked = at["mean"].sort_values(ascending=False)
     text = f"At k = {k}: " + ", ".join(f"{SHORT[n].lower()} {v:.0%}" for n, v in ranked.items())
-    text += f"; the probe beats scratch by {100 * (at.loc['probe', 'mean'] - at.loc['scratch', 'mean']):+.0f} points."
+    gap = 100 * (at.loc["probe", "mean"] - at.loc["scratch", "mean"])
+    text += (f"; the probe beats scratch by {gap:.0f} points." if gap >= 0.5 else
+             f"; scratch beats the probe by {-gap:.0f} points." if gap <= -0.5 else "; the probe and scratch tie.")
     if "full" in at.index:
         text += (f" After fine-tuning everything at lr {lr:g}, the old 0-4 head scores {at.loc['full', 'old']:.0%} "
                  f"(it was {old_before:.0%}); the frozen probe leaves it untouched.")
     return text
 
 
-def budget_sentence(table: pd.DataFrame) -> str:
-    """What the runs cost and how well each fits its own examples (so the gaps are generalisation)."""
+def budget_sentence(table: pd.DataFrame, live: int = 0) -> str:
+    """What the runs cost (`live` of them computed on this server, the rest committed) and how well
+    each fits its own examples (so the gaps are generalisation)."""
     worst = table.loc[table["train_accuracy"].idxmin()]
-    return (f"{len(table)} runs, {table['seconds'].sum():.0f} s of compute. Every trained run gets the same budget, "
+    where = ("all committed with the page (python -m train.transfer_precompute)" if live == 0 else
+             f"{live} computed on this server" + ("" if live == len(table) else ", the rest committed with the page"))
+    return (f"{len(table)} runs ({where}), {table['seconds'].sum():.0f} s of compute when they ran. Every trained run gets the same budget, "
             f"{STEPS} Adam steps on batches of at most {BATCH}; the probes are solved to their optimum. Lowest "
             f"accuracy on its own training examples: {SHORT[worst['strategy']].lower()} at k = {int(worst['k'])}, "
             f"{worst['train_accuracy']:.0%}.")

@@ -50,6 +50,7 @@ if free:  # these runs do not depend on the rate: shared by every rate
 if tuned:
     parts.append(ui.computed(f"Fine-tuning at rate {lr:g} ({seeds} seeds × {len(tl.K_VALUES)} values of k)",
                              tl.label_sweep, backbone, None, lr, seeds, tuple(tuned), key=("tuned", lr, seeds)))
+live = sum(len(p) for p in parts) - (0 if table is None else len(table))
 table = pd.concat(parts, ignore_index=True)
 summary = tl.sweep_summary(table)
 old_before = float(summary.loc[summary["strategy"] == "probe", "old"].iloc[0])
@@ -66,7 +67,7 @@ with right:
                              reference=(old_before, "0-4 before"), height=390 if presenting else 440),
              tl.at_k_sentence(summary, k, lr, old_before))
 ui.end_of_hero()
-st.caption(tl.budget_sentence(table))
+st.caption(tl.budget_sentence(table, live))
 st.download_button("Every run (CSV)", table.to_csv(index=False), "transfer_sweep.csv", "text/csv")
 
 # Secondary views, one lazy tab each

@@ -241,7 +241,10 @@ def test_captions_come_from_the_numbers(sweep):
         assert (k is None and rows.max() < 0.9) or (rows[k] >= 0.9 and all(rows[j] < 0.9 for j in rows.index if j < k))
     text = tl.at_k_sentence(s, 5, 1e-3, 0.99)
     at5 = s[s["k"] == 5].set_index("strategy")["mean"]
-    assert f"probe {at5['probe']:.0%}" in text and f"{100 * (at5['probe'] - at5['scratch']):+.0f} points" in text
+    assert f"probe {at5['probe']:.0%}" in text and f"beats scratch by {100 * (at5['probe'] - at5['scratch']):.0f} points" in text
+    flipped = s.copy()
+    flipped.loc[flipped["strategy"] == "scratch", "mean"] = 1.0
+    assert "scratch beats the probe by" in tl.at_k_sentence(flipped, 5, 1e-3, 0.99)
 
 
 # ---------------------------------------------------------------- few-shot prototypes
