@@ -69,6 +69,8 @@ with right:
 ui.end_of_hero()
 st.caption(tl.budget_sentence(table, live))
 st.download_button("Every run (CSV)", table.to_csv(index=False), "transfer_sweep.csv", "text/csv")
+with st.expander("How the runs are made"):
+    ui.section("Setup")
 
 # Secondary views, one lazy tab each
 view, box = ui.tabs("view", ["Forgetting", "Which layers", "Few-shot", "Siamese", "Zero-shot", "Teach it yourself"])
@@ -95,6 +97,7 @@ with box:
                      title="frozen layers, and how many numbers are trained"),
                  tl.freeze_sentence(freeze, lk, lr))
     elif view in ("Few-shot", "Siamese"):
+        ui.section(view)
         row = st.columns(4)
         with row[0]:
             encoder = ui.select("Embedding", "encoder", list(tl.ENCODERS), format_func=tl.ENCODERS.get)
@@ -142,6 +145,7 @@ with box:
                          f"Moving the threshold trades false accepts ({far:.1%}) for false rejects ({frr:.1%}); "
                          f"the diamond is the current threshold.")
     elif view == "Zero-shot":
+        ui.section("Zero-shot")
         cols = st.columns(2)
         with cols[0]:
             text = ui.text_area("Sentences, one per line", "sentences", tl.DEFAULT_SENTENCES, height=200, max_chars=3000)
@@ -163,6 +167,7 @@ with box:
                                    square=False, height=120 + 32 * len(sentences)),
                      tl.zero_shot_sentence(sim, sentences, names))
     else:
+        ui.section("Teach it yourself")
         row = st.columns([2, 2, 3])
         with row[0]:
             n_classes = ui.slider("Classes", "classes", 2, 4, 3)
