@@ -717,7 +717,7 @@ def budget_sentence(table: pd.DataFrame, live: int = 0) -> str:
     """What the runs cost (`live` of them computed on this server, the rest committed) and how well
     each fits its own examples (so the gaps are generalisation)."""
     worst = table.loc[table["train_accuracy"].idxmin()]
-    where = ("all committed with the page (python -m train.transfer_precompute)" if live == 0 else
+    where = ("all committed with the page by `python -m train.transfer_precompute`" if live == 0 else
              f"{live} computed on this server" + ("" if live == len(table) else ", the rest committed with the page"))
     return (f"{len(table)} runs ({where}), {table['seconds'].sum():.0f} s of compute when they ran. Every trained run gets the same budget, "
             f"{STEPS} Adam steps on batches of at most {BATCH}; the probes are solved to their optimum. Lowest "
