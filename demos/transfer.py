@@ -676,6 +676,7 @@ def precomputed(kind: str, lr: float | None = None, seeds: int | None = None,
 SHORT = {"scratch": "Scratch", "probe": "Probe", "last": "Last block", "full": "Everything",
          "imagenet": "ImageNet probe"}  # strategy -> short name for bars and captions
 BAR_LABELS = {k: v.replace(" ", "<br>") for k, v in SHORT.items()}  # two-line tick labels
+IN_TEXT = {k: v if v.startswith("ImageNet") else v.lower() for k, v in SHORT.items()}  # inside a sentence
 
 
 def labels_needed(summary: pd.DataFrame, target: float) -> dict[str, int | None]:
@@ -691,8 +692,8 @@ def sweep_sentence(summary: pd.DataFrame, target: float) -> str:
     """How many labels each strategy needs to reach `target`, cheapest first."""
     needed = labels_needed(summary, target)
     reached = sorted(((k, n) for n, k in needed.items() if k is not None))
-    parts = [f"{SHORT[n].lower()} k = {k}" for k, n in reached]
-    missing = [SHORT[n].lower() for n, k in needed.items() if k is None]
+    parts = [f"{IN_TEXT[n]} k = {k}" for k, n in reached]
+    missing = [IN_TEXT[n] for n, k in needed.items() if k is None]
     text = f"To reach {target:.0%} on the held-out digits 5-9: " + (", ".join(parts) if parts else "no strategy does")
     if missing:
         text += f"; {', '.join(missing)}: not with {max(summary['k'])} examples per class"
@@ -703,7 +704,7 @@ def at_k_sentence(summary: pd.DataFrame, k: int, lr: float, old_before: float) -
     """Accuracies at one k, the probe's margin over scratch, and what fine-tuning did to digits 0-4."""
     at = summary[summary["k"] == k].set_index("strategy")
     ranked = at["mean"].sort_values(ascending=False)
-    text = f"At k = {k}: " + ", ".join(f"{SHORT[n].lower()} {v:.0%}" for n, v in ranked.items())
+    text = f"At k = {k}: " + ", ".join(f"{IN_TEXT[n]} {v:.0%}" for n, v in ranked.items())
     gap = 100 * (at.loc["probe", "mean"] - at.loc["scratch", "mean"])
     text += (f"; the probe beats scratch by {gap:.0f} points." if gap >= 0.5 else
              f"; scratch beats the probe by {-gap:.0f} points." if gap <= -0.5 else "; the probe and scratch tie.")
@@ -721,7 +722,7 @@ def budget_sentence(table: pd.DataFrame, live: int = 0) -> str:
              f"{live} computed on this server" + ("" if live == len(table) else ", the rest committed with the page"))
     return (f"{len(table)} runs ({where}), {table['seconds'].sum():.0f} s of compute when they ran. Every trained run gets the same budget, "
             f"{STEPS} Adam steps on batches of at most {BATCH}; the probes are solved to their optimum. Lowest "
-            f"accuracy on its own training examples: {SHORT[worst['strategy']].lower()} at k = {int(worst['k'])}, "
+            f"accuracy on its own training examples: {IN_TEXT[worst['strategy']]} at k = {int(worst['k'])}, "
             f"{worst['train_accuracy']:.0%}.")
 
 
