@@ -37,6 +37,8 @@ def run() -> list[Row]:
             rows.append(Row("transfer", f"linear probe fit, k = {k} ({5 * k} examples), {name}", t, target="≤ 1 s"))
     t = _once(lambda: tl.label_sweep(backbone, features, 1e-3, 3))
     rows.append(Row("transfer", f"accuracy-vs-k sweep: 3 seeds × {len(tl.K_VALUES)} k × 5 ways", t, target="≤ 30 s"))
+    t = _once(lambda: tl.label_sweep(backbone, None, 3e-3, 3, ("last", "full")))
+    rows.append(Row("transfer", "what a new fine-tuning rate recomputes: 3 seeds × 7 k × 2 fine-tunings", t))
     t = _once(lambda: tl.forgetting_experiment(backbone))
     rows.append(Row("transfer", f"forgetting experiment: {len(tl.LR_OPTIONS)} rates × 3 fine-tunings", t))
     t = _once(lambda: tl.freeze_experiment(backbone, 20, 1e-3))

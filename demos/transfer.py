@@ -236,14 +236,15 @@ def digit_imagenet_features(model: nn.Module, part: str = "test", on_progress: P
 
 # ---------------------------------------------------------------- how many labels: the sweep
 def label_sweep(backbone: TransferCnn, imagenet: dict[str, torch.Tensor] | None = None, lr: float = 1e-3,
-                seeds: int = 3, strategies: Sequence[str] = tuple(STRATEGIES), k_values: Sequence[int] = K_VALUES,
-                steps: int = STEPS, on_progress: Progress = None) -> pd.DataFrame:
+                seeds: int = 3, strategies: Sequence[str] = tuple(STRATEGIES), first_seed: int = 0,
+                k_values: Sequence[int] = K_VALUES, steps: int = STEPS, on_progress: Progress = None) -> pd.DataFrame:
     """Learn digits 5-9 from k examples per class with each of `strategies` ("imagenet" needs
     {"pool": ..., "test": ...} from `digit_imagenet_features`), every k and seed; score on the 500
     held-out digits 5-9, and for runs that keep the 0-4 features also the ORIGINAL 0-4 head on the
     500 held-out digits 0-4 (forgetting). One row per run: strategy, k, seed, accuracy,
     train_accuracy, old_accuracy (NaN if not applicable), seconds. Seed s draws the same shots for
-    every strategy; only "last" and "full" depend on `lr` (the others are LR_FREE)."""
+    every strategy, and no run depends on another: seeds first_seed..seeds-1 of a sweep are the same
+    runs as in any other sweep. Only "last" and "full" depend on `lr` (the others are LR_FREE)."""
     task = new_task()
     px, py, tx, ty, ox, oy = (task[n] for n in ("pool_x", "pool_y", "test_x", "test_y", "old_x", "old_y"))
     frozen = copy.deepcopy(backbone).eval().to(memory_format=torch.channels_last)  # a private, faster copy
@@ -251,8 +252,8 @@ def label_sweep(backbone: TransferCnn, imagenet: dict[str, torch.Tensor] | None 
     frozen_old = accuracy(logits_of(frozen, ox), oy)
     test_hidden = {s: logits_of(lambda x, s=s: frozen.trunk(x, s), tx) for s in (0, LAST_BLOCK)}
     names = [s for s in strategies if s != "imagenet" or imagenet is not None]
-    rows, total = [], seeds * len(k_values) * len(names)
-    for seed in range(seeds):
+    rows, total = [], (seeds - first_seed) * len(k_values) * len(names)
+    for seed in range(first_seed, seeds):
         for k in k_values:
             idx = shots(py, k, seed)
             x, y = px[idx], py[idx]
@@ -656,8 +657,8 @@ def recipe() -> dict:
 def precomputed(kind: str, lr: float | None = None, seeds: int | None = None,
                 path: Path = PRECOMPUTED) -> pd.DataFrame | None:
     """The committed result of `forgetting_experiment` ("forgetting") or of `label_sweep` ("sweep"):
-    every strategy when `lr` and `seeds` are the committed ones, only the LR_FREE strategies when
-    just `seeds` is; None when nothing committed applies."""
+    the committed runs with seed < `seeds` (runs never depend on each other), of every strategy when
+    `lr` is the committed rate, else of the LR_FREE strategies only; None when nothing applies."""
     if not path.is_file():
         return None
     data = json.loads(path.read_text())
@@ -665,10 +666,8 @@ def precomputed(kind: str, lr: float | None = None, seeds: int | None = None,
         return None
     table = pd.DataFrame(data[kind])
     if kind == "sweep":
-        if data["seeds"] != seeds:
-            return None
-        if data["lr"] != lr:
-            table = table[table["strategy"].isin(LR_FREE)].reset_index(drop=True)
+        keep = (table["seed"] < seeds) & (table["strategy"].isin(LR_FREE) | (data["lr"] == lr))
+        table = table[keep].reset_index(drop=True)
     return table
 
 

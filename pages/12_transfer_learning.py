@@ -39,17 +39,22 @@ def digit_features(part: str):
                        ui.model("efficientnet_lite0"), part, key=part)
 
 
-table = tl.precomputed("sweep", lr, seeds)
+table = tl.precomputed("sweep", lr, seeds)  # committed runs that apply (seeds below `seeds`; rate-free ones)
 parts = [] if table is None else [table]
-missing = [s for s in tl.STRATEGIES if table is None or s not in set(table["strategy"])]
-free, tuned = [s for s in missing if s in tl.LR_FREE], [s for s in missing if s not in tl.LR_FREE]
-if free:  # these runs do not depend on the rate: shared by every rate
-    parts.append(ui.computed(f"Scratch and linear probes ({seeds} seeds × {len(tl.K_VALUES)} values of k)",
-                             tl.label_sweep, backbone, {p: digit_features(p) for p in ("pool", "test")}, lr, seeds,
-                             tuple(free), key=("free", seeds)))
-if tuned:
-    parts.append(ui.computed(f"Fine-tuning at rate {lr:g} ({seeds} seeds × {len(tl.K_VALUES)} values of k)",
-                             tl.label_sweep, backbone, None, lr, seeds, tuple(tuned), key=("tuned", lr, seeds)))
+
+
+def seeds_done(strategy: str) -> int:
+    return 0 if table is None else table.loc[table["strategy"] == strategy, "seed"].nunique()
+
+
+free, tuned = seeds_done("scratch"), seeds_done("full")
+if free < seeds:  # these runs do not depend on the rate: shared by every rate
+    parts.append(ui.computed(f"Scratch and linear probes, seeds {free + 1}-{seeds}", tl.label_sweep, backbone,
+                             {p: digit_features(p) for p in ("pool", "test")}, lr, seeds, tl.LR_FREE, free,
+                             key=("free", free, seeds)))
+if tuned < seeds:
+    parts.append(ui.computed(f"Fine-tuning at rate {lr:g}, seeds {tuned + 1}-{seeds}", tl.label_sweep, backbone,
+                             None, lr, seeds, ("last", "full"), tuned, key=("tuned", lr, tuned, seeds)))
 live = sum(len(p) for p in parts) - (0 if table is None else len(table))
 table = pd.concat(parts, ignore_index=True)
 summary = tl.sweep_summary(table)

@@ -206,8 +206,10 @@ def test_forgetting_grows_with_the_learning_rate():
 
 
 def test_a_sample_of_the_committed_results_recomputes(backbone, sweep):
-    fresh = tl.label_sweep(backbone, None, lr=1e-3, seeds=1, k_values=(5,))
-    committed = sweep[(sweep["k"] == 5) & (sweep["seed"] == 0)].set_index("strategy")
+    # seed 1 alone (first_seed=1): runs do not depend on the other seeds, so it matches the committed seed 1
+    fresh = tl.label_sweep(backbone, None, lr=1e-3, seeds=2, first_seed=1, k_values=(5,))
+    assert set(fresh["seed"]) == {1}
+    committed = sweep[(sweep["k"] == 5) & (sweep["seed"] == 1)].set_index("strategy")
     for _, row in fresh.iterrows():
         tol = 1e-6 if row["strategy"] == "probe" else 0.02  # convex: exact; SGD runs: float reassociation
         assert row["accuracy"] == pytest.approx(committed.loc[row["strategy"], "accuracy"], abs=tol)
@@ -227,7 +229,9 @@ def test_precomputed_results_are_ignored_when_the_recipe_changes(tmp_path, monke
     assert tl.precomputed("sweep", 1e-3, 3, path=path) is not None
     other_rate = tl.precomputed("sweep", 3e-2, 3, path=path)  # the runs that do not depend on the rate
     assert set(other_rate["strategy"]) == set(tl.LR_FREE) and len(other_rate) == 3 * 3 * len(tl.K_VALUES)
-    assert tl.precomputed("sweep", 1e-3, 2, path=path) is None
+    two = tl.precomputed("sweep", 1e-3, 2, path=path)  # a 2-seed sweep is the first two seeds' runs
+    assert set(two["seed"]) == {0, 1} and len(two) == 5 * 2 * len(tl.K_VALUES)
+    assert len(tl.precomputed("sweep", 1e-3, 5, path=path)) == 5 * 3 * len(tl.K_VALUES)  # seeds 3-4: live
     monkeypatch.setattr(tl, "STEPS", tl.STEPS + 1)
     assert tl.precomputed("sweep", 1e-3, 3, path=path) is None
     assert tl.precomputed("forgetting", path=tmp_path / "missing.json") is None
@@ -420,6 +424,16 @@ def test_page_default_view_states_the_committed_numbers():
     assert tl.at_k_sentence(summary, 20, 1e-3, old) in captions(at)
     spec = plotly_specs(at)[0]
     assert {t["name"] for t in spec["data"] if t.get("mode")} >= set(tl.STRATEGIES.values())
+
+
+def test_page_reuses_committed_runs_and_computes_only_the_missing_ones():
+    at = open_page(PAGE, seeds="2")  # a 2-seed sweep is the committed seeds 0 and 1: nothing to compute
+    assert not at.exception, at.exception
+    two = tl.precomputed("sweep", 1e-3, 2)
+    assert tl.budget_sentence(two) in captions(at)
+    at = open_page(PAGE, seeds="1", lr="0.003", timeout=240)  # a new rate: only the fine-tuning runs are live
+    assert not at.exception, at.exception
+    assert any(c.startswith(f"{5 * len(tl.K_VALUES)} runs (14 computed on this server") for c in captions(at))
 
 
 def test_page_few_shot_and_siamese_views():
