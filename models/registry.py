@@ -21,12 +21,13 @@ from torch import nn
 
 from models.autoencoder import (ConvAutoencoderConfig, DenseAutoencoder, DenseAutoencoderConfig,
                                 OneClassAutoencoders)
+from models.char_rnn import CharRNN, CharRNNConfig
 from models.efficientnet_lite0 import EfficientNetLite0, EfficientNetLiteConfig
 from models.mnist_cnn import MnistCnn, MnistCnnConfig
 from models.mnist_mlp import MnistMlp, MnistMlpConfig
-from models.char_rnn import CharRNN, CharRNNConfig
 from models.recall_rnn import RecallConfig, RecallNet
 from models.seq2seq import Seq2Seq, Seq2SeqConfig
+from models.transfer_cnn import TransferCnn
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 DIGITS = tuple(str(d) for d in range(10))
@@ -142,6 +143,8 @@ REGISTRY: dict[str, ModelSpec] = {
     "recall_lstm": ModelSpec("Delayed recall, LSTM", _open_safetensors, RecallNet, RecallConfig),
     "recall_gru": ModelSpec("Delayed recall, GRU", _open_safetensors, RecallNet, RecallConfig),
     "char_lstm": ModelSpec("Character LSTM on Python's documentation", _open_safetensors, CharRNN, CharRNNConfig),
+    "mnist_cnn_04": ModelSpec("Digit CNN taught digits 0-4 only (transfer backbone)", _open_safetensors,
+                              TransferCnn, MnistCnnConfig),
 }
 
 

@@ -119,6 +119,9 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("pages/10_recurrent.py", "Recurrent networks", "🔁", "Sequences and attention",
              "Watch the gradient through time vanish and gates rescue it; LSTM/GRU gates; a char-LSTM writes.",
              "demos/recurrent.py", ("recall_rnn", "recall_lstm", "recall_gru", "char_lstm"), "tests/test_recurrent.py"),
+    PageInfo("pages/12_transfer_learning.py", "Transfer, few-shot and zero-shot learning", "♻️", "Vision",
+             "How many labels does a new task need? Scratch vs probe vs fine-tuning, forgetting, prototypes, zero-shot.",
+             "demos/transfer.py", ("mnist_cnn_04", "efficientnet_lite0", "minilm_l6"), "tests/test_transfer.py"),
 )
 
 
