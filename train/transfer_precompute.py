@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from demos.precomputed import RESULTS_DIR
+
 from demos import transfer
 from models import load_pretrained
 from train.common import command_line, parser, seed_everything
@@ -22,6 +24,7 @@ from train.common import command_line, parser, seed_everything
 
 def main(argv: list[str] | None = None) -> dict:
     p = parser(__doc__, lr=1e-3)
+    p.set_defaults(out=str(RESULTS_DIR))  # committed results live in models/results/, not with the weights
     p.add_argument("--seeds", type=int, default=3, help="seeds of the sweep")
     args = p.parse_args(argv)
     torch.set_num_threads(1)  # many tiny ops (L-BFGS, small batches): one thread is faster on 2 shared cores
@@ -45,7 +48,7 @@ def main(argv: list[str] | None = None) -> dict:
                        "forgetting": round(time.time() - start - t_features - t_sweep, 1)},
            "command": command_line("train.transfer_precompute", argv),
            "versions": {"python": platform.python_version(), "torch": torch.__version__, "numpy": np.__version__}}
-    path = Path(args.out) / "precomputed" / "transfer.json"
+    path = Path(args.out) / "transfer.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(out, indent=1, allow_nan=True) + "\n")
     print(transfer.sweep_summary(sweep).round(3).to_string(), out["seconds"], sep="\n")
