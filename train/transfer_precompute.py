@@ -15,9 +15,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from demos.precomputed import RESULTS_DIR
-
 from demos import transfer
+from demos.precomputed import RESULTS_DIR
 from models import load_pretrained
 from train.common import command_line, parser, seed_everything
 
