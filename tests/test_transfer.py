@@ -4,6 +4,7 @@ nearest class means by hand, ROC against hand counts, sentence embeddings agains
 frozen layers and the shared models untouched; the committed results recomputed; the page."""
 import copy
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -466,5 +467,5 @@ def test_page_teach_tab_and_missing_upload():
 
 
 def test_page_uses_the_shared_upload_gate_only():
-    source = (tl.PRECOMPUTED.parents[3] / PAGE).read_text()
+    source = (Path(__file__).resolve().parents[1] / PAGE).read_text()
     assert "ui.image_upload(" in source and "file_uploader" not in source and "Image.open" not in source

@@ -176,8 +176,15 @@ def n_batches(n: int, batch_size: int) -> int:
 
 
 def command_line(module: str, argv: list[str] | None) -> str:
-    """The exact command that reproduces a run, for the card."""
-    return " ".join(["python -m", module, *(sys.argv[1:] if argv is None else argv)])
+    """The exact command that reproduces a run, for the card (`--out DIR` dropped: it only says where
+    the files were written, and the registry reads them from models/weights/)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    for i, a in reversed(list(enumerate(args))):
+        if a == "--out":
+            del args[i:i + 2]
+        elif a.startswith("--out="):
+            del args[i]
+    return " ".join(["python -m", module, *args])
 
 
 def mnist_card(data, fit_size: int | None = None, val_size: int | None = None) -> dict[str, Any]:

@@ -73,12 +73,15 @@ def page_params(path: Path) -> tuple[str, ...]:
 
 
 def _literal_keys(node: ast.expr | None) -> list[str]:
-    """"k" -> ["k"]; "a" if c else "b" -> ["a", "b"]; anything else (f-strings, names) -> []."""
+    """"k" -> ["k"]; "a" if c else "b" -> ["a", "b"]; ("a", "b")[i] -> ["a", "b"]; anything else (f-strings, names) -> []."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return [node.value]
     if isinstance(node, ast.IfExp):
         body, orelse = _literal_keys(node.body), _literal_keys(node.orelse)
         return body + orelse if body and orelse else []
+    if isinstance(node, ast.Subscript) and isinstance(node.value, (ast.Tuple, ast.List)):
+        items = [_literal_keys(e) for e in node.value.elts]  # ("a", "b")[i] -> ["a", "b"]
+        return [k for keys in items for k in keys] if items and all(items) else []
     return []
 
 
