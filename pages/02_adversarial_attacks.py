@@ -94,7 +94,7 @@ with box:
     if view == "Robust accuracy":
         table = ui.experiment("Attacking the held-out digits with PGD-10", rob.robustness_experiment, n)
         series = {adv.DIGIT_MODELS[m]: table[m] for m in adv.DIGIT_MODELS}
-        here = table.iloc[(table["eps"] - eps).abs().argmin()] if digits else table.set_index("eps").loc[0.1]
+        here = table.iloc[(table["eps"] - (eps if digits else 0.1)).abs().argmin()]  # photos: read off at 0.1
         ui.chart(plots.line_chart(table["eps"], series, "Accuracy under PGD-10 vs ε", "ε (L∞)", "accuracy",
                                   y_range=(0, 1), mark_x=eps if digits else None, mark_label=f"your ε {eps_text}"),
                  f"At ε = {here['eps']:.2f} the standard CNN keeps {here['mnist_cnn']:.0%} of {n} digits, the "

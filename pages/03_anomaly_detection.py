@@ -70,12 +70,15 @@ with right:
                               ("Recall", prf["recall"], "undefined: no anomalies in the mix"),
                               ("F1", prf["f1"], "undefined")):
         st.markdown(f"**{name}** {value:.2f}" if np.isfinite(value) else f"**{name}** — ({note})")
+    details = [f"nominal {nominal:.1%}"] if nominal is not None else []
+    if not ui.is_presenting():  # a slide keeps its room for the chart
+        details.append(f"{val_rate:.0%} of the {len(r['val'])} validation digits")
     st.markdown(f"**False alarms** {false_alarms:.1%} of held-out normals"
-                + (f" (nominal {nominal:.1%}; {val_rate:.0%} of the {len(r['val'])} validation digits)"
-                   if nominal is not None else f" ({val_rate:.0%} of the {len(r['val'])} validation digits)"))
+                + (f" ({'; '.join(details)})" if details else ""))
     ui.chart(plots.heatmap(np.array([[counts["tn"], counts["fp"]], [counts["fn"], counts["tp"]]]),
                            x=["flagged normal", "flagged anomaly"], y=["is normal", "is anomaly"],
-                           text_format="d", height=250, square=False, show_scale=False),
+                           text_format="d", height=170 if ui.is_presenting() else 250, square=False,
+                           show_scale=False),
              "Confusion matrix at this threshold (rows: truth, columns: decision).")
 ui.end_of_hero()
 

@@ -27,7 +27,7 @@ if st.session_state.get("_opt_surface", name) != name:  # a new surface brings i
 st.session_state["_opt_surface"] = name
 P, quadratic, shape = opt.PRESETS[name], name in ("quadratic", "noisy"), opt.surface(name)
 with row[1]:
-    kappa = ui.slider("Condition number κ", "kappa", 1, 200, 50, help="λ_max/λ_min") if quadratic else 50
+    kappa = ui.slider("Condition κ", "kappa", 1, 200, 50, help="Condition number λ_max/λ_min") if quadratic else 50
 with row[2]:
     batch = ui.slider("Batch size B (of 256)", "batch", 1, 256, 16) if name == "noisy" else 256
 with row[3]:
@@ -92,7 +92,7 @@ for note in notes[:1] if ui.is_presenting() else notes:  # a slide keeps room fo
     st.warning(note + (f" ({len(notes) - 1} more diverged.)" if ui.is_presenting() and len(notes) > 1 else ""),
                icon="💥")
 key = (name, runners, x0, y0, kappa, batch, seed, int(rec.steps[-1]), rec.stopped)
-ui.chart(race_figure(key, rec, 430 if ui.is_presenting() else 470),
+ui.chart(race_figure(key, rec, 340 if ui.is_presenting() else 470),
          opt.summary(results, tol, int(rec.steps[-1]), shape))
 ui.prose(f"{len(runners)} torch.optim optimisers × {rec.steps[-1]} steps ran once on the server in "
          f"{rec.seconds:.2f} s; ▶ Play and the step slider replay the recording in your browser.")
