@@ -66,6 +66,25 @@ def test_two_different_lambdas_through_computed_on_one_page_get_their_own_result
     assert [m.value for m in at.markdown] == ["42", "410"]
 
 
+@pytest.mark.parametrize("widget", ["segmented", "selectbox", "radio"])
+def test_a_choice_whose_state_was_emptied_falls_back_to_its_default(widget):
+    """An interrupted rerun can leave a segmented control empty (None); the page must get a valid
+    option (the adversarial page once did int(None)), and the URL must not learn `n=None`."""
+    from streamlit.testing.v1 import AppTest
+
+    def script(widget):
+        import streamlit as st
+
+        import ui
+        st.write("n = " + ui.select("Digits", "n", ["200", "1000"], widget=widget))
+
+    at = AppTest.from_function(script, default_timeout=30, kwargs={"widget": widget})
+    at.session_state["n"] = None
+    at.run()
+    assert not at.exception
+    assert at.markdown[0].value == "n = 200" and "n" not in at.query_params
+
+
 def test_jobs_run_once_for_concurrent_callers_and_keep_the_result():
     jobs, calls = Jobs(workers=2), []
 

@@ -147,6 +147,8 @@ def select(label: str, key: str, options: Sequence[str], default: str | None = N
     shown = ", ".join(options[:6]) + (", …" if len(options) > 6 else "")
     run_state().setdefault("options", {})[key] = options  # the raw choices, for manifests and tests
     _bind(key, default, _choice_parser(options), f"one of {shown}")
+    if st.session_state.get(key) not in options:  # e.g. an empty segmented control left by an interrupted run
+        st.session_state[key] = default
     common = dict(key=key, format_func=format_func, help=help, on_change=clear_notice, args=(key, on_change))
     if widget == "radio":
         value = st.radio(label, options, horizontal=True, **common)
@@ -154,7 +156,7 @@ def select(label: str, key: str, options: Sequence[str], default: str | None = N
         value = st.segmented_control(label, options, required=True, **common)
     else:
         value = st.selectbox(label, options, **common)
-    return _publish(key, value, default)
+    return _publish(key, value if value in options else default, default)
 
 
 def toggle(label: str, key: str, default: bool = False, help: str | None = None) -> bool:
