@@ -22,9 +22,11 @@ from torch import nn
 from models.autoencoder import (ConvAutoencoderConfig, DenseAutoencoder, DenseAutoencoderConfig,
                                 OneClassAutoencoders)
 from models.efficientnet_lite0 import EfficientNetLite0, EfficientNetLiteConfig
+from models.gan import DigitGan, DigitGanConfig
 from models.mnist_cnn import MnistCnn, MnistCnnConfig
 from models.mnist_mlp import MnistMlp, MnistMlpConfig
 from models.seq2seq import Seq2Seq, Seq2SeqConfig
+from models.vae import LatentAutoencoderConfig, LatentAutoencoders
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 DIGITS = tuple(str(d) for d in range(10))
@@ -129,6 +131,11 @@ REGISTRY: dict[str, ModelSpec] = {
     "minilm_l6": ModelSpec("MiniLM-L6 sentence encoder (BERT)", _open_transformers, folder=_minilm_dir),
     "magenta_arbitrary_style": ModelSpec("Magenta arbitrary style transfer (ONNX)", _open_onnx_pair,
                                          folder=_magenta_dir),
+    "mnist_cgan": ModelSpec("Conditional DCGAN for digits", _open_safetensors, DigitGan, DigitGanConfig),
+    "mnist_ae_2d": ModelSpec("Digit autoencoder, 2-D code", _open_safetensors, LatentAutoencoders,
+                             LatentAutoencoderConfig),
+    "mnist_vae_2d": ModelSpec("Digit VAEs, 2-D code, one per KL weight β", _open_safetensors, LatentAutoencoders,
+                              LatentAutoencoderConfig),
 }
 
 

@@ -94,6 +94,9 @@ PAGES: tuple[PageInfo, ...] = (
              "MiniLM's 72 heads on your text, a translator's alignment, and softmax(QKᵀ/√d)V by hand.",
              "demos/attention.py", ("minilm_l6", "seq2seq_dates", "seq2seq_dates_noattn"),
              "tests/test_attention.py"),
+    PageInfo("pages/11_generative.py", "Generative models: GANs and VAEs", "🎭", "Generative and unsupervised",
+             "Train a GAN in 2-D and rewind it; a digit GAN checked for copying; a VAE's map beside an autoencoder's.",
+             "demos/generative.py", ("mnist_cgan", "mnist_ae_2d", "mnist_vae_2d", "mnist_cnn"), "tests/test_generative.py"),
 )
 
 
