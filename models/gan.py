@@ -1,6 +1,6 @@
 """A small conditional DCGAN for 28x28 digits (Radford et al. 2016): the generator turns noise and a
-class (concatenated one-hot, Mirza & Osindero 2014) into a digit; the discriminator scores an image
-given a class with a projection head (Miyato & Koyama 2018). Both are saved."""
+class (concatenated one-hot, Mirza & Osindero 2014) into a digit; the discriminator says whether an
+image is real and, as in AC-GAN (Odena et al. 2017), which digit it shows. Both are saved."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,8 +14,8 @@ from torch import nn
 class DigitGanConfig:
     latent: int = 32  # size of the noise vector z ~ N(0, I)
     classes: int = 10  # the digit class, given to both networks as a one-hot vector
-    width: int = 32  # generator channels at 7x7; 14x14 has half
-    d_width: int = 16  # discriminator channels at 14x14; 7x7 has 2x
+    width: int = 64  # generator channels at 7x7; 14x14 has half
+    d_width: int = 32  # discriminator channels at 14x14; 7x7 has 2x
 
 
 class Generator(nn.Module):
@@ -42,12 +42,12 @@ class Discriminator(nn.Module):
             nn.Conv2d(w, 2 * w, 4, 2, 1), nn.BatchNorm2d(2 * w), nn.LeakyReLU(0.2),  # (B, 2w, 7, 7)
             nn.Flatten(),  # (B, 2w * 49)
         )
-        self.head = nn.Linear(2 * w * 49, 1)  # "is this a real digit?"
-        self.embed = nn.Linear(c.classes, 2 * w * 49, bias=False)  # "... of this class?" (projection)
+        self.head = nn.Linear(2 * w * 49, 1 + c.classes)  # "is it real?" and "which digit?"
 
-    def forward(self, images: torch.Tensor, onehot: torch.Tensor) -> torch.Tensor:
-        h = self.features(images * 2 - 1)  # images in [0, 1] -> [-1, 1]
-        return (self.head(h) + (self.embed(onehot) * h).sum(1, keepdim=True)).squeeze(1)  # (B,) logits
+    def forward(self, images: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """images (B, 1, 28, 28) in [0, 1] -> (real/fake logits (B,), class logits (B, classes))."""
+        out = self.head(self.features(images * 2 - 1))
+        return out[:, 0], out[:, 1:]
 
 
 class DigitGan(nn.Module):
@@ -64,6 +64,6 @@ class DigitGan(nn.Module):
         """z (B, latent), labels (B,) int64 -> digits (B, 1, 28, 28) in [0, 1]."""
         return (self.generator(z, self.onehot(labels)) + 1) / 2
 
-    def score(self, images: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-        """images (B, 1, 28, 28) in [0, 1], labels (B,) -> D's probability that each is real (B,)."""
-        return self.discriminator(images, self.onehot(labels)).sigmoid()
+    def score(self, images: torch.Tensor) -> torch.Tensor:
+        """images (B, 1, 28, 28) in [0, 1] -> D's probability that each is real (B,)."""
+        return self.discriminator(images)[0].sigmoid()

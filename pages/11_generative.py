@@ -1,5 +1,7 @@
 """Generative models: a GAN trained live in 2-D and replayed in the browser, a conditional DCGAN on
 digits, and a VAE beside a plain autoencoder with the same 2-D bottleneck."""
+import time
+
 import numpy as np
 import streamlit as st
 
@@ -83,7 +85,10 @@ def clickable_map(fig, name: str, o: dict, caption: str) -> None:
 live = st.empty()
 
 
-def show_partial(partial: dict) -> None:
+def show_partial(partial: dict, drawn: list = [0.0]) -> None:  # at most one redraw a second
+    if time.time() - drawn[0] < 1.0:
+        return
+    drawn[0] = time.time()
     with live.container():
         ui.chart(gen.gan_2d_frame_figure(partial["frame"], target, loss, HEIGHT),
                  f"Training: step {partial['step']:,} of {iters:,}. The replay starts when it ends.")
@@ -94,7 +99,7 @@ rec, fig = ui.computed("Training the GAN", train_and_draw, target, loss, float(l
 live.empty()
 preset = gen.matching_preset({"target": target, "loss": loss, "lr_g": lr_g, "lr_d": lr_d, "d_steps": d_steps,
                               "latent": latent, "width": width, "iters": iters})
-ui.chart(fig, gen.gan_2d_caption(rec, gen.PRESETS[preset][0] if preset else None), export="gan_2d")
+ui.chart(fig, gen.gan_2d_caption(rec, gen.PRESETS[preset][0] if preset else None), key="gan_2d", export="gan_2d")
 ui.end_of_hero()
 
 view, box = ui.tabs("view", ["Saturation", "Optimal discriminator", "Digits GAN", "VAE vs autoencoder"])
@@ -149,26 +154,24 @@ with box:
             b = ui.slider("To digit", "to", 0, 9, 7)
         with c[5]:
             eps_seed = ui.number("ε seed", "eps_seed", 0, 9999, 0)
-        data, cnn = ui.mnist(), ui.model("mnist_cnn")
+        data = ui.mnist()
+        pool, pool_labels = data.test_images.squeeze(1).numpy(), data.test_labels.numpy()
         models = {"ae": ui.model("mnist_ae_2d").member(), "vae": ui.model("mnist_vae_2d").member(beta)}
         maps = {"ae": overview("mnist_ae_2d", 0.0), "vae": overview("mnist_vae_2d", beta)}
         x_a, x_b = (data.test_images[data.test_labels == d][:1] for d in (a, b))
-        paths = gen.vae_paths(models["ae"], models["vae"], cnn, x_a, x_b)
+        paths = gen.vae_paths(models["ae"], models["vae"], x_a, x_b, pool, pool_labels)
         titles = {"ae": "Plain autoencoder", "vae": f"VAE, β = {beta:g}"}
         for col, name in zip(st.columns(2), ("ae", "vae")):
             o = maps[name]
             point = o["centre"] + np.array([z1, z2]) * o["spread"]
             digit = gen.decode(models[name], point)[0]
-            label, p = gen.read_digit(cnn, digit)
+            label, dist = gen.nearest_digit(digit[None], pool, pool_labels)
             with col:
                 clickable_map(gen.latent_map(o["codes"], data.test_labels.numpy(), point, titles[name], o["centre"],
-                                             o["spread"], paths[f"{name}_path"]), name, o,
-                              f"{titles[name]}: where the 1,000 held-out digits land; click one to decode its "
-                              f"position. The 15 × 15 grid of decodes below lies at a Fréchet distance of "
-                              f"{o['fid']:.1f} from real digits (digit-CNN features; lower = more digit-like).")
+                                             o["spread"], paths[f"{name}_path"]), name, o, gen.map_caption(titles[name], o))
                 ui.chart(plots.image_figure((digit * 255).astype(np.uint8), None, height=120),
-                         f"{titles[name]} decodes z = ({point[0]:.2f}, {point[1]:.2f}) into what the digit CNN "
-                         f"reads as a {label} ({p:.0%} sure).")
+                         f"{titles[name]} decodes z = ({point[0]:.2f}, {point[1]:.2f}); the closest of the 1,000 "
+                         f"held-out digits is a {label[0]} at pixel distance {dist[0]:.1f}.")
                 ui.chart(plots.image_figure(o["grid"], None, height=320),
                          f"{titles[name]}: decodes of a 15 × 15 grid over ±3 spreads around the map's centre.")
         ui.chart(plots.image_figure(paths["mosaic"], None, height=90), paths["caption"])

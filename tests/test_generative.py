@@ -92,13 +92,13 @@ def test_optimal_discriminator_closed_form_and_the_game_value():
     v = np.sum(pd * np.log(np.clip(ds, 1e-300, 1)) + pg * np.log(np.clip(1 - ds, 1e-300, 1))) * dx
     assert v == pytest.approx(-math.log(4) + 2 * gen.jensen_shannon(pd, pg, dx), abs=1e-6)  # Goodfellow Thm 1
     assert gen.jensen_shannon(pd, pd, dx) == pytest.approx(0, abs=1e-12)
-    assert gen.jensen_shannon(pd, gen.gaussian_pdf(x, 9, 1), dx) == pytest.approx(math.log(2), abs=1e-6)
+    assert gen.jensen_shannon(pd, gen.gaussian_pdf(x, 9, 1), dx) == pytest.approx(math.log(2), abs=1e-4)  # disjoint
 
 
 def test_a_trained_1d_discriminator_reaches_the_closed_form():
-    r = gen.train_discriminator_1d(1.5, 0.5, steps=600, seed=0)
-    busy = (r["p_data"] > 0.01) | (r["p_g"] > 0.01)
-    assert np.abs(r["d_trained"] - r["d_star"])[busy].max() < 0.1  # reached here: see the page caption
+    r = gen.train_discriminator_1d(1.5, 0.5, seed=0)
+    busy = (r["p_data"] > 0.05) | (r["p_g"] > 0.05)
+    assert np.abs(r["d_trained"] - r["d_star"])[busy].max() < 0.1  # reached here: 0.03 to 0.05
     assert r["v_trained"] <= r["v_star"] + 1e-6 and r["v_trained"] > r["v_star"] - 0.02
 
 
@@ -344,7 +344,7 @@ def test_digit_controls_drive_the_views():
 def test_vae_controls_drive_the_views():
     at = open_page(PAGE, timeout=300, iters="500", view="VAE vs autoencoder", beta="4", z1="1.5", z2="-0.5")
     text = " ".join(captions(at))
-    assert "VAE, β = 4 decodes z = (1.50, -0.50)" in text
+    assert "VAE, β = 4 decodes z = (1.50, -0.50); the closest of the 1,000 held-out digits is a" in text
     at.slider(key="z1").set_value(-2.0).run()
     assert "VAE, β = 4 decodes z = (-2.00, -0.50)" in " ".join(captions(at))
 

@@ -1,5 +1,5 @@
 """Train `mnist_cgan`, a small conditional DCGAN, on 3,500 of the project's training digits with the
-non-saturating loss. Every epoch its samples are scored against the 500 validation digits (Frechet
+non-saturating loss and AC-GAN's auxiliary class loss. Every epoch its samples are scored against the 500 validation digits (Frechet
 distance in the digit CNN's feature space, and whether the CNN reads the intended class); the epoch
 with the best validation distance is kept. The 1,000 held-out digits are used once, at the end.
 
@@ -22,7 +22,7 @@ from models.mnist_cnn import MNIST_MEAN, MNIST_STD
 from models.registry import load_pretrained
 from train.common import batches, command_line, mnist_card, n_batches, parser, recipe, save_pretrained, seed_everything
 
-BAR = {"fid_cnn": 12.0, "class_fidelity": 0.9, "memorisation_ratio": 0.8}  # revisited after training  # the tests demand these
+BAR = {"fid_cnn": 2.0, "class_fidelity": 0.85, "memorisation_ratio": 0.8}  # the tests demand these  # the tests demand these
 
 
 @torch.no_grad()
@@ -47,7 +47,7 @@ def score(gan: DigitGan, cnn, real: torch.Tensor | np.ndarray, per_class: int, s
 
 
 def main(argv: list[str] | None = None) -> dict:
-    p = parser(__doc__, epochs=20, batch_size=64, lr=2e-4, weight_decay=0.0)
+    p = parser(__doc__, epochs=25, batch_size=64, lr=2e-4, weight_decay=0.0)
     args = p.parse_args(argv)
     gen = seed_everything(args.seed)
     data = mnist_split()
@@ -62,14 +62,15 @@ def main(argv: list[str] | None = None) -> dict:
         gan.train()
         d_sum = g_sum = 0.0
         for x, y in batches(fit_x, fit_y, batch_size=args.batch_size, generator=gen):
-            onehot = gan.onehot(y)
-            fake = G(torch.randn(len(x), gan.config.latent, generator=gen), onehot)  # in [-1, 1]
-            d_real, d_fake = D(x, onehot), D((fake.detach() + 1) / 2, onehot)
-            loss_d = F.softplus(-d_real).mean() + F.softplus(d_fake).mean()  # -log D(x) - log(1 - D(G(z)))
+            fake = G(torch.randn(len(x), gan.config.latent, generator=gen), gan.onehot(y))  # in [-1, 1]
+            (d_real, c_real), (d_fake, c_fake) = D(x), D((fake.detach() + 1) / 2)
+            # -log D(x) - log(1 - D(G(z))), plus AC-GAN's class term, learnt from real digits only
+            loss_d = F.softplus(-d_real).mean() + F.softplus(d_fake).mean() + F.cross_entropy(c_real, y)
             opt_d.zero_grad()
             loss_d.backward()
             opt_d.step()
-            loss_g = F.softplus(-D((fake + 1) / 2, onehot)).mean()  # non-saturating: -log D(G(z))
+            d_gen, c_gen = D((fake + 1) / 2)
+            loss_g = F.softplus(-d_gen).mean() + F.cross_entropy(c_gen, y)  # non-saturating -log D(G(z)) + class
             opt_g.zero_grad()
             loss_g.backward()
             opt_g.step()
@@ -90,14 +91,15 @@ def main(argv: list[str] | None = None) -> dict:
     metrics |= {"kept_epoch": best[1], "train_seconds": round(time.time() - start, 1)}
     print(metrics)
     save_pretrained(gan, "mnist_cgan", args.out, {
-        "architecture": "conditional DCGAN: G (z 32 + one-hot 10) -> dense 32x7x7 -> 2 transposed convs "
-                        "(BN, ReLU, tanh); D: 2 strided convs (16, 32) -> linear logit + class projection",
+        "architecture": "conditional DCGAN: G (z 32 + one-hot 10) -> dense 64x7x7 -> 2 transposed convs "
+                        "(BN, ReLU, tanh); D: 2 strided convs (32, 64) -> linear: real/fake logit + 10 class logits (AC-GAN)",
         "task": "generate a digit of a chosen class from noise",
         "input": "z (B, 32) ~ N(0, I) and labels (B,) -> digits (B, 1, 28, 28) in [0, 1]",
         "data": mnist_card(data, len(fit_x), len(val_x)),
         "seed": args.seed,
         "recipe": recipe(args, optimizer="Adam(beta1 = 0.5), one D step per G step",
-                         loss="non-saturating GAN loss", selection="epoch with the lowest validation fid_cnn"),
+                         loss="non-saturating GAN loss + AC-GAN class cross-entropy (D's class head on real digits, G on fakes)",
+                         selection="epoch with the lowest validation fid_cnn"),
         "history": history,
         "metrics": metrics, "metric_bar": BAR,
         "metric_notes": {
