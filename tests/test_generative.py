@@ -289,12 +289,22 @@ def test_latent_autoencoders_meet_their_recorded_metrics(name, mnist):
         assert value <= bar if "nats" in key or "elbo" in key else value >= bar, key
 
 
-def test_the_vae_map_has_no_holes_where_the_ae_map_does():
-    ae, vae = metadata("mnist_ae_2d")["metrics"], metadata("mnist_vae_2d")["metrics"]
-    assert vae["prior_fid_cnn_beta1"] < ae["prior_fid_cnn"]  # random codes decode to more digit-like images
-    m = metadata("mnist_vae_2d")["metrics"]
+def test_the_vae_map_is_centred_and_has_fewer_holes_than_the_ae_map():
+    ae, m = metadata("mnist_ae_2d")["metrics"], metadata("mnist_vae_2d")["metrics"]
+    assert np.linalg.norm(m["code_mean_beta1"]) < 0.5 < 1.0 < np.linalg.norm(ae["code_mean"])  # centred
+    assert all(0.7 < s < 1.5 for s in m["code_std_beta1"]) and max(ae["code_std"]) > 3  # unit scale vs arbitrary
+    assert m["empty_share_beta4"] < m["empty_share_beta1"] < ae["empty_share"]  # fewer holes as the KL weighs more
+    assert m["prior_fid_cnn_beta1"] < ae["prior_fid_cnn"]  # decodes of z ~ N(0, I) look more like digits
     assert m["kl_nats_beta0.1"] > m["kl_nats_beta1"] > m["kl_nats_beta4"]  # beta trades KL ...
     assert m["recon_nats_beta0.1"] < m["recon_nats_beta1"] < m["recon_nats_beta4"]  # ... for reconstruction
+
+
+def test_empty_share_counts_holes():
+    rng = np.random.default_rng(0)
+    filled = rng.uniform(-1, 1, (4000, 2)) * np.sqrt(3)  # uniform on a square of unit spread: no holes
+    assert gen.empty_share(filled) < 0.3
+    two_blobs = np.concatenate([rng.normal(-3, 0.2, (500, 2)), rng.normal(3, 0.2, (500, 2))])
+    assert gen.empty_share(two_blobs) > 0.8
 
 
 # ---------------------------------------------------------------- the page

@@ -3,7 +3,7 @@ non-saturating loss and AC-GAN's auxiliary class loss. Every epoch its samples a
 distance in the digit CNN's feature space, and whether the CNN reads the intended class); the epoch
 with the best validation distance is kept. The 1,000 held-out digits are used once, at the end.
 
-    python -m train.digit_gan             # see train_seconds in the card
+    python -m train.digit_gan             # ~13 min wall on 2 cores shared by ~8 jobs (2.5 min of CPU)
     python -m train.digit_gan --dry-run   # one batch, nothing saved
 """
 from __future__ import annotations
