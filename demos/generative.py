@@ -651,8 +651,10 @@ def gan_2d_caption(rec: Recording, preset: str | None = None) -> str:
     head = f"Preset “{preset}”. " if preset else ""
     when = f"Stopped at step {done:,}" if rec.stopped else f"After {done:,} generator steps"
     return (f"{head}{when} the generated points cover {int(rec.frames['regions'][-1])} of the {k} regions of the "
-            f"{TARGETS[target].lower()} (best during training: {int(rec.frames['regions'].max())}), and "
-            f"{float(rec.frames['quality'][-1]):.0%} of them lie within 3σ of the data. Recorded once in "
+            f"target ({TARGETS[target]}; best during training: {int(rec.frames['regions'].max())}), and "
+            f"{float(rec.frames['quality'][-1]):.0%} of them lie within 3σ of the data; they spread "
+            f"{float(rec.frames['fake'][-1].std(0).mean()):.2f} per axis, the data "
+            f"{float(sample_target(target, 2000, torch.Generator().manual_seed(0)).std(0).mean()):.2f}. Recorded once in "
             f"{rec.seconds:.1f} s ({rate:,.0f} steps/s); ▶ replays it in your browser and the slider rewinds "
             "it, with no server work. Green strokes: −∂L_G/∂x, where each point is pushed.")
 
@@ -804,12 +806,15 @@ def beta_figure(vae_card: dict, ae_card: dict, height: int = 300) -> go.Figure:
 
 
 def beta_caption(vae_card: dict, ae_card: dict) -> str:
-    m, betas = vae_card["metrics"], vae_card["config"]["betas"]
+    m, a, betas = vae_card["metrics"], ae_card["metrics"], vae_card["config"]["betas"]
     lo, hi = betas[0], betas[-1]
     return (f"From β = {lo:g} to β = {hi:g} the held-out reconstruction cost goes from {m[f'recon_nats_beta{lo:g}']:.0f} "
             f"to {m[f'recon_nats_beta{hi:g}']:.0f} nats per digit while the KL goes from {m[f'kl_nats_beta{lo:g}']:.1f} "
             f"to {m[f'kl_nats_beta{hi:g}']:.1f}; the plain AE reconstructs at {ae_card['metrics']['recon_nats']:.0f} "
-            f"nats with no KL term. At β = 1 the sum is −ELBO: {m['neg_elbo_beta1']:.0f} nats.")
+            f"nats with no KL term. At β = 1 the sum is −ELBO: {m['neg_elbo_beta1']:.0f} nats. Sampling z ~ N(0, I) and "
+            f"decoding gives digits at a Fréchet distance of {m['prior_fid_cnn_beta1']:.1f} from real ones with the β = 1 "
+            f"VAE and {a['prior_fid_cnn']:.1f} with the AE, whose codes live elsewhere; a Gaussian fitted to the AE's "
+            f"codes after training brings it to {a['fitted_fid_cnn']:.1f}.")
 
 
 def vae_paths(ae: nn.Module, vae: nn.Module, x_a: torch.Tensor, x_b: torch.Tensor, pool: np.ndarray,

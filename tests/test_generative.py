@@ -31,11 +31,6 @@ def run_preset(name, seed=0, **overrides):
                             v["width"], v["iters"], seed, n_frames=5)
 
 
-@pytest.fixture(scope="module")
-def healthy():
-    return run_preset("healthy")
-
-
 # ---------------------------------------------------------------- losses, by hand and by reference
 def test_discriminator_losses_equal_hand_computations():
     real, fake = torch.tensor([0.0, 2.0]), torch.tensor([-1.0, 1.0])
@@ -113,18 +108,12 @@ def test_real_samples_cover_every_region_and_a_point_mass_covers_one(target):
     assert regions == 1 and quality == 1.0
 
 
-def test_default_preset_captures_at_least_7_of_8_ring_modes(healthy):
-    assert healthy.meta["target"] == "ring"
-    assert healthy.frames["regions"][-1] >= 7  # reached here: 8 of 8 (seed 0)
-    assert healthy.frames["quality"][-1] > 0.6
-
-
-def test_collapse_preset_captures_fewer_and_its_cure_more(healthy):
+def test_collapse_preset_captures_fewer_modes_and_its_cure_all():
     collapsed = run_preset("collapse")
-    assert collapsed.frames["regions"][-1] < 7
-    assert collapsed.frames["regions"][-1] < healthy.frames["regions"][-1]
+    assert collapsed.frames["regions"][-1] < 7  # reached here: 0 (seeds 0 and 1), 1 (seed 2)
+    assert collapsed.frames["fake"][-1].std(0).mean() < 0.8  # a clump, where the ring spreads 1.4 per axis
     cured = run_preset("cure")
-    assert cured.frames["regions"][-1] >= 7
+    assert cured.frames["regions"][-1] >= 7  # reached here: 8 (seeds 0 and 1)
 
 
 def test_recording_is_deterministic_under_a_seed():
@@ -313,21 +302,23 @@ def page():
     return open_page(PAGE, timeout=300)
 
 
-def test_hero_caption_states_the_measured_coverage(page, healthy):
+def test_default_preset_captures_at_least_7_of_8_ring_modes(page):
+    import re
     assert not page.exception
     text = " ".join(captions(page))
     assert "Preset “Healthy”" in text
-    assert f"cover {int(healthy.frames['regions'][-1])} of the 8 regions" in text
+    regions, quality = re.search(r"cover (\d) of the 8 regions.*?(\d+)% of them lie within 3σ", text).groups()
+    assert int(regions) >= 7 and int(quality) > 60  # reached here: 8 of 8 (seeds 0, 1, 2), about 80%
     spec = plotly_specs(page)[0]
-    assert len(spec["frames"]) == 61 and spec["layout"]["sliders"][0]["steps"][-1]["label"] == "2000"
+    assert len(spec["frames"]) == 60 and spec["layout"]["sliders"][0]["steps"][-1]["label"] == "2000"
 
 
 def test_preset_button_sets_the_controls(page):
     at = open_page(PAGE, timeout=300, iters="500")
-    at.button(key="preset_collapse").click().run()
-    assert at.selectbox(key="lr_d").value == gen.PRESETS["collapse"][1]["lr_d"]
+    assert "Preset “" not in " ".join(captions(at))  # 500 steps: no preset has these settings
+    at.button(key="preset_healthy").click().run()  # back to the defaults: the recording the page fixture made
     assert at.slider(key="iters").value == 2000  # a preset sets every control
-    assert "Preset “Mode collapse”" in " ".join(captions(at))
+    assert "Preset “Healthy”" in " ".join(captions(at))
 
 
 @pytest.mark.parametrize("view,expected", [
@@ -359,16 +350,22 @@ def test_vae_controls_drive_the_views():
     assert "VAE, β = 4 decodes z = (-2.00, -0.50)" in " ".join(captions(at))
 
 
-BAD_URLS = [  # hostile or broken URL values: each falls back to its default with a notice
-    {"target": "donut"}, {"loss": "kl"}, {"lr_g": "1e9"}, {"d_steps": "0"}, {"d_steps": "1.5"},
-    {"iters": "99999999"}, {"latent": "-3"}, {"width": "nan"}, {"seed": "1e400"}, {"beta": "0"},
-    {"z1": "inf"}, {"view": "<script>alert(1)</script>"}, {"gseed": "-1"}, {"fake_std": "0"},
+BAD_URLS = [  # hostile or broken URL values, grouped by the view that draws their controls
+    {"target": "donut", "loss": "kl", "lr_g": "1e9", "d_steps": "0", "iters": "99999999", "latent": "-3",
+     "width": "nan", "seed": "1e400", "view": "<script>alert(1)</script>"},
+    {"iters": "500", "view": "VAE vs autoencoder", "beta": "0", "z1": "inf", "z2": "-4.05", "from": "11",
+     "to": "7.5", "eps_seed": "1" * 400, "d_steps": "1.5"},
+    {"iters": "500", "view": "Digits GAN", "gseed": "-1", "gclass": "ten", "seed_b": "%00"},
+    {"iters": "500", "view": "Optimal discriminator", "fake_std": "0", "fake_mean": "1e999"},
 ]
 
 
-@pytest.mark.parametrize("params", BAD_URLS, ids=lambda p: next(iter(p)))
+@pytest.mark.parametrize("params", BAD_URLS, ids=lambda p: p["view"][:12])
 def test_bad_url_values_fall_back_with_a_notice(params):
-    at = open_page(PAGE, timeout=300, iters="500", **params)
+    at = open_page(PAGE, timeout=300, **params)
     assert not at.exception
-    key = next(iter(params))
-    assert any(f"`{key}=" in w.value for w in at.warning)
+    notes = " ".join(w.value for w in at.warning)
+    for key in params:
+        if key not in ("iters", "view") or key == "view" and "script" in params[key] or key == "iters" and params[key] != "500":
+            assert f"`{key}=" in notes, key
+    assert plotly_specs(at), "the page keeps working"
