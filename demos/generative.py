@@ -148,7 +148,7 @@ def gradient_penalty(critic: nn.Module, real: torch.Tensor, fake: torch.Tensor,
 
 
 GP_WEIGHT = 0.1  # WGAN-GP penalty weight (the paper's 2-D toy experiments use 0.1; images use 10)
-BATCH_2D = 256  # real and fake points per step
+BATCH_2D = 128  # real and fake points per step
 
 
 def train_gan_2d(target: str = "ring", loss: str = "nonsaturating", lr_g: float = 1e-3,
@@ -208,6 +208,8 @@ def train_gan_2d(target: str = "ring", loss: str = "nonsaturating", lr_g: float 
         return latest["frame"]
 
     def step_and_count(i: int) -> dict[str, float]:
+        if i == 1:
+            progress(0.0)  # the untrained state is worth drawing at once
         latest["step"] = i
         return step(i)
 
@@ -489,17 +491,19 @@ def gan_2d_figure(rec: Recording, height: int = 470, player: bool = True) -> go.
     target, loss = rec.meta["target"], rec.meta["loss"]
     k = REGIONS[target]
     fig = make_subplots(rows=2, cols=2, specs=[[{"rowspan": 2}, {}], [None, {}]], column_widths=[0.55, 0.45],
-                        horizontal_spacing=0.09, vertical_spacing=0.16,
+                        horizontal_spacing=0.09, vertical_spacing=0.2,
                         subplot_titles=("", "Losses", "Coverage"))
     axis = np.linspace(-BOX, BOX, GRID)
     wgan = loss == "wgan_gp"
     d = rec.frames["d"]
-    if wgan:  # a critic's score has no fixed range: each frame scaled to [-1, 1]
-        d = d / np.maximum(np.abs(d).reshape(len(d), -1).max(1), 1e-9)[:, None, None]
-    fig.add_trace(go.Heatmap(x=axis, y=axis, z=d[-1], zmin=-1 if wgan else 0, zmax=1, colorscale="RdBu",
-                             zsmooth="best", showscale=True, hoverinfo="skip",
-                             colorbar=dict(title="critic" if wgan else "D(x)", len=0.5, x=0.5, y=0.78,
-                                           thickness=10)), 1, 1)
+    if wgan:  # a critic's score has no fixed range: each frame scaled to [-1, 1], then to [0, 1]
+        d = (d / np.maximum(np.abs(d).reshape(len(d), -1).max(1), 1e-9)[:, None, None] + 1) / 2
+    d = np.round(np.clip(d, 0, 1) * 255).astype(np.uint8)  # 1 byte a cell: a quarter of the replay's size
+    ticks = ["−1", "0", "+1"] if wgan else ["0", "0.5", "1"]
+    fig.add_trace(go.Heatmap(x=axis, y=axis, z=d[-1], zmin=0, zmax=255, colorscale="RdBu", zsmooth="best",
+                             showscale=True, hoverinfo="skip",
+                             colorbar=dict(title="critic" if wgan else "D(x)", len=0.5, x=0.5, y=0.78, thickness=10,
+                                           tickvals=[0, 127.5, 255], ticktext=ticks)), 1, 1)
     real = sample_target(target, 500, torch.Generator().manual_seed(12345)).numpy()
     fig.add_trace(go.Scatter(x=real[:, 0], y=real[:, 1], mode="markers", name="real",
                              marker=dict(size=4, color="#000000", opacity=0.45), hoverinfo="skip"), 1, 1)
@@ -531,11 +535,13 @@ def gan_2d_figure(rec: Recording, height: int = 470, player: bool = True) -> go.
                        4: {"x": curves["d_loss"][0][upto["d_loss"]], "y": curves["d_loss"][1][upto["d_loss"]]},
                        5: {"x": curves["g_loss"][0][upto["g_loss"]], "y": curves["g_loss"][1][upto["g_loss"]]},
                        6: {"x": steps[:f + 1], "y": regions[:f + 1]}, 7: {"x": steps[:f + 1], "y": quality[:f + 1]}})
-    fig.update_xaxes(range=[-BOX, BOX], row=1, col=1, showgrid=False, zeroline=False)
-    fig.update_yaxes(range=[-BOX, BOX], row=1, col=1, showgrid=False, zeroline=False, scaleanchor="x")
+    fig.update_xaxes(range=[-BOX, BOX], row=1, col=1, showgrid=False, zeroline=False, showticklabels=False,
+                     constrain="domain")
+    fig.update_yaxes(range=[-BOX, BOX], row=1, col=1, showgrid=False, zeroline=False, showticklabels=False,
+                     scaleanchor="x", constrain="domain")
     top = max(int(steps[-1]), 1)
     fig.update_xaxes(range=[0, top], row=1, col=2)
-    fig.update_xaxes(range=[0, top], title="step", row=2, col=2)
+    fig.update_xaxes(range=[0, top], row=2, col=2)
     lo = min([float(np.nanmin(c[1])) for c in curves.values() if len(c[1])] or [0.0])
     hi = max([float(np.nanmax(c[1])) for c in curves.values() if len(c[1])] or [1.0])
     fig.update_yaxes(range=[lo - 0.05 * (hi - lo + 1e-9), hi + 0.05 * (hi - lo + 1e-9)], row=1, col=2)

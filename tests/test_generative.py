@@ -127,7 +127,7 @@ def test_recording_is_deterministic_under_a_seed():
 def test_every_loss_trains_and_draws_a_replay(loss):
     seen = []
     rec = gen.train_gan_2d(loss=loss, iterations=30, n_frames=4, on_progress=lambda f, p: seen.append(p["step"]))
-    assert list(rec.steps) == [0, 10, 20, 30] and seen == [10, 20, 30]
+    assert list(rec.steps) == [0, 10, 20, 30] and seen == [0, 10, 20, 30]  # step 0 is drawn at once
     assert rec.frames["d"].shape == (4, gen.GRID, gen.GRID) and rec.frames["arrows"].shape == (4, gen.N_ARROWS, 2)
     fig = gen.gan_2d_figure(rec)
     assert len(fig.frames) == 4 and fig.layout.sliders[0].steps[-1].label == "30"
