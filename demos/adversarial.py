@@ -211,67 +211,17 @@ def perceptibility(images: torch.Tensor, adversarial: torch.Tensor) -> dict[str,
             "ssim": ssim(images, adversarial)}
 
 
-def flip_sentence(before: tuple[str, float], after: tuple[str, float], eps_text: str) -> str:
-    """The label flip in words, e.g. for a presenter: (top class, probability) before and after."""
+def flip_sentence(before: tuple[str, float], after: tuple[str, float], eps_text: str,
+                  target: str | None = None) -> str:
+    """The label flip in words, e.g. for a presenter: (top class, probability) before and after;
+    with a `target`, whether the targeted attack reached it."""
+    if target is not None and after[0] != target:
+        moved = "" if after[0] == before[0] else f" (it moved the answer to “{after[0]}”, {after[1]:.0%})"
+        return (f"The targeted attack missed: it aimed for “{target}” at ε = {eps_text}, but the model says "
+                f"“{after[0]}”{moved}. Raise ε, or pick an easier target.")
     if before[0] == after[0]:
         return (f"The model still says “{before[0]}” ({before[1]:.0%} → {after[1]:.0%}): this attack "
                 f"at ε = {eps_text} did not flip it. Raise ε or use an iterative attack.")
-    return (f"The prediction flipped from “{before[0]}” ({before[1]:.0%}) to “{after[0]}” "
+    reached = f", the target it aimed for," if target is not None else ""
+    return (f"The prediction flipped from “{before[0]}” ({before[1]:.0%}) to “{after[0]}”{reached} "
             f"({after[1]:.0%}) with no pixel changed by more than {eps_text}.")
-
-
-# ---- experiments on the held-out digits: plain arguments in, tables out (the page caches them)
-Progress = Callable[[float], None]
-
-
-def _digits(n: int) -> tuple[torch.Tensor, torch.Tensor]:
-    from models.data import mnist_split
-    return mnist_split().balanced_test(n)
-
-
-def robustness_experiment(n: int, steps: int = 10, seed: int = 0,
-                          on_progress: Progress | None = None) -> pd.DataFrame:
-    """Accuracy under PGD-`steps` vs eps (SWEEP_EPS) for every digit model, on n held-out digits."""
-    from models import load_pretrained
-    x, y = _digits(n)
-    table = {"eps": list(SWEEP_EPS)}
-    for i, name in enumerate(DIGIT_MODELS):
-        def progress(f: float, i: int = i) -> None:
-            if on_progress:
-                on_progress((i + f) / len(DIGIT_MODELS))
-        table[name] = robust_accuracy(load_pretrained(name), x, y, SWEEP_EPS, steps, seed, progress)
-    return pd.DataFrame(table)
-
-
-def transfer_experiment(n: int, eps: float, steps: int = 10, seed: int = 0,
-                        on_progress: Progress | None = None) -> dict[str, pd.DataFrame]:
-    """Per attack family (FGSM, PGD, MI-FGSM): success rate of examples crafted on each digit model
-    (rows) against every digit model (columns)."""
-    from models import load_pretrained
-    x, y = _digits(n)
-    models = {name: load_pretrained(name) for name in DIGIT_MODELS}
-    out = {}
-    for i, name in enumerate(("fgsm", "pgd", "mifgsm")):
-        m = transfer_matrix(models, x, y, name, eps, steps, seed).numpy()
-        out[name] = pd.DataFrame(m, index=list(DIGIT_MODELS), columns=list(DIGIT_MODELS))
-        if on_progress:
-            on_progress((i + 1) / 3)
-    return out
-
-
-def defence_experiment(n: int, eps: float, bits: int, steps: int = 10, seed: int = 0,
-                       on_progress: Progress | None = None) -> pd.DataFrame:
-    """Bit-depth reduction vs adversarial training, each against the naive and the adaptive attack."""
-    from models import load_pretrained
-    x, y = _digits(n)
-    rows = defence_report(load_pretrained("mnist_cnn"), x, y, eps, bits, steps, seed)
-    if on_progress:
-        on_progress(0.7)
-    robust = load_pretrained("mnist_cnn_robust")
-    gen = torch.Generator().manual_seed(seed)
-    x_adv = pgd(robust, x, y, eps, 2.5 * eps / steps, steps, generator=gen)
-    rows |= {"adversarial training, clean": (predict(robust, x) == y).float().mean().item(),
-             "adversarial training, PGD": (predict(robust, x_adv) == y).float().mean().item()}
-    if on_progress:
-        on_progress(1.0)
-    return pd.DataFrame({"setting": list(rows), "accuracy": list(rows.values())})

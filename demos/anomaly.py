@@ -2,7 +2,7 @@
 
 Scores are mean squared reconstruction errors; the threshold is chosen on normal validation data
 (a percentile, or mean + k standard deviations); metrics (precision, recall, F1, ROC, PR, AUROC,
-AUPRC) are computed here with numpy so every number on the page can be checked by hand.
+average precision) are computed here with numpy so every number on the page can be checked by hand.
 """
 from __future__ import annotations
 
@@ -51,11 +51,18 @@ def confusion(scores: np.ndarray, is_anomaly: np.ndarray, threshold: float) -> d
 
 
 def precision_recall_f1(counts: dict[str, int]) -> dict[str, float]:
+    """Precision tp/(tp+fp) is undefined (NaN) when nothing is flagged; recall tp/(tp+fn) is NaN
+    without anomalies; F1 = 2tp/(2tp+fp+fn), the harmonic mean, defined whenever there is anything."""
     tp, fp, fn = counts["tp"], counts["fp"], counts["fn"]
-    precision = tp / (tp + fp) if tp + fp else 1.0  # nothing flagged: no false alarms
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    precision = tp / (tp + fp) if tp + fp else float("nan")
+    recall = tp / (tp + fn) if tp + fn else float("nan")
+    f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else float("nan")
     return {"precision": precision, "recall": recall, "f1": f1}
+
+
+def false_alarm_rate(counts: dict[str, int]) -> float:
+    """Share of normal items flagged, fp/(fp+tn) (NaN without normal items)."""
+    return counts["fp"] / (counts["fp"] + counts["tn"]) if counts["fp"] + counts["tn"] else float("nan")
 
 
 def _sweep(scores: np.ndarray, is_anomaly: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -85,8 +92,9 @@ def auroc(scores: np.ndarray, is_anomaly: np.ndarray) -> float:
     return float(np.trapezoid(tpr, fpr))
 
 
-def auprc(scores: np.ndarray, is_anomaly: np.ndarray) -> float:
-    """Average precision: sum over thresholds of (recall gained) x precision."""
+def average_precision(scores: np.ndarray, is_anomaly: np.ndarray) -> float:
+    """Average precision (AP): sum over thresholds of (recall gained) x precision. A step-wise
+    summary of the precision-recall curve, not the trapezoidal area under it (which is optimistic)."""
     precision, recall, _ = pr_curve(scores, is_anomaly)
     return float(np.sum(np.diff(np.r_[0, recall]) * precision))
 

@@ -73,11 +73,27 @@ def head_patterns(weights: np.ndarray, tokens: list[str]) -> dict[str, np.ndarra
     }
 
 
-def strip_special(attention: Attention) -> tuple[list[str], np.ndarray]:
-    """Drop [CLS]/[SEP] rows and columns, renormalising rows (for display only)."""
+def strip_special(attention: Attention) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Drop [CLS]/[SEP] rows and columns and renormalise each remaining row (for display). Returns
+    (tokens, weights (L, H, T', T'), the share of each head's attention that pointed at the dropped
+    tokens, averaged over the kept rows (L, H)). Raises ValueError when no ordinary token is left."""
     keep = [i for i, tok in enumerate(attention.tokens) if tok not in ("[CLS]", "[SEP]")]
-    w = attention.weights[..., keep, :][..., keep]
-    return [attention.tokens[i] for i in keep], w / np.clip(w.sum(-1, keepdims=True), 1e-12, None)
+    if not keep:
+        raise ValueError("the text has no ordinary tokens, only [CLS] and [SEP]")
+    rows = attention.weights[..., keep, :]  # (L, H, T', T)
+    w = rows[..., keep]
+    kept_share = w.sum(-1)  # (L, H, T'): what stays after dropping the special columns
+    return ([attention.tokens[i] for i in keep], w / np.clip(kept_share[..., None], 1e-12, None),
+            1 - kept_share.mean(-1))
+
+
+def head_roles(roles: dict[str, np.ndarray], sink: float = 0.5, local: float = 0.3) -> dict[str, list[int]]:
+    """Count heads per layer by what they do on this text: "cls"/"sep" sinks (more than `sink` of a
+    head's attention on that token) and "neighbour" heads (more than `local` on the previous or the
+    next token). Each list has one count per layer."""
+    neighbour = np.maximum(roles["previous"], roles["next"]) > local
+    return {"cls": (roles["cls"] > sink).sum(1).tolist(), "sep": (roles["sep"] > sink).sum(1).tolist(),
+            "neighbour": neighbour.sum(1).tolist()}
 
 
 @dataclass
@@ -150,17 +166,51 @@ def exact_match(model, pairs: list[tuple[str, str]]) -> list[bool]:
     return [dates.decode_output(row.tolist()) == iso for row, (_, iso) in zip(ids, pairs)]
 
 
-def accuracy_by_length(models: dict, n: int = 2000, seed: int = 1, bins: int = 5) -> dict:
-    """Exact-match accuracy of each seq2seq model on `n` fresh random dates, by input length
-    (equal-count length bins): the fixed-context model should fade as inputs grow."""
-    from models import dates
+def accuracy_by_length(names: tuple[str, str] = ("seq2seq_dates", "seq2seq_dates_noattn"), n: int = 2000,
+                       seed: int = 1, bins: int = 5, on_progress=None) -> dict:
+    """Exact-match accuracy of the two registered seq2seq models (with, without attention) on `n`
+    fresh random dates, by input length (equal-count length bins): the fixed-context model fades as
+    inputs grow."""
+    from models import dates, load_pretrained
 
     pairs = dates.random_pairs(n, seed)
     lengths = np.array([len(h) for h, _ in pairs])
     edges = np.quantile(lengths, np.linspace(0, 1, bins + 1)).round().astype(int)
     which = np.clip(np.searchsorted(edges[1:-1], lengths, side="right"), 0, bins - 1)
     out = {"bins": [f"{edges[i]}–{edges[i + 1]} chars" for i in range(bins)]}
-    for name, model in models.items():
-        hits = np.array(exact_match(model, pairs))
-        out[name] = [float(hits[which == b].mean()) for b in range(bins)]
+    for k, (label, name) in enumerate(zip(("with attention", "without"), names)):
+        hits = np.array(exact_match(load_pretrained(name), pairs))
+        out[label] = [float(hits[which == b].mean()) for b in range(bins)]
+        if on_progress is not None:
+            on_progress((k + 1) / len(names))
     return out
+
+
+def head_roles_sentence(counts: dict[str, list[int]]) -> str:
+    """The All-heads caption, from `head_roles` counts measured on the text shown."""
+    layers = len(counts["cls"])
+    deep_cls, deep_sep = sum(counts["cls"][1:]), sum(counts["sep"][1:])
+    sink = ("[CLS]" if deep_cls > deep_sep else "[SEP]") if deep_cls != deep_sep else "[CLS] and [SEP] alike"
+    return (f"On this text: in layer 1, {counts['neighbour'][0]} of 12 heads put more than 30 % of their attention "
+            f"on the previous or next token; in layers 2–{layers}, {deep_cls} heads put more than half of it on "
+            f"[CLS] and {deep_sep} on [SEP] (the sink here: {sink}). A head that parks its attention on a special "
+            "token is often a way of doing nothing.")
+
+
+def head_grid(weights: np.ndarray):
+    """All heads as one picture: a (layers × heads) grid of attention maps with layer and head
+    numbers on the axes. weights: (L, H, T, T)."""
+    import plotly.graph_objects as go
+
+    layers, heads, t, _ = weights.shape
+    grid = np.block([[np.pad(weights[l, h], 1, constant_values=np.nan) for h in range(heads)] for l in range(layers)])
+    centre = (t + 2) / 2 - 0.5
+    fig = go.Figure(go.Heatmap(z=grid, colorscale="Viridis", colorbar=dict(title="weight"), hoverongaps=False,
+                               hovertemplate="row %{y}, column %{x}: %{z:.2f}<extra></extra>"))
+    fig.update_xaxes(tickvals=[centre + h * (t + 2) for h in range(heads)], ticktext=[f"H{h + 1}" for h in range(heads)],
+                     side="top", showgrid=False)
+    fig.update_yaxes(tickvals=[centre + l * (t + 2) for l in range(layers)], ticktext=[f"L{l + 1}" for l in range(layers)],
+                     autorange="reversed", showgrid=False, scaleanchor="x")
+    fig.update_layout(title=f"All {layers * heads} heads: rows = layers, columns = heads", height=560,
+                      margin=dict(l=10, r=10, t=70, b=10))
+    return fig

@@ -1,8 +1,11 @@
 """Bundled photos and the upload loader: any image file in, a clean RGB image out, or a clear error.
 
-The loader is the one gate for user images: it bounds file size and pixel count (decompression
-bombs), applies EXIF orientation, takes the first frame of animations, and converts every mode
-(1, L, LA, P, RGBA, CMYK, I;16, I, F) to RGB with transparency flattened onto white.
+The loader is the one gate for user images. Before decoding anything it reads the header and refuses
+what would cost too much memory: the decoded pixel count is capped (JPEGs are decoded at 1/2 to 1/8
+scale first, so large photos still pass), which keeps one upload's peak memory under ~300 MB
+(measured: bench/bench_uploads.py). It refuses extreme aspect ratios, applies EXIF orientation, takes
+the first frame of animations, and converts every mode (1, L, LA, P, RGBA, CMYK, I;16, I, F) to RGB
+with transparency flattened onto white.
 """
 from __future__ import annotations
 
@@ -16,7 +19,9 @@ from PIL import Image, ImageOps
 
 MAX_UPLOAD_MB = 20  # also enforced by the server (.streamlit/config.toml maxUploadSize)
 UPLOAD_TYPES = ("png", "jpg", "jpeg", "gif", "bmp", "webp", "tif", "tiff")  # what the uploaders offer
-MAX_PIXELS = 110_000_000  # a 10,000 x 10,000 photo is accepted (and shrunk); larger is refused
+MAX_PIXELS = 25_000_000  # decoded pixels (5,000 x 5,000): one upload's peak memory stays under ~300 MB
+MAX_JPEG_PIXELS = 400_000_000  # declared pixels of a JPEG, which decodes at 1/2-1/8 scale within MAX_PIXELS
+MAX_ASPECT = 25  # longer side / shorter side: a thinner strip carries no picture worth a model's time
 WORKING_SIDE = 1024  # uploads are shrunk to this longest side right after decoding
 
 
@@ -55,12 +60,18 @@ def photo(name: str) -> Image.Image:
 
 
 def to_rgb(image: Image.Image) -> Image.Image:
-    """Any PIL mode -> RGB; transparency is flattened onto white, 16-bit and float are rescaled."""
+    """Any PIL mode -> RGB; transparency is flattened onto white, 16-bit and float are rescaled
+    (row blocks in float32, so a large 16-bit scan never needs a float64 copy of itself)."""
     if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
-        a = np.asarray(image, dtype=np.float64)
-        lo, hi = float(np.nanmin(a)), float(np.nanmax(a))
-        a = np.zeros_like(a) if hi <= lo else (a - lo) / (hi - lo)
-        image = Image.fromarray(np.round(np.nan_to_num(a) * 255).astype(np.uint8), "L")
+        a = np.asarray(image)
+        finite = a[np.isfinite(a)] if a.dtype.kind == "f" else a
+        lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 0.0)
+        out = np.zeros(a.shape, dtype=np.uint8)
+        for r in range(0, a.shape[0], 512):
+            block = np.nan_to_num(a[r:r + 512].astype(np.float32), nan=lo, posinf=hi, neginf=lo)
+            out[r:r + 512] = 0 if hi <= lo else np.round((block - lo) * (255 / (hi - lo))).clip(0, 255)
+        del a, finite
+        image = Image.fromarray(out, "L")
     if image.mode == "P":
         image = image.convert("RGBA")
     if image.mode in ("LA", "RGBA", "PA", "La", "RGBa"):
@@ -70,6 +81,29 @@ def to_rgb(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
+def _check_size(image: Image.Image, max_side: int) -> None:
+    """Refuse, from the header alone, what would be too large to decode or too thin to use. For a
+    JPEG, ask the decoder for a reduced size first (it decodes at 1/2, 1/4 or 1/8 scale)."""
+    w, h = image.size
+    if w < 1 or h < 1:
+        raise ImageError("The image has no pixels.")
+    if max(w, h) > MAX_ASPECT * min(w, h):
+        raise ImageError(f"The image is {w:,} × {h:,} pixels: one side is more than {MAX_ASPECT} times the "
+                         "other, too thin a strip to be a picture. Crop it and upload again.")
+    limit = f"{MAX_PIXELS / 1e6:.0f} megapixels ({int(MAX_PIXELS ** 0.5):,} × {int(MAX_PIXELS ** 0.5):,}; about " \
+            f"300 MB of server memory)"
+    if image.format == "JPEG":
+        if w * h > MAX_JPEG_PIXELS:
+            raise ImageError(f"The JPEG is {w:,} × {h:,} pixels ({w * h / 1e6:,.0f} megapixels); this server "
+                             f"accepts JPEGs up to {MAX_JPEG_PIXELS / 1e6:.0f} megapixels. Shrink it and upload again.")
+        image.draft("RGB", (max_side, max_side))  # decode directly at a reduced size
+        w, h = image.size
+    if w * h > MAX_PIXELS:
+        raise ImageError(f"The image is {w:,} × {h:,} pixels ({w * h / 1e6:,.0f} megapixels); this server "
+                         f"decodes at most {limit} per upload. Shrink it, or save it as a JPEG (decoded at "
+                         "reduced size), and upload again.")
+
+
 def load_image(data: bytes, max_side: int = WORKING_SIDE) -> Image.Image:
     """Decode an uploaded file into an RGB image no larger than `max_side`, or raise ImageError."""
     if not data:
@@ -77,25 +111,20 @@ def load_image(data: bytes, max_side: int = WORKING_SIDE) -> Image.Image:
     if len(data) > MAX_UPLOAD_MB * 2**20:
         raise ImageError(f"The file is {len(data) / 2**20:.0f} MB; the limit is {MAX_UPLOAD_MB} MB.")
     try:
-        with warnings.catch_warnings():  # our own MAX_PIXELS check below replaces Pillow's warning
+        with warnings.catch_warnings():  # our own size checks replace Pillow's warning
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
-        w, h = image.size
-        if w * h > MAX_PIXELS:
-            raise ImageError(f"The image is {w:,} × {h:,} pixels: too large to decode safely "
-                             f"(limit {MAX_PIXELS / 1e6:.0f} megapixels).")
-        if w < 1 or h < 1:
-            raise ImageError("The image has no pixels.")
-        image.seek(0)  # first frame of an animated GIF/PNG/WebP
-        image.draft("RGB", (max_side, max_side))  # JPEG: decode directly at a reduced size
-        image = ImageOps.exif_transpose(image)
-        image.load()
+            image = Image.open(io.BytesIO(data))  # reads the header only
+            image.seek(0)  # first frame of an animated GIF/PNG/WebP
+            _check_size(image, max_side)
+            image = ImageOps.exif_transpose(image)
+            image.load()
         image = to_rgb(image)
     except ImageError:
         raise
     except Image.DecompressionBombError as err:
         raise ImageError("The image declares too many pixels: too large to decode safely.") from err
-    except (OSError, ValueError, SyntaxError, EOFError, IndexError, TypeError, Image.UnidentifiedImageError) as err:
+    except (OSError, ValueError, SyntaxError, EOFError, IndexError, TypeError, MemoryError,
+            Image.UnidentifiedImageError) as err:
         raise ImageError("This file is not a readable image (or it is truncated). "
                          "Try a PNG or JPEG.") from err
     image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)

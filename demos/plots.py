@@ -68,8 +68,10 @@ def topk_bars(names: Sequence[str], probs: Sequence[float], title: str | None = 
 
 def line_chart(x: Sequence[float], series: dict[str, Sequence[float]], title: str | None = None,
                x_title: str = "", y_title: str = "", height: int = 320,
-               y_range: tuple[float, float] | None = None, log_y: bool = False) -> go.Figure:
-    """Several named lines over one x axis, one Okabe-Ito colour and marker each."""
+               y_range: tuple[float, float] | None = None, log_y: bool = False,
+               mark_x: float | None = None, mark_label: str = "") -> go.Figure:
+    """Several named lines over one x axis, one Okabe-Ito colour and marker each; `mark_x` draws a
+    dashed vertical line there (e.g. the current slider value) labelled `mark_label`."""
     fig = go.Figure()
     for i, (name, ys) in enumerate(series.items()):
         fig.add_trace(go.Scatter(x=list(x), y=list(ys), name=name,
@@ -78,7 +80,12 @@ def line_chart(x: Sequence[float], series: dict[str, Sequence[float]], title: st
                                  marker=dict(size=8, symbol=i % 20)))
     fig.update_xaxes(title=x_title)
     fig.update_yaxes(title=y_title, range=y_range, type="log" if log_y else None)
+    if log_y:  # one labelled tick per decade (the default stacks labels on short ranges)
+        fig.update_yaxes(dtick=1, exponentformat="power", minor=dict(ticks="inside", showgrid=False))
     fig.update_layout(legend=dict(orientation="h", y=-0.25))
+    if mark_x is not None:
+        fig.add_vline(x=mark_x, line_dash="dash", line_color="grey", annotation_text=mark_label,
+                      annotation_position="top")
     return _layout(fig, title, height)
 
 
@@ -87,9 +94,10 @@ def bar_chart(names: Sequence[str], values: Sequence[float], title: str | None =
     """Vertical bars, one Okabe-Ito colour each, values written on the bars."""
     fmt = ".0%" if percent else ".3g"
     fig = go.Figure(go.Bar(x=list(names), y=list(values), marker_color=[OKABE_ITO[i % 8] for i in range(len(names))],
-                           text=[format(v, fmt) for v in values], textposition="auto"))
+                           text=[format(v, fmt) for v in values], textposition="outside", cliponaxis=False,
+                           textfont_size=14))  # outside: a 0 % bar still shows its label
     if percent:
-        fig.update_yaxes(range=[0, 1], tickformat=".0%")
+        fig.update_yaxes(range=[0, 1.12], tickformat=".0%", tickvals=[0, 0.25, 0.5, 0.75, 1])
     return _layout(fig, title, height)
 
 
@@ -152,25 +160,34 @@ def scatter_groups(points: np.ndarray, groups: Sequence[str], title: str | None 
 
 
 def image_rows(rows: Sequence[Sequence[np.ndarray]], column_titles: Sequence[str],
-               row_titles: Sequence[str], height_per_row: int = 110) -> go.Figure:
-    """A grid of small grey images (rows x columns), e.g. input | reconstruction | error map.
-    The last column is drawn as a heatmap (magnitudes), the others as grey images."""
+               row_titles: Sequence[str], height_per_row: int = 110, error_last: bool = True) -> go.Figure:
+    """A grid of small grey images (rows x columns), e.g. input | reconstruction | error map; with
+    `error_last` the last column is drawn as a magnitude heatmap. Square pixels in every cell,
+    column titles on top, row titles horizontal on the left."""
     from plotly.subplots import make_subplots
 
     n_rows, n_cols = len(rows), len(column_titles)
-    fig = make_subplots(rows=n_rows, cols=n_cols, horizontal_spacing=0.02, vertical_spacing=0.02,
-                        column_titles=list(column_titles), row_titles=list(row_titles))
+    fig = make_subplots(rows=n_rows, cols=n_cols, horizontal_spacing=0.02, vertical_spacing=0.03,
+                        column_titles=list(column_titles))
     top = max(float(r[-1].max()) for r in rows) or 1.0
     for i, row in enumerate(rows, start=1):
         for j, img in enumerate(row, start=1):
-            if j == n_cols:
-                fig.add_trace(go.Heatmap(z=img, colorscale=SEQUENTIAL, zmin=0, zmax=top,
-                                         showscale=i == 1), i, j)
+            if error_last and j == n_cols:
+                fig.add_trace(go.Heatmap(z=img, colorscale=SEQUENTIAL, zmin=0, zmax=top, showscale=i == 1,
+                                         colorbar=dict(len=min(1.0, 3 / n_rows), y=1, yanchor="top")), i, j)
             else:
                 fig.add_trace(go.Heatmap(z=img, colorscale="gray", zmin=0, zmax=1, showscale=False), i, j)
+            k = (i - 1) * n_cols + j
+            fig.update_yaxes(scaleanchor=f"x{k if k > 1 else ''}", row=i, col=j)  # square pixels per cell
     fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")
-    return _layout(fig, None, 40 + height_per_row * n_rows)
+    fig.update_yaxes(visible=False, autorange="reversed")
+    for i, name in enumerate(row_titles, start=1):
+        axis = fig.get_subplot(i, 1).yaxis
+        fig.add_annotation(text=name, xref="paper", yref="paper", x=0, xanchor="right", showarrow=False,
+                           y=(axis.domain[0] + axis.domain[1]) / 2, yanchor="middle", font=dict(size=12))
+    width = max(len(t) for t in row_titles) if row_titles else 0
+    fig.update_layout(margin=dict(l=10 + 7 * width, r=10, t=40, b=10), height=50 + height_per_row * n_rows)
+    return fig
 
 
 def signal_plot(t: np.ndarray, signal: np.ndarray, reconstruction: np.ndarray,

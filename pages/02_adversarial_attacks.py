@@ -5,6 +5,7 @@ import torch
 
 import ui
 from demos import adversarial as adv
+from demos import robustness as rob
 from demos import images, plots
 from demos.model_zoo import predict_topk
 from models import class_names
@@ -66,7 +67,7 @@ after = predict_topk(model, x_adv, labels)
 eps_text = f"{eps:.2f}" if digits else f"{round(eps * 255)}/255"
 
 # Hero: the flip in words, then original | perturbation | adversarial with what the model says
-st.info(adv.flip_sentence(clean[0], after[0], eps_text), icon="⚔️")
+st.info(adv.flip_sentence(clean[0], after[0], eps_text, target), icon="⚔️")
 cols = st.columns(3)
 with cols[0]:
     ui.prediction_panel("Original", x, clean, truth)
@@ -86,39 +87,50 @@ ui.end_of_hero()
 st.download_button("Download the adversarial image (PNG)", images.png_bytes(x_adv), mime="image/png",
                    file_name=f"adversarial_{attack}_eps_{eps_text.replace('/', '-')}.png")
 
-# Experiments on the held-out digits, one lazy tab each (computed once, shared, with progress)
+# Experiments on the held-out digits, one lazy tab each (committed results: they open at once)
 view, box = ui.tabs("view", ["Robust accuracy", "Transfer", "Defences"])
 with box:
     n = int(ui.select("Held-out digits", "n", ["200", "1000"], widget="segmented"))
     if view == "Robust accuracy":
-        table = ui.computed("Attacking the held-out digits with PGD-10", adv.robustness_experiment, n)
+        table = ui.experiment("Attacking the held-out digits with PGD-10", rob.robustness_experiment, n)
         series = {adv.DIGIT_MODELS[m]: table[m] for m in adv.DIGIT_MODELS}
-        at = table.set_index("eps").loc[0.1]
-        ui.chart(plots.line_chart(table["eps"], series, "Accuracy under PGD-10 vs ε", "ε (L∞)",
-                                  "accuracy", y_range=(0, 1)),
-                 f"At ε = 0.1 the standard CNN keeps {at['mnist_cnn']:.0%} of {n} digits, the "
-                 f"adversarially trained CNN {at['mnist_cnn_robust']:.0%}; robustness costs "
-                 f"{table['mnist_cnn'][0] - table['mnist_cnn_robust'][0]:+.1%} clean accuracy.")
+        here = table.iloc[(table["eps"] - eps).abs().argmin()] if digits else table.set_index("eps").loc[0.1]
+        ui.chart(plots.line_chart(table["eps"], series, "Accuracy under PGD-10 vs ε", "ε (L∞)", "accuracy",
+                                  y_range=(0, 1), mark_x=eps if digits else None, mark_label=f"your ε {eps_text}"),
+                 f"At ε = {here['eps']:.2f} the standard CNN keeps {here['mnist_cnn']:.0%} of {n} digits, the "
+                 f"adversarially trained CNN {here['mnist_cnn_robust']:.0%}, the MLP {here['mnist_mlp']:.0%}; "
+                 f"robustness costs {table['mnist_cnn'][0] - table['mnist_cnn_robust'][0]:+.1%} clean accuracy.")
         st.download_button("Sweep (CSV)", table.to_csv(index=False), "robust_accuracy.csv", "text/csv")
+        if digits:  # the same image attacked at every budget (the PyTorch FGSM tutorial's figure)
+            budgets = [e for e in adv.SWEEP_EPS if e > 0]
+            shots = [torch.from_numpy(craft(name, x.numpy(), goal, attack, e, steps, ratio, seed)) for e in budgets]
+            says = [predict_topk(model, s, labels)[0][0] for s in shots]
+            original = truth or clean[0][0]
+            flip = next((e for e, c in zip(budgets, says) if c != original), None)
+            ui.chart(plots.image_rows([[s[0, 0].numpy() for s in shots]], [f"ε {e:.2f}: “{c}”" for e, c in zip(budgets, says)],
+                                      [adv.ATTACKS[attack]], 150, error_last=False),
+                     f"{adv.ATTACKS[attack]} on this digit at every budget, with the model's answer above each: "
+                     + (f"it first leaves “{original}” at ε = {flip:.2f}." if flip is not None
+                        else f"it stays “{original}” up to ε = {budgets[-1]:.2f}."))
     elif view == "Transfer":
         t_eps = ui.slider("ε for transfer", "t_eps", 0.05, 0.3, 0.2, step=0.05)
-        mats = ui.computed("Crafting on each model, testing on every model", adv.transfer_experiment, n, t_eps)
-        names = [adv.DIGIT_MODELS[m] for m in adv.DIGIT_MODELS]
+        mats = ui.experiment("Crafting on each model, testing on every model", rob.transfer_experiment, n, t_eps)
+        names = [rob.SHORT[m] for m in adv.DIGIT_MODELS]
         for col, (attack_name, mat) in zip(st.columns(3), mats.items()):
             with col:
                 off = mat.values[~np.eye(len(mat), dtype=bool)].mean()
                 ui.chart(plots.heatmap(mat.values, adv.ATTACKS[attack_name], x=names, y=names,
-                                       text_format=".0%", height=340, square=False),
-                         f"{adv.ATTACKS[attack_name]}: {off:.0%} average success when transferred "
+                                       text_format=".0%", height=320, square=False, show_scale=False),
+                         f"{adv.ATTACKS[attack_name]}: {off:.0%} average success on the other models "
                          "(rows: crafted on, columns: tested on).")
+        st.info(rob.transfer_sentence(mats, n, t_eps), icon="📊")
     else:
         d_eps = ui.slider("ε", "d_eps", 0.05, 0.3, 0.2, step=0.05)
         bits = ui.slider("Bit depth of the squeezing defence", "bits", 1, 4, 2)
-        table = ui.computed("Attacking the defences", adv.defence_experiment, n, d_eps, bits)
+        table = ui.experiment("Attacking the defences", rob.defence_experiment, n, d_eps, bits)
         ui.chart(plots.bar_chart(table["setting"], table["accuracy"], "Accuracy under attack"),
-                 "Bit-depth reduction only looks robust against the naive attack, whose gradient "
-                 "through the quantiser is zero; BPDA breaks it. Adversarial training holds.")
+                 rob.defence_sentence(table, bits, d_eps))
         st.dataframe(table, hide_index=True)
 
 ui.key_ideas()
-ui.show_code(adv.fgsm, adv.pgd, adv.robust_accuracy, adv.BitDepth)
+ui.show_code(adv.fgsm, adv.pgd, adv.robust_accuracy, adv.BitDepth, rob.transfer_sentence)

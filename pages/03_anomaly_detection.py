@@ -53,6 +53,9 @@ threshold = (anomaly.threshold_percentile(r["val"], q) if rule == "percentile"
              else anomaly.threshold_sigma(r["val"], k))
 counts = anomaly.confusion(errors, y, threshold)
 prf = anomaly.precision_recall_f1(counts)
+false_alarms = anomaly.false_alarm_rate(counts)
+nominal = (100 - q) / 100 if rule == "percentile" else None
+val_rate = float((r["val"] > threshold).mean())
 
 # Hero: error histograms with the threshold, and what that threshold buys
 left, right = st.columns([3, 1])
@@ -63,9 +66,13 @@ with left:
              f"caught, {counts['fp']} of {counts['fp'] + counts['tn']} normal digits falsely flagged.",
              export="reconstruction_errors")
 with right:
-    c = st.columns(3)
-    for col, name in zip(c, ("precision", "recall", "f1")):
-        col.metric(name.capitalize() if name != "f1" else "F1", f"{prf[name]:.2f}")
+    for name, value, note in (("Precision", prf["precision"], "undefined: nothing is flagged"),
+                              ("Recall", prf["recall"], "undefined: no anomalies in the mix"),
+                              ("F1", prf["f1"], "undefined")):
+        st.markdown(f"**{name}** {value:.2f}" if np.isfinite(value) else f"**{name}** — ({note})")
+    st.markdown(f"**False alarms** {false_alarms:.1%} of held-out normals"
+                + (f" (nominal {nominal:.1%}; {val_rate:.0%} of the {len(r['val'])} validation digits)"
+                   if nominal is not None else f" ({val_rate:.0%} of the {len(r['val'])} validation digits)"))
     ui.chart(plots.heatmap(np.array([[counts["tn"], counts["fp"]], [counts["fn"], counts["tp"]]]),
                            x=["flagged normal", "flagged anomaly"], y=["is normal", "is anomaly"],
                            text_format="d", height=250, square=False, show_scale=False),
@@ -78,14 +85,17 @@ with box:
     if view == "ROC & PR" and y.any() and (~y).any():
         fpr, tpr, _ = anomaly.roc_curve(errors, y)
         prec, rec, _ = anomaly.pr_curve(errors, y)
-        op = (counts["fp"] / max(counts["fp"] + counts["tn"], 1), prf["recall"])
+        op = (false_alarms, prf["recall"])
         a, b = st.columns(2)
         with a:
             ui.chart(plots.curve(fpr, tpr, op, "ROC", "false-positive rate", "true-positive rate", diagonal=True),
                      f"AUROC {anomaly.auroc(errors, y):.3f}: the chance a random anomaly scores above a random normal digit.")
         with b:
-            ui.chart(plots.curve(rec, prec, (prf["recall"], prf["precision"]), "Precision–recall", "recall", "precision"),
-                     f"AUPRC {anomaly.auprc(errors, y):.3f} (chance level {y.mean():.2f}); the diamond is your threshold.")
+            point = (prf["recall"], prf["precision"]) if np.isfinite(prf["precision"]) else None
+            ui.chart(plots.curve(rec, prec, point, "Precision–recall", "recall", "precision"),
+                     f"Average precision (AP) {anomaly.average_precision(errors, y):.3f} (chance level "
+                     f"{y.mean():.2f})" + ("; the diamond is your threshold." if point else
+                                          "; your threshold flags nothing, so it has no precision."))
     elif view == "ROC & PR":
         st.info("Add other or corrupted digits to the mix: curves need both normal and anomalous data.")
     elif view == "Examples":
@@ -99,8 +109,9 @@ with box:
     elif view == "Latent space":
         ui.chart(plots.scatter_groups(anomaly.pca_2d(r["codes"]), r["groups"], "Latent codes, first two principal components",
                                       x_title="PC 1", y_title="PC 2"),
-                 "Normal digits cluster; anomalies often land elsewhere, but some overlap — why a threshold on the "
-                 "reconstruction error, not the code alone, is the decision rule.")
+                 "Each point is one test image's 16-number code, projected to 2-D and coloured by group. Where the "
+                 "groups overlap the code alone cannot separate them; the decision rule here is the reconstruction "
+                 "error, not the code.")
     elif view == "Time series":
         ecg_ae = ui.model("ecg_dae")
         win = ecg_ae.config.window

@@ -21,7 +21,7 @@ with key_row[0]:
     content_name = ui.select("Content image", "content", [p for p in SOURCES if not p.startswith("pattern")],
                              default="astronaut", format_func=SOURCES.get)
 with key_row[1]:
-    style_name = ui.select("Style image", "style", list(SOURCES), default="pattern:mosaic", format_func=SOURCES.get)
+    style_name = ui.select("Style image", "style", list(SOURCES), default="hubble", format_func=SOURCES.get)
 with key_row[2]:
     style_w = 10 ** ui.slider("Style weight (log₁₀)", "style_w", 0.0, 5.0, 2.5, step=0.25)
 with key_row[3]:
@@ -69,64 +69,74 @@ content = nst.resize_longer(content, size)
 styles = [nst.resize_longer(style, 256)] + ([nst.resize_longer(loaded[2][0], 256)] if loaded[2] else [])
 weights = [mix, 1 - mix] if loaded[2] else [1.0]
 
-# Hero: content | style | the optimisation, live | the fast network
-st.caption(f"Expected time: about {nst.eta_seconds(size, steps):.0f} s on 2 CPU cores "
-           f"({content.shape[-1]}×{content.shape[-2]} px, {steps} steps).")
+# Hero: content | style | the fast network (at once) | the optimisation (when asked, live)
 cols = st.columns(4)
 cols[0].image(images.to_image(content), caption="Content", width="stretch")
 cols[1].image(images.to_image(styles[0]), caption="Style" + (f" (+ second, {1 - mix:.0%})" if loaded[2] else ""),
               width="stretch")
-live, status = cols[2].empty(), cols[2].empty()
-curve_box = st.empty()
 finish = (lambda x: nst.preserve_colour(x, content)) if colour else (lambda x: x)
+with cols[2]:
+    start = time.perf_counter()
+    fast = nst.fast_stylize(ui.model("magenta_arbitrary_style"), content, styles[0])
+    st.image(images.to_image(finish(fast)), width="stretch",
+             caption=f"Fast network (Magenta): {time.perf_counter() - start:.2f} s for two forward passes "
+                     "(style prediction, then the transfer network)")
+live, status = cols[3].empty(), cols[3].empty()
+curve_box = st.empty()
 
 
 def show(snap: nst.Snapshot, finished: bool) -> None:
     left = f", about {snap.seconds / snap.step * (steps - snap.step):.0f} s left" if 0 < snap.step < steps else ""
     live.image(images.to_image(finish(snap.best if finished else snap.image)), width="stretch",
-               caption=f"Optimisation: step {snap.step}/{steps}, {snap.seconds:.1f} s{left}")
+               caption=f"Optimisation (Gatys): step {snap.step}/{steps}, {snap.seconds:.1f} s{left}")
     if (finished or snap.step % 20 == 0) and not ui.is_presenting():  # a slide shows the images only
         with curve_box.container():
             hist = snap.history
             ui.chart(plots.line_chart(range(len(hist)), {k: [h[k] for h in hist] for k in ("content", "style", "tv")},
-                                      "Weighted loss terms", "step", "loss", height=260, log_y=True),
+                                      "Weighted loss terms", "step", "loss (log scale)", height=260, log_y=True),
                      f"After {snap.step} steps: content {snap.losses['content']:.3g}, style "
                      f"{snap.losses['style']:.3g}, TV {snap.losses['tv']:.3g} (log scale).", export="losses")
 
 
 key = (content_id, style_id, loaded[2][1] if loaded[2] else "", mix, style_w, content_w, tv_w, steps, size,
        layers, init, seed)
-with cols[2]:
-    snap = ui.computed("Optimising the image", nst.optimise, ui.model("efficientnet_lite0"), content, styles,
-                       weights, content_w, style_w, tv_w, steps, LAYERS[layers], init, seed, key=key,
-                       show=lambda s: show(s, False), stoppable=True)
-finished = snap.step == steps
-show(snap, finished)
-if not finished:
-    status.warning(f"Stopped at step {snap.step}: showing the best image so far.")
+net = ui.model("efficientnet_lite0")
 with cols[3]:
-    start = time.perf_counter()
-    fast = nst.fast_stylize(ui.model("magenta_arbitrary_style"), content, styles[0])
-    st.image(images.to_image(finish(fast)), width="stretch",
-             caption=f"Fast network (Magenta): {time.perf_counter() - start:.2f} s, two forward passes "
-                     "(style prediction, then the transfer network)")
+    if not (ui.is_done(nst.optimise, key) or st.session_state.get(f"_run_{key}")):
+        per_step = ui.computed("Timing one optimisation step", nst.seconds_per_step, size)
+        st.button(f"▶ Run the optimisation: {steps} steps, about {per_step * steps:.0f} s here", type="primary",
+                  on_click=lambda: st.session_state.update({f"_run_{key}": True}), width="stretch")
+        st.caption(f"{content.shape[-1]}×{content.shape[-2]} px; {per_step * 1000:.0f} ms per step measured "
+                   "on this server just now.")
+        snap = None
+    else:
+        snap = ui.computed("Optimising the image", nst.optimise, net, content, styles, weights, content_w, style_w,
+                           tv_w, steps, LAYERS[layers], init, seed, key=key, show=lambda s: show(s, False),
+                           stoppable=True)
+if snap is not None:
+    show(snap, snap.step == steps)
+    if snap.step < steps:
+        status.warning(f"Stopped at step {snap.step}: showing the best image so far.")
 ui.end_of_hero()
 
-# Gram matrices: what "style" means numerically
-result = finish(snap.best)
-st.download_button("Download the result (PNG)", images.png_bytes(result), "style_transfer.png", "image/png")
+# Gram matrices: what "style" means numerically (of the optimised result, or of the fast one)
+result, which = (finish(snap.best), "optimised result") if snap is not None else (finish(fast), "fast network's result")
+st.download_button(f"Download the {which} (PNG)", images.png_bytes(result), "style_transfer.png", "image/png")
 tap = ui.select("Gram matrices at block", "gram_layer", [str(k) for k in LAYERS[layers]])
 with torch.no_grad():
-    net = ui.model("efficientnet_lite0")
     g_style = nst.gram_matrix(net.block_outputs(styles[0], (int(tap),))[int(tap)])[0, :24, :24].numpy()
-    g_now = nst.gram_matrix(net.block_outputs(snap.best, (int(tap),))[int(tap)])[0, :24, :24].numpy()
+    g_now = nst.gram_matrix(net.block_outputs(result, (int(tap),))[int(tap)])[0, :24, :24].numpy()
+channels = [f"c{i}" for i in range(24)]
 a, b = st.columns(2)
 with a:
-    ui.chart(plots.heatmap(g_style, "Style image: Gram matrix", height=320),
-             f"Channel co-activations of the style image at block {tap} (first 24 channels).")
+    ui.chart(plots.heatmap(g_style, "Style image: Gram matrix", x=channels, y=channels, height=340, square=True,
+                           colorbar_title="G"),
+             f"Channel co-activations of the style image at block {tap} (first 24 channels; rows and columns "
+             "are channels).")
 with b:
-    ui.chart(plots.heatmap(g_now, "Result: Gram matrix", height=320),
-             f"The same for the result; relative difference {np.abs(g_now - g_style).sum() / np.abs(g_style).sum():.0%}.")
+    ui.chart(plots.heatmap(g_now, f"Gram matrix of the {which}", x=channels, y=channels, height=340, square=True,
+                           colorbar_title="G"),
+             f"The same for the {which}; relative difference {np.abs(g_now - g_style).sum() / np.abs(g_style).sum():.0%}.")
 
 ui.key_ideas()
 ui.show_code(nst.gram_matrix, nst.style_loss, nst.stylize)

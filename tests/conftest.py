@@ -12,6 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent
 OFFLINE_DIR = Path(__file__).resolve().parent / "offline"
 ARTIFACTS = ROOT / "test-artifacts"
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")  # as the gallery runs (ui/compute.py, scripts/run.sh)
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 

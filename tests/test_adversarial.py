@@ -6,6 +6,7 @@ from torch import nn
 
 from conftest import captions, open_page, plotly_specs
 from demos import adversarial as adv
+from demos import robustness as rob
 from models import load_pretrained, metadata
 
 pytestmark = pytest.mark.filterwarnings("ignore")
@@ -146,7 +147,7 @@ def test_bit_depth_gradient_is_zero_and_bpda_gradient_is_the_identity():
 
 
 def test_bpda_breaks_bit_depth_reduction_and_adversarial_training_holds():
-    table = adv.defence_experiment(200, eps=0.2, bits=2).set_index("setting")["accuracy"]
+    table = rob.defence_experiment(200, eps=0.2, bits=2).set_index("setting")["accuracy"]
     assert table["bit-depth, naive PGD"] > 0.8  # looks robust…
     assert table["bit-depth, BPDA PGD"] < 0.1  # …until the attack adapts
     assert table["adversarial training, PGD"] > 0.7

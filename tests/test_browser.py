@@ -7,10 +7,11 @@ import time
 
 import pytest
 
-from browser_support import HERO, IDLE, SHOTS, record, rss_mb, streamlit_server, wait_rendered, new_page
+from browser_support import HERO, IDLE, SHOTS, new_page, open_view, record, rss_mb, streamlit_server, wait_rendered
 from ui.catalogue import PAGES
 
 pytestmark = pytest.mark.browser
+COLD_BOUND_S = 60  # see test_cold_deep_link_on_a_fresh_server
 
 
 def test_home_first_render_on_a_fresh_server(browser):
@@ -40,7 +41,11 @@ def test_cold_deep_link_on_a_fresh_server(browser, info):
         page.locator(HERO).first.wait_for(timeout=90_000)
         assert page.get_by_text("Page not found").count() == 0
         assert page.locator('[data-testid="stSidebar"]').get_by_text(info.title).count() >= 1
-        record(f"{info.slug}_cold_render_s", round(healthy + time.time() - start, 2))
+        seconds = healthy + time.time() - start
+        record(f"{info.slug}_cold_render_s", round(seconds, 2))
+        # bound: quiet-machine cold renders are 4-12 s (BENCHMARKS.md); x5 for a busy CI host. Nothing
+        # heavy may run on page load, so no page comes near it.
+        assert seconds < COLD_BOUND_S, f"{info.slug} took {seconds:.0f} s to reach idle from cold"
         record(f"{info.slug}_rss_mb", round(rss_mb(pid), 1))
         page.screenshot(path=SHOTS / f"{info.slug}.png", full_page=True)
         page.context.close()
@@ -48,11 +53,7 @@ def test_cold_deep_link_on_a_fresh_server(browser, info):
 
 @pytest.mark.parametrize("info", PAGES, ids=lambda p: p.slug)
 def test_embed_mode_has_no_sidebar_and_no_toolbar(browser, server, info):
-    url, _ = server
-    page = new_page(browser)
-    page.goto(f"{url}/{info.slug}?embed=true")
-    wait_rendered(page, info.title)
-    page.locator(HERO).first.wait_for(timeout=90_000)
+    page = open_view(browser, server[0], info, "embed=true")
     assert not page.locator('[data-testid="stSidebar"]').is_visible()
     assert not page.locator('[data-testid="stSidebarCollapsedControl"]').is_visible()
     assert not page.locator('[data-testid="stToolbar"]').is_visible()
@@ -60,18 +61,26 @@ def test_embed_mode_has_no_sidebar_and_no_toolbar(browser, server, info):
     page.context.close()
 
 
+@pytest.mark.parametrize("embed", [False, True], ids=["present", "embed+present"])
 @pytest.mark.parametrize("info", PAGES, ids=lambda p: p.slug)
-def test_presenter_mode_fits_a_720p_slide(browser, server, info):
-    url, _ = server
-    page = new_page(browser)
-    page.goto(f"{url}/{info.slug}?embed=true&present=1")
-    wait_rendered(page, info.title)
-    page.locator(HERO).first.wait_for(timeout=90_000)
+def test_presenter_mode_fits_a_720p_slide(browser, server, info, embed):
+    """Presenter mode collapses the navigation, fits 1280 x 720 without scrolling, and its "More
+    controls" popover opens on a real mouse click."""
+    page = open_view(browser, server[0], info, "present=1" + ("&embed=true" if embed else ""))
     assert page.get_by_text("Key ideas").count() == 0
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert sidebar.count() == 0 or sidebar.bounding_box() is None or sidebar.bounding_box()["width"] < 10 \
+        or sidebar.get_attribute("aria-expanded") == "false", "navigation is collapsed on a slide"
     overflow = page.evaluate("() => { const m = document.querySelector('section.stMain, .stMain');"
                              " return m ? m.scrollHeight - m.clientHeight : 0; }")
-    page.screenshot(path=SHOTS / f"{info.slug}-present.png")
+    page.screenshot(path=SHOTS / f"{info.slug}-{'embed-' if embed else ''}present.png")
     assert overflow <= 8, f"presenter view scrolls by {overflow}px at 1280x720"
+    more = page.get_by_role("button", name="⚙️ More controls")
+    if more.count():
+        box = more.first.bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.locator('[data-testid="stPopoverBody"]').first.wait_for(state="visible", timeout=10_000)
+        page.screenshot(path=SHOTS / f"{info.slug}-present-popover.png")
     page.context.close()
 
 
@@ -122,7 +131,7 @@ def test_copied_link_reopens_the_same_view_in_a_fresh_browser(browser, server, i
     fresh = new_page(browser)  # a new context: no shared session state, only the URL
     fresh.goto(link)
     wait_rendered(fresh, info.title)
-    expect(fresh.locator('[data-testid="stSlider"] input[type="range"]').first).to_have_value(value)
+    expect(fresh.locator('[data-testid="stSlider"] input[type="range"]').first).to_have_value(value, timeout=30_000)
     page.context.close()
     fresh.context.close()
 

@@ -94,3 +94,47 @@ def test_figure_numbers_export_the_data():
     from demos.plots import figure_numbers, topk_bars
     data = figure_numbers(topk_bars(["a", "b"], [0.7, 0.2], "t"))
     assert data["title"] == "t" and data["traces"][0]["x"] == [0.2, 0.7]
+
+
+
+SLOW = {"source", "n", "steps", "size"}  # an upload prompt, the 1,000-digit sweep, long optimisations
+
+
+def change_every_control(at, keys) -> None:
+    """Give every drawn control whose key is in `keys` another valid value (no rerun yet)."""
+    for w in at.slider:
+        if w.key in keys:
+            w.set_value(w.max if w.value != w.max else w.min)
+    for w in at.toggle:
+        if w.key in keys:
+            w.set_value(not w.value)
+    for w in at.number_input:
+        if w.key in keys:
+            w.set_value(w.value + 1 if w.max is None or w.value < w.max else w.value - 1)
+    options = at.session_state["_ui_run"].get("options", {})  # raw choices (AppTest shows labels)
+    for w in list(at.selectbox) + list(at.radio):
+        if w.key in keys and len(options.get(w.key, ())) > 1:
+            w.set_value(next(o for o in options[w.key] if o != w.value))
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.slug)
+def test_every_parameter_survives_a_view_switch(page):
+    """Give every parameter of the page a non-default value (read back from the URL, so the raw
+    values are the page's own), then open each view (tab) in turn with all of them: a parameter whose
+    control that view does not draw keeps its value in the URL."""
+    keys = set(page.params) - SLOW - {"view"}
+    at = open_page(page.file, timeout=180)
+    views = [t.label for t in at.tabs] or [None]
+    chosen: dict[str, str] = {}
+    for view in views:
+        at = open_page(page.file, timeout=180, **({"view": view} if view else {}))
+        change_every_control(at, keys)
+        at.run()
+        chosen |= {k: v for k, v in at.query_params.items() if k in keys and k not in chosen}
+    assert chosen, "the page has URL parameters to set"
+    for view in views:
+        params = dict(chosen) | ({"view": view} if view else {})
+        at = open_page(page.file, timeout=300, **params)
+        assert not at.exception, (view, at.exception)
+        lost = {k: v for k, v in chosen.items() if at.query_params.get(k) != v}
+        assert not lost, f"view {view!r} lost {lost}"

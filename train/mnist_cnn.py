@@ -8,12 +8,10 @@ held-out digits once at the end.
 """
 from __future__ import annotations
 
-import time
-
 from models.data import mnist_split, validation_split
 from models.mnist_cnn import MnistCnn, MnistCnnConfig
-from train.common import (accuracy, batches, command_line, cross_entropy, fit, mnist_card, n_batches,
-                          parser, random_affine, recipe, robust_metrics, save_pretrained, seed_everything)
+from train.common import (command_line, fit_digit_classifier, mnist_card, parser, random_affine, recipe,
+                          save_pretrained, seed_everything)
 
 ACCURACY_BAR = {"mnist_cnn": 0.985, "mnist_cnn_robust": 0.95}  # held-out accuracy the tests demand
 
@@ -27,8 +25,6 @@ def main(argv: list[str] | None = None) -> dict:
     args = p.parse_args(argv)
 
     gen = seed_everything(args.seed)
-    data = mnist_split()
-    fit_x, fit_y, val_x, val_y = validation_split()
     model = MnistCnn(MnistCnnConfig())
     epochs = 1 if args.dry_run else args.epochs
 
@@ -41,28 +37,16 @@ def main(argv: list[str] | None = None) -> dict:
         model.eval()  # craft against fixed BatchNorm statistics
         return pgd(model, x, y, eps, 2.5 * eps / args.pgd_steps, args.pgd_steps, generator=gen)
 
-    def validate() -> dict:
-        return {"val_accuracy": round(accuracy(model, val_x, val_y), 4)}
-
-    start = time.time()
-    history = fit(model, lambda e: ((x, y, e) for x, y in batches(fit_x, fit_y, batch_size=args.batch_size,
-                                                                    generator=gen)),
-                  cross_entropy(model, make_inputs), n_batches(len(fit_x), args.batch_size), epochs,
-                  args.lr, args.weight_decay, validate, dry_run=args.dry_run)
-    metrics = {"test_accuracy": round(accuracy(model, data.test_images, data.test_labels), 4),
-               "val_accuracy": history[-1].get("val_accuracy"), "train_seconds": round(time.time() - start, 1)}
+    history, metrics = fit_digit_classifier(model, args, gen, make_inputs)
     if not args.dry_run:
-        metrics |= robust_metrics(model, data.test_images, data.test_labels)
-        print(metrics)
         save_pretrained(model, args.name, args.out, {
             "architecture": "MnistCnn: 4 conv3x3 + BN + ReLU (2 stages, max-pool), dropout, linear",
             "task": "digit classification (10 classes)",
             "input": "(B, 1, 28, 28) in [0, 1]; the model normalises internally",
-            "data": mnist_card(data, len(fit_x), len(val_x)),
+            "data": mnist_card(mnist_split(), *(len(t) for t in validation_split()[::2])),
             "seed": args.seed,
             "recipe": recipe(args, optimizer="AdamW + OneCycle", augmentation="random affine"),
-            "history": history,
-            "metrics": metrics, "metric_bar": {"test_accuracy": ACCURACY_BAR[args.name]},
+            "history": history, "metrics": metrics, "metric_bar": {"test_accuracy": ACCURACY_BAR[args.name]},
             "command": command_line("train.mnist_cnn", argv),
         })
     return metrics

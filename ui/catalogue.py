@@ -65,11 +65,24 @@ def page_params(path: Path) -> tuple[str, ...]:
         position = KEY_ARG[node.func.attr]
         arg = next((k.value for k in node.keywords if k.arg == "key"),
                    node.args[position] if len(node.args) > position else None)
-        found = [c.value for c in ast.walk(arg) if isinstance(c, ast.Constant) and isinstance(c.value, str)] if arg else []
+        found = _literal_keys(arg)
         if not found:
             raise ValueError(f"{path}:{node.lineno}: ui.{node.func.attr}'s key must be a literal string")
         keys.update(found)
     return tuple(sorted(keys))
+
+
+def _literal_keys(node: ast.expr | None) -> list[str]:
+    """"k" -> ["k"]; "a" if c else "b" -> ["a", "b"]; ("a", "b")[i] -> ["a", "b"]; anything else (f-strings, names) -> []."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.IfExp):
+        body, orelse = _literal_keys(node.body), _literal_keys(node.orelse)
+        return body + orelse if body and orelse else []
+    if isinstance(node, ast.Subscript) and isinstance(node.value, (ast.Tuple, ast.List)):
+        items = [_literal_keys(e) for e in node.value.elts]  # ("a", "b")[i] -> ["a", "b"]
+        return [k for keys in items for k in keys] if items and all(items) else []
+    return []
 
 
 SECTIONS = ("Start here", "Foundations", "Vision", "Sequences and attention", "Generative and unsupervised",
@@ -94,9 +107,27 @@ PAGES: tuple[PageInfo, ...] = (
              "MiniLM's 72 heads on your text, a translator's alignment, and softmax(QKᵀ/√d)V by hand.",
              "demos/attention.py", ("minilm_l6", "seq2seq_dates", "seq2seq_dates_noattn"),
              "tests/test_attention.py"),
+    PageInfo("pages/06_playground.py", "Neural-network playground", "🧪", "Foundations",
+             "Build an MLP, train it live on 2-D data, digits or your CSV, and scrub the replay; the perceptron too.",
+             "demos/playground.py", (), "tests/test_playground.py"),
+    PageInfo("pages/07_optimisers.py", "Gradient descent and optimisers", "⛷️", "Foundations",
+             "Seven real torch.optim optimisers race on 2-D losses, theory beside measurement; batch size and "
+             "schedules on digits.", "demos/optimisers.py", (), "tests/test_optimisers.py"),
+    PageInfo("pages/08_backprop.py", "Backpropagation and gradient flow", "⛓️", "Foundations",
+             "The chain rule node by node, checked against autograd; activations, init, vanishing and exploding gradients.",
+             "demos/backprop.py", ("mnist_mlp",), "tests/test_backprop.py"),
+    PageInfo("pages/09_convolutions.py", "Convolutional networks", "🔳", "Vision",
+             "Slide a kernel over your image, then look inside two trained CNNs: maps, receptive fields, filters.",
+             "demos/convolution.py", ("mnist_cnn", "efficientnet_lite0"), "tests/test_convolution.py"),
+    PageInfo("pages/10_recurrent.py", "Recurrent networks", "🔁", "Sequences and attention",
+             "Watch the gradient through time vanish and gates rescue it; LSTM/GRU gates; a char-LSTM writes.",
+             "demos/recurrent.py", ("recall_rnn", "recall_lstm", "recall_gru", "char_lstm"), "tests/test_recurrent.py"),
     PageInfo("pages/11_generative.py", "Generative models: GANs and VAEs", "🎭", "Generative and unsupervised",
              "Train a GAN in 2-D and rewind it; a digit GAN checked for copying; a VAE's map beside an autoencoder's.",
              "demos/generative.py", ("mnist_cgan", "mnist_ae_2d", "mnist_vae_2d", "mnist_cnn"), "tests/test_generative.py"),
+    PageInfo("pages/12_transfer_learning.py", "Transfer, few-shot and zero-shot learning", "♻️", "Vision",
+             "How many labels does a new task need? Scratch vs probe vs fine-tuning, forgetting, prototypes, zero-shot.",
+             "demos/transfer.py", ("mnist_cnn_04", "efficientnet_lite0", "minilm_l6"), "tests/test_transfer.py"),
 )
 
 

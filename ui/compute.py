@@ -8,6 +8,10 @@ re-attaches to the running job instead of starting again, and finished results a
 """
 from __future__ import annotations
 
+import os
+
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # idle OpenMP threads sleep instead of spinning
+
 import threading
 import time
 from collections import OrderedDict
@@ -16,11 +20,14 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Hashable
 
 import streamlit as st
+import torch
 from PIL import Image
 
 from demos import images
 
+TORCH_THREADS = 1  # per op: every session is a thread of one process; see BENCHMARKS.md (concurrency)
 WORKERS = 2  # jobs that compute at once; more wait in a queue (2 cores: see BENCHMARKS.md)
+torch.set_num_threads(TORCH_THREADS)
 KEEP_RESULTS = 48  # finished results kept for all sessions (oldest dropped first)
 _STOPPED = "_ui_stopped"  # job key -> partial result this session chose to keep
 
@@ -175,9 +182,10 @@ def computed(label: str, fn: Callable[..., Any], *args: Any, key: Hashable | Non
         st.button("▶ Run to the end", on_click=_forget_stopped, args=(ident,), key=f"resume_{hash(ident)}")
         return stopped[ident]
     job = pool.submit(ident, label, fn, args)
-    if stoppable:
-        st.button(f"⏹ Stop: {label.lower()}", on_click=_keep_stopped, args=(ident, job),
-                  key=f"stop_{hash(ident)}", help="Stops the computation and keeps what it has so far")
+    stop_slot = st.empty()  # the Stop button lives only while the job runs
+    if stoppable and not job.future.done():
+        stop_slot.button(f"⏹ Stop: {label.lower()}", on_click=_keep_stopped, args=(ident, job),
+                         key=f"stop_{hash(ident)}", help="Stops the computation and keeps what it has so far")
     bar, last = st.progress(0.0, text=f"{label}…"), None
     while not job.future.done():
         waiting = pool.queued_before(job)
@@ -190,6 +198,7 @@ def computed(label: str, fn: Callable[..., Any], *args: Any, key: Hashable | Non
             show(last)
         time.sleep(0.1)
     bar.empty()
+    stop_slot.empty()
     try:
         result = job.future.result()
     except Stopped:
@@ -199,3 +208,29 @@ def computed(label: str, fn: Callable[..., Any], *args: Any, key: Hashable | Non
         if result is not None:
             st.button("▶ Run to the end", on_click=_forget_stopped, args=(ident,), key=f"resume_{hash(ident)}")
     return result
+
+
+def experiment(label: str, fn: Callable[..., Any], *args: Any) -> Any:
+    """`fn(*args)` from the results committed beside the weights when the grid holds it (instant, see
+    `demos.precomputed`), else computed live as a job; a button recomputes it live anyway."""
+    from demos import precomputed
+
+    live_key = f"_live_{precomputed.entry_key(fn, args)}"
+    found = None if st.session_state.get(live_key) else precomputed.lookup(fn, args)
+    if found is None:
+        return computed(label, fn, *args)
+    result, command = found
+    left, right = st.columns([5, 1], vertical_alignment="center")
+    left.caption(f"Precomputed with these exact weights by `{command}`.")
+    right.button("↻ Recompute live", key=f"{live_key}_button", type="tertiary",
+                 on_click=lambda: st.session_state.update({live_key: True}))
+    return result
+
+
+def is_done(fn: Callable[..., Any], key: Hashable) -> bool:
+    """Whether `computed(..., fn, ..., key=key)` has a result to show without computing: finished for
+    everyone, running now, or stopped by this session."""
+    ident = cache_key(fn, (key,))
+    pool = jobs()
+    return (pool.get(ident)[0] or ident in pool.running
+            or st.session_state.get(_STOPPED, {}).get(ident) is not None)

@@ -31,7 +31,7 @@ def page_setup(file: str) -> PageInfo:
     (with a Share menu beside it, filled in once the page's controls have run), then the intro."""
     page = find(file)
     _start_page(page.title, page.icon)
-    title, share = st.columns([9, 1], vertical_alignment="bottom")
+    title, share = st.columns([5, 1], vertical_alignment="bottom")  # room for "🔗 Share" at 1024 px
     title.title(f"{page.icon} {page.title}")
     st.session_state[RUN] |= {"page": page, "share": share, "known": set(page.params)}
     st.session_state[PAGE] = page.slug

@@ -34,8 +34,11 @@ def notify(key: str, message: str) -> None:
     st.session_state.setdefault(NOTICES, {})[key] = message
 
 
-def clear_notice(key: str) -> None:
+def clear_notice(key: str, then: Callable[[], None] | None = None) -> None:
+    """A control's on_change: its URL notice is answered; then the page's own callback, if any."""
     st.session_state.get(NOTICES, {}).pop(key, None)
+    if then is not None:
+        then()
 
 
 def quote(raw: str) -> str:
@@ -136,14 +139,15 @@ def number(label: str, key: str, lo: int, hi: int, default: int, help: str | Non
 
 def select(label: str, key: str, options: Sequence[str], default: str | None = None,
            format_func: Callable[[str], str] = str, help: str | None = None,
-           widget: str = "selectbox") -> str:
+           widget: str = "selectbox", on_change: Callable[[], None] | None = None) -> str:
     """A URL-bound choice among string options (the option itself goes in the URL).
-    `widget`: "selectbox", "radio" or "segmented"."""
+    `widget`: "selectbox", "radio" or "segmented"; `on_change` runs when the user changes it."""
     options = list(options)
     default = options[0] if default is None else default
     shown = ", ".join(options[:6]) + (", …" if len(options) > 6 else "")
+    run_state().setdefault("options", {})[key] = options  # the raw choices, for manifests and tests
     _bind(key, default, _choice_parser(options), f"one of {shown}")
-    common = dict(key=key, format_func=format_func, help=help, on_change=clear_notice, args=(key,))
+    common = dict(key=key, format_func=format_func, help=help, on_change=clear_notice, args=(key, on_change))
     if widget == "radio":
         value = st.radio(label, options, horizontal=True, **common)
     elif widget == "segmented":
@@ -168,8 +172,9 @@ def toggle(label: str, key: str, default: bool = False, help: str | None = None)
 
 
 def text_area(label: str, key: str, default: str, height: int | None = None, help: str | None = None,
-         max_chars: int | None = None) -> str:
-    """A URL-bound text area. Text longer than `max_chars` from a URL is cut, with a notice."""
+              max_chars: int | None = None, on_change: Callable[[], None] | None = None) -> str:
+    """A URL-bound text area. Text longer than `max_chars` from a URL is cut, with a notice (keep
+    `max_chars` small enough that the permalink stays a URL servers accept)."""
     def parse(raw: str) -> str:
         if max_chars and len(raw) > max_chars:
             notify(key, f"URL parameter `{key}` holds {len(raw):,} characters; kept the first {max_chars:,}.")
@@ -178,7 +183,7 @@ def text_area(label: str, key: str, default: str, height: int | None = None, hel
 
     _bind(key, default, parse, "text")
     value = st.text_area(label, key=key, height=height, help=help, max_chars=max_chars,
-                         on_change=clear_notice, args=(key,))
+                         on_change=clear_notice, args=(key, on_change))
     return _publish(key, value, default)
 
 

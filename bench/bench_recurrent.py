@@ -1,0 +1,61 @@
+"""Recurrent networks: sampling 300 characters, the gradient-through-time curves, one live training,
+the page's reruns, and the char model's retraining time (measured by its script, read from its card)."""
+from __future__ import annotations
+
+import time
+
+import torch
+
+from bench.common import Row, best_of, page_rerun
+from demos import recurrent as rc
+from models import load_pretrained, metadata
+
+PAGE = "pages/10_recurrent.py"
+
+
+def _timed(rows: list[Row], threads: int) -> None:
+    lm = load_pretrained("char_lstm")
+    recall = {cell: load_pretrained(f"recall_{cell}") for cell in rc.CELL_NAMES}
+    tag = f"{threads} thread{'s' if threads > 1 else ''}"
+    t = best_of(lambda: rc.sample(lm, "The for statement", 300, 0.8, 0, 0), repeat=5)
+    rows.append(Row("recurrent", f"sample 300 characters, T = 0.8 ({tag})", t, target="≤ 300 ms"))
+    for lag in (40, 80):
+        x = rc.probe(lag)[0]
+        models = rc.fresh_models(1.0, 3.0)
+        t = best_of(lambda: rc.curves(models, x), repeat=5)
+        rows.append(Row("recurrent", f"gradient-through-time curves, 3 cells, lag {lag}, 4 sequences ({tag})", t,
+                        target="≤ 300 ms"))
+    t = best_of(lambda: rc.curves(recall, rc.probe(40)[0]), repeat=5)
+    rows.append(Row("recurrent", f"curves of the trained models, lag 40 ({tag})", t, target="≤ 300 ms"))
+    t = best_of(lambda: rc.temperature_sweep(lm, "The for statement", rc.TEMPERATURES, 200, 0), repeat=3)
+    rows.append(Row("recurrent", f"temperature sweep, 8 temperatures × 4 samples × 200 characters, one batch ({tag})", t))
+    t = best_of(lambda: rc.masking(lm, rc.DEFAULT_TEXTS.splitlines()), repeat=5)
+    rows.append(Row("recurrent", f"padding and masking, 4 texts ({tag})", t))
+    start = time.perf_counter()
+    rec = rc.train_recall(40)
+    rows.append(Row("recurrent", f"live training at lag 40, 3 cells, {rec.steps[-1]} steps ({tag})",
+                    time.perf_counter() - start))
+
+
+def run() -> list[Row]:
+    rows: list[Row] = []
+    saved = torch.get_num_threads()
+    for threads in sorted({1, saved}):
+        torch.set_num_threads(threads)
+        try:
+            _timed(rows, threads)
+        finally:
+            torch.set_num_threads(saved)
+    char = metadata("char_lstm")["metrics"]["train_seconds"]
+    rows.append(Row("recurrent", "retraining char_lstm: python -m train.char_rnn (train_seconds in its card)", char,
+                    target="≤ 180 s"))
+    cards = [metadata(f"recall_{c}")["metrics"] for c in rc.CELL_NAMES]
+    recall = cards[0]["fixed_lag_sweep_seconds"] + sum(m["train_seconds"] for m in cards)
+    rows.append(Row("recurrent", "retraining recall_*: python -m train.recall_rnn (sweep + 3 models, from the cards)",
+                    recall))
+    first, rerun = page_rerun(PAGE, {}, ("slider", "rho", 0.8))
+    rows.append(Row("recurrent", "page first render (server)", first))
+    rows.append(Row("recurrent", "page rerun after a ρ change (hero curves)", rerun, target="< 300 ms"))
+    first, rerun = page_rerun(PAGE, {"view": "Text generation"}, ("slider", "temp", 1.2))
+    rows.append(Row("recurrent", "page rerun after a temperature change (new sample)", rerun))
+    return rows

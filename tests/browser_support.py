@@ -1,0 +1,139 @@
+"""Real-browser plumbing shared by every browser test: Debian Chromium driven by Playwright against a
+real `streamlit run` on 127.0.0.1 with the server's network cut off (tests/offline). One Chromium and
+one shared server per test session (`browser`, `server` fixtures, re-exported by conftest); tests that
+need a fresh server use `streamlit_server()`. Screenshots go to test-artifacts/browser/."""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from conftest import ARTIFACTS, OFFLINE_DIR, ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = ARTIFACTS / "browser"
+TIMINGS = ARTIFACTS / "browser_timings.json"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--disable-default-apps", "--disable-extensions"]
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+HERO = '.js-plotly-plot, [data-testid="stImage"]'  # a page's hero is a chart or an image
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def streamlit_server():
+    """A fresh server (no network) -> (base URL, pid, seconds until healthy)."""
+    port = free_port()
+    env = dict(os.environ, PYTHONPATH=f"{OFFLINE_DIR}{os.pathsep}{ROOT}", HF_HUB_OFFLINE="1",
+               MALLOC_ARENA_MAX="2")  # as scripts/run.sh starts it
+    log = open(ARTIFACTS / f"server-{port}.log", "w")
+    start = time.time()
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+                             "--server.headless=true", "--server.address=127.0.0.1",
+                             f"--server.port={port}", "--server.fileWatcherType=none",
+                             "--browser.gatherUsageStats=false"],
+                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        while time.time() - start < 60:
+            try:
+                if urllib.request.urlopen(url + "/_stcore/health", timeout=1).read() == b"ok":
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("streamlit did not become healthy in 60 s")
+        yield url, proc.pid, time.time() - start
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def record(key: str, value) -> None:
+    data = json.loads(TIMINGS.read_text()) if TIMINGS.exists() else {}
+    data[key] = value
+    TIMINGS.write_text(json.dumps(data, indent=2))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian chromium is missing: run `bash scripts/setup.sh --test`")
+    from playwright.sync_api import sync_playwright
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def server():
+    with streamlit_server() as (url, pid, _):
+        yield url, pid
+
+
+def wait_rendered(page, text: str, timeout: float = 90_000) -> None:
+    from playwright.sync_api import expect
+    expect(page.get_by_role("heading", level=1).first).to_contain_text(text, timeout=timeout)
+    page.wait_for_selector(IDLE, timeout=timeout)
+    assert page.locator('[data-testid="stException"]').count() == 0, "the page shows a traceback"
+
+
+def new_page(browser, width=1280, height=720):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    return context.new_page()
+
+
+def open_view(browser, url: str, info, query: str = "", hero: bool = True):
+    """A new 1280x720 tab on `info`'s page with `query`, rendered and idle (and its hero drawn)."""
+    page = new_page(browser)
+    page.goto(f"{url}/{info.slug}" + (f"?{query}" if query else ""))
+    wait_rendered(page, info.title)
+    if hero:
+        page.locator(HERO).first.wait_for(timeout=90_000)
+    return page
+
+
+def reruns(page) -> int:
+    """How many script runs the page's session has started so far (counted in the browser from
+    Streamlit's own "running" state changes): compare before and after an interaction to prove that
+    it cost no server rerun."""
+    return page.evaluate("() => window.__gallery_runs || 0")
+
+
+COUNT_RUNS = """() => { if (window.__gallery_counter) return;
+  window.__gallery_runs = 0; window.__gallery_counter = true;
+  const app = document.querySelector('[data-testid="stApp"]');
+  new MutationObserver(() => { if (app.getAttribute('data-test-script-state') === 'running') window.__gallery_runs++; })
+    .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']}); }"""
+
+
+def count_reruns(page) -> None:
+    """Start counting script runs of this page (see `reruns`)."""
+    page.evaluate(COUNT_RUNS)

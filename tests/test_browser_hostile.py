@@ -1,0 +1,90 @@
+"""Hostile input through the real widgets in Chromium: the bad-input corpus through every page's own
+uploader, hostile manifests through the Share menu's restore, and the longest permalink a page can
+produce reopened. Every input ends in a clear message or a result, never a traceback, and the page
+keeps working afterwards."""
+from __future__ import annotations
+
+import json
+from urllib.parse import quote
+
+import pytest
+from playwright.sync_api import expect
+
+from browser_support import IDLE, SHOTS, new_page, wait_rendered
+from test_bad_input import BAD, GOOD
+
+pytestmark = pytest.mark.browser
+UPLOADERS = {  # slug -> (query that opens its uploader, title)
+    "model_zoo": ("source=upload", "Model zoo"),
+    "adversarial_attacks": ("source=upload", "Adversarial attacks"),
+    "anomaly_detection": ("view=Your+image", "Anomaly detection"),
+    "style_transfer": ("content=upload&size=128", "Style transfer"),
+}
+CORPUS = {**{f"bad {k}": v for k, v in BAD.items() if len(v) < 5 * 2**20},  # the browser caps at 20 MB
+          **{f"good {k}": GOOD[k] for k in ("rgb png", "16-bit png", "cmyk jpeg", "animated gif", "1x1 png",
+                                            "40x1000 strip (25:1)", "transparent only")}}
+
+
+def settle(page) -> None:
+    page.wait_for_timeout(300)  # the upload round trip starts a rerun
+    page.wait_for_selector(IDLE, timeout=120_000)
+
+
+@pytest.mark.parametrize("slug", list(UPLOADERS))
+def test_the_corpus_through_each_pages_own_uploader(browser, server, tmp_path, slug):
+    url, _ = server
+    query, title = UPLOADERS[slug]
+    page = new_page(browser)
+    page.goto(f"{url}/{slug}?{query}")
+    wait_rendered(page, title)
+    outcomes = {"refused": 0, "accepted": 0}
+    for name, data in CORPUS.items():
+        path = tmp_path / (name.replace(" ", "_").replace("/", "_")[:60] + ".png")
+        path.write_bytes(data)
+        page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(path))
+        settle(page)
+        assert page.locator('[data-testid="stException"]').count() == 0, f"{slug}: {name} gave a traceback"
+        refused = page.get_by_text("Could not use").count() > 0
+        outcomes["refused" if refused else "accepted"] += 1
+        if name.startswith("bad"):
+            assert refused, f"{slug}: {name} was not refused with a message"
+    page.screenshot(path=SHOTS / f"{slug}-upload-corpus.png")
+    (SHOTS / f"{slug}-upload-corpus.json").write_text(json.dumps(outcomes | {"inputs": len(CORPUS)}))
+    page.context.close()
+
+
+HOSTILE_MANIFESTS = {
+    "embed keys": ({"page": "model_zoo", "params": {"EMBED": "true", "embed_options": "x", "digit": "4"}},
+                   "ignored `EMBED`"),
+    "deep nesting": ('{"page": "model_zoo", "params": ' + "[" * 50_000 + "]" * 50_000 + "}", "nests deeper"),
+    "another page": ({"page": "attention", "params": {"layer": "2"}}, "manifest of the page “Attention maps”"),
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE_MANIFESTS))
+def test_hostile_manifests_are_refused_in_the_share_menu(browser, server, tmp_path, name):
+    url, _ = server
+    content, expected = HOSTILE_MANIFESTS[name]
+    path = tmp_path / "manifest.json"
+    path.write_text(content if isinstance(content, str) else json.dumps(content))
+    page = new_page(browser)
+    page.goto(f"{url}/model_zoo")
+    wait_rendered(page, "Model zoo")
+    page.get_by_role("button", name="🔗 Share").click()
+    page.locator('[data-testid="stPopoverBody"] input[type="file"]').set_input_files(str(path))
+    expect(page.get_by_text(expected, exact=False).first).to_be_visible(timeout=60_000)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.context.close()
+
+
+def test_the_longest_text_permalink_of_the_attention_page_reopens(browser, server):
+    """The text box takes at most 1,500 characters: even 4-byte characters make a URL the server
+    accepts, and the link restores the text."""
+    url, _ = server
+    text = "🙂" * 1500
+    page = new_page(browser)
+    page.goto(f"{url}/attention?text={quote(text)}")
+    wait_rendered(page, "Attention maps")
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator("textarea").first.input_value() == text
+    page.context.close()

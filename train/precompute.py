@@ -1,0 +1,76 @@
+"""Compute the experiments whose answers depend only on committed weights and a small grid of
+settings, and store them in models/results/<module>.json (with the weights' sha256), so that pages
+show them at once instead of running minutes of attacks on first visit.
+
+    python -m train.precompute                      # everything (~15 min on 2 quiet cores)
+    python -m train.precompute --only attention     # one module
+    python -m train.precompute --dry-run            # the smallest entry of each module, nothing saved
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import time
+from typing import Callable
+
+import torch
+
+from demos import attention as att
+from demos import robustness as rob
+from demos.adversarial import DIGIT_MODELS
+from demos.precomputed import RESULTS_DIR, encode, entry_key
+from models.registry import weights_digest
+from train.common import command_line
+
+N_DIGITS = (200, 1000)  # the page's "Held-out digits" choices
+EPS_GRID = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3)  # the Transfer and Defences ε sliders (step 0.05)
+BITS = (1, 2, 3, 4)  # the bit-depth slider
+
+
+def grid() -> dict[str, list[tuple[Callable, tuple, tuple[str, ...]]]]:
+    """module -> [(function, arguments, weights it depends on)]"""
+    digit_models = tuple(DIGIT_MODELS)
+    return {
+        "robustness": [(rob.robustness_experiment, (n,), digit_models) for n in N_DIGITS]
+        + [(rob.transfer_experiment, (n, e), digit_models) for n in N_DIGITS for e in EPS_GRID]
+        + [(rob.defence_experiment, (n, e, b), ("mnist_cnn", "mnist_cnn_robust"))
+           for n in N_DIGITS for e in EPS_GRID for b in BITS],
+        "attention": [(att.accuracy_by_length, (), ("seq2seq_dates", "seq2seq_dates_noattn"))],
+    }
+
+
+DRY_RUN = {"robustness": (rob.transfer_experiment, (20, 0.1), ()),
+           "attention": (att.accuracy_by_length, (("seq2seq_dates", "seq2seq_dates_noattn"), 50), ())}
+
+
+def main(argv: list[str] | None = None) -> dict:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--only", choices=sorted(grid()))
+    p.add_argument("--dry-run", action="store_true", help="one small entry per module, nothing saved")
+    args = p.parse_args(argv)
+    torch.manual_seed(0)
+    done = {}
+    for module, calls in grid().items():
+        if args.only and module != args.only:
+            continue
+        if args.dry_run:  # the cheapest call of the module's functions, on a few digits or dates
+            calls = [DRY_RUN[module]]
+        entries, weights, start = {}, {}, time.time()
+        for i, (fn, fn_args, uses) in enumerate(calls):
+            entries[entry_key(fn, fn_args)] = encode(fn(*fn_args))
+            weights |= {name: weights_digest(name) for name in uses}
+            print(f"{module} {i + 1}/{len(calls)} {entry_key(fn, fn_args)}  {time.time() - start:.0f}s", flush=True)
+        done[module] = len(entries)
+        if not args.dry_run:
+            RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+            (RESULTS_DIR / f"{module}.json").write_text(json.dumps({
+                "module": f"demos.{module}", "weights": weights, "seconds": round(time.time() - start, 1),
+                "command": command_line("train.precompute", argv if argv is not None else ["--only", module]),
+                "versions": {"python": platform.python_version(), "torch": torch.__version__},
+                "entries": entries}, indent=1) + "\n")
+    return done
+
+
+if __name__ == "__main__":
+    main()
