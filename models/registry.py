@@ -23,11 +23,13 @@ from models.autoencoder import (ConvAutoencoderConfig, DenseAutoencoder, DenseAu
                                 OneClassAutoencoders)
 from models.char_rnn import CharRNN, CharRNNConfig
 from models.efficientnet_lite0 import EfficientNetLite0, EfficientNetLiteConfig
+from models.gan import DigitGan, DigitGanConfig
 from models.mnist_cnn import MnistCnn, MnistCnnConfig
 from models.mnist_mlp import MnistMlp, MnistMlpConfig
 from models.recall_rnn import RecallConfig, RecallNet
 from models.seq2seq import Seq2Seq, Seq2SeqConfig
 from models.transfer_cnn import TransferCnn
+from models.vae import LatentAutoencoderConfig, LatentAutoencoders
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 DIGITS = tuple(str(d) for d in range(10))
@@ -145,6 +147,11 @@ REGISTRY: dict[str, ModelSpec] = {
     "char_lstm": ModelSpec("Character LSTM on Python's documentation", _open_safetensors, CharRNN, CharRNNConfig),
     "mnist_cnn_04": ModelSpec("Digit CNN taught digits 0-4 only (transfer backbone)", _open_safetensors,
                               TransferCnn, MnistCnnConfig),
+    "mnist_cgan": ModelSpec("Conditional DCGAN for digits", _open_safetensors, DigitGan, DigitGanConfig),
+    "mnist_ae_2d": ModelSpec("Digit autoencoder, 2-D code", _open_safetensors, LatentAutoencoders,
+                             LatentAutoencoderConfig),
+    "mnist_vae_2d": ModelSpec("Digit VAEs, 2-D code, one per KL weight β", _open_safetensors, LatentAutoencoders,
+                              LatentAutoencoderConfig),
 }
 
 
