@@ -19,7 +19,7 @@ def race_figure(key: tuple, _rec, height: int):
 
 
 # Controls: the surface, its shape, the start point and the race length in one row
-row = st.columns([3, 2, 2, 2, 2, 2, 1])
+row = st.columns([3, 2, 2, 2, 2, 2, 1.6])  # the last: the slide's "More controls" (~110 px)
 with row[0]:
     name = ui.select("Loss surface", "surface", list(opt.SURFACES), format_func=opt.SURFACES.get)
 if st.session_state.get("_opt_surface", name) != name:  # a new surface brings its own start and settings

@@ -20,7 +20,7 @@ def apply_preset(name: str) -> None:  # a preset sets the controls; they go to t
 
 
 # Controls: target, loss and D steps in one row (kept on a slide), presets, the rest below
-key_row = st.columns([3, 3, 3, 5, 1])
+key_row = st.columns([3, 3, 3, 6, 1.6])  # the last: the slide's "More controls" (~110 px)
 more = ui.more_controls(key_row[4])
 with key_row[0]:
     target = ui.select("Target distribution", "target", list(gen.TARGETS), format_func=gen.TARGETS.get)

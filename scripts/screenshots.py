@@ -46,7 +46,6 @@ def shoot(out: Path, root: Path) -> int:
     import socket
     import subprocess
     import time
-    import urllib.request
 
     from playwright.sync_api import sync_playwright
 
@@ -61,9 +60,9 @@ def shoot(out: Path, root: Path) -> int:
                               stderr=subprocess.DEVNULL)
     try:
         for _ in range(600):
-            try:
-                if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).read() == b"ok":
-                    break
+            try:  # listening is enough: each page load below waits for the app itself
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
             except OSError:
                 time.sleep(0.1)
         with sync_playwright() as pw:

@@ -57,12 +57,12 @@ def test_twenty_sessions_get_the_same_answers_as_one(browser):
         rss_before = rss_mb(pid)
         pages = [new_page(browser) for _ in range(SESSIONS)]
         start, errors, mismatches = time.time(), 0, []
-        for step in range(INTERACTIONS):
-            for page, session in zip(pages, plan):  # fire all 20 requests, then collect
-                slug, params = session[step]
+        for k in range(INTERACTIONS):
+            for page, session in zip(pages, plan):  # fire all the requests, then collect
+                slug, params = session[k]
                 page.goto(url_of(base, slug, params), wait_until="commit")
             for page, session in zip(pages, plan):
-                slug, params = session[step]
+                slug, params = session[k]
                 try:
                     wait_rendered(page, TITLES[slug], timeout=240_000)
                     got = read_view(page, slug)

@@ -88,8 +88,12 @@ def test_decompression_bomb_is_refused_before_decoding():
 
 
 def test_huge_but_legal_image_is_shrunk():
-    image = load_image(encode(Image.new("L", (10000, 10000), 128)))
-    assert max(image.size) == 1024
+    # 25 MP is the decoded cap: 5,000 x 5,000 passes; a 100 MP JPEG is drafted at 1/2 scale (25 MP), then
+    # both are shrunk to the 1,024 px working size; the same 100 MP as a PNG cannot be drafted: refused
+    assert max(load_image(encode(Image.new("L", (5000, 5000), 128))).size) == 1024
+    assert load_image(encode(Image.new("RGB", (10000, 10000), (9, 99, 199)), "JPEG")).size == (1024, 1024)
+    with pytest.raises(ImageError, match="100 megapixels"):
+        load_image(encode(Image.new("L", (10000, 10000), 128)))
 
 
 def test_one_pixel_image_works_for_both_model_inputs():

@@ -12,6 +12,7 @@ import argparse
 import json
 import platform
 import time
+from pathlib import Path
 from typing import Callable
 
 import torch
@@ -48,6 +49,7 @@ def main(argv: list[str] | None = None) -> dict:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--only", choices=sorted(grid()))
     p.add_argument("--dry-run", action="store_true", help="one small entry per module, nothing saved")
+    p.add_argument("--out", type=Path, default=RESULTS_DIR, help="folder for <module>.json")
     args = p.parse_args(argv)
     torch.manual_seed(0)
     done = {}
@@ -63,8 +65,8 @@ def main(argv: list[str] | None = None) -> dict:
             print(f"{module} {i + 1}/{len(calls)} {entry_key(fn, fn_args)}  {time.time() - start:.0f}s", flush=True)
         done[module] = len(entries)
         if not args.dry_run:
-            RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-            (RESULTS_DIR / f"{module}.json").write_text(json.dumps({
+            args.out.mkdir(parents=True, exist_ok=True)
+            (args.out / f"{module}.json").write_text(json.dumps({
                 "module": f"demos.{module}", "weights": weights, "seconds": round(time.time() - start, 1),
                 "command": command_line("train.precompute", argv if argv is not None else ["--only", module]),
                 "versions": {"python": platform.python_version(), "torch": torch.__version__},
