@@ -229,6 +229,17 @@ def test_photo_attack_on_efficientnet():
     assert "flipped from “espresso”" in " ".join(i.value for i in at.info)
 
 
+@pytest.mark.parametrize("fn, args", [(rob.defence_experiment, (200, 0.2, 2)), (rob.transfer_experiment, (200, 0.1))],
+                         ids=["defences", "transfer"])
+def test_committed_results_are_what_the_functions_give_now(fn, args):
+    """The tabs open on results stored by `python -m train.precompute` (models/results/robustness.json);
+    a sample recomputed live with the weights on disk gives the same tables, to the digit."""
+    from demos.precomputed import encode, lookup
+    stored = lookup(fn, args)
+    assert stored is not None, "stored, and made with the weights on disk"
+    assert encode(fn(*args)) == encode(stored[0])
+
+
 @pytest.mark.parametrize("view", ["Robust accuracy", "Transfer", "Defences"])
 def test_experiment_tabs(view):
     at = open_page(PAGE, view=view, n="200", timeout=240)
