@@ -24,7 +24,11 @@ def play_pause_scrub(page, chart, prefix: str) -> None:
     page.wait_for_timeout(800)
     assert label.text_content() == paused
     rail = chart.locator("rect.slider-rail-touch-rect").bounding_box()
-    page.mouse.click(rail["x"] + rail["width"] * 0.03, rail["y"] + rail["height"] / 2)  # back near the start
+    grip = chart.locator("rect.slider-grip-rect").bounding_box()
+    # click the far end of the rail from where the grip stopped, so the frame must change however
+    # far (or little) the play got before the pause
+    far = 0.03 if grip["x"] + grip["width"] / 2 > rail["x"] + rail["width"] / 2 else 0.97
+    page.mouse.click(rail["x"] + rail["width"] * far, rail["y"] + rail["height"] / 2)
     expect(label).not_to_have_text(paused, timeout=10_000)
 
 
