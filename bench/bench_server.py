@@ -13,7 +13,8 @@ from ui.catalogue import PAGES
 def run() -> list[Row]:
     sys.path.insert(0, str(ROOT / "tests"))
     from playwright.sync_api import sync_playwright
-    from test_browser import ARGS, CHROMIUM, HERO, IDLE, rss_mb, streamlit_server
+    import conftest  # noqa: F401  (first, as under pytest: browser_support reads its paths)
+    from browser_support import ARGS, CHROMIUM, HERO, IDLE, rss_mb, streamlit_server
 
     if not Path(CHROMIUM).exists():
         return [Row("server", "skipped: Debian chromium not installed", 0.0)]

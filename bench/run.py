@@ -10,6 +10,7 @@ import os
 import platform
 import pkgutil
 import time
+import traceback
 from pathlib import Path
 
 import torch
@@ -43,15 +44,25 @@ def main(argv: list[str] | None = None) -> list[Row]:
         names = [n for n in names if n == f"bench_{args.only}"]
     rows: list[Row] = []
     start = time.time()
-    for name in names:
-        rows += importlib.import_module(f"bench.{name}").run()
+    failed = []
+    for name in names:  # one broken benchmark must not cost the others' numbers
+        try:
+            rows += importlib.import_module(f"bench.{name}").run()
+        except Exception as err:  # noqa: BLE001  (reported below, and the exit status says so)
+            traceback.print_exc()
+            failed.append(f"{name}: {type(err).__name__}: {err}")
     text = table(rows)
     print(text)
     print(f"\n{machine()}; total {time.time() - start:.0f} s")
+    missing = "".join(f"\nNot measured (the benchmark failed): {f}.\n" for f in failed)
+    if failed:
+        print(missing)
     if args.write:
         Path("BENCHMARKS.md").write_text(
             f"# Benchmarks\n\nMeasured with `python -m bench.run --write` on {time.strftime('%Y-%m-%d')}.\n"
-            f"Machine: {machine()}.\n\n{text}\n")
+            f"Machine: {machine()}.\n\n{text}\n{missing}")
+    if failed:
+        raise SystemExit(1)
     return rows
 
 
