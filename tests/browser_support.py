@@ -137,3 +137,19 @@ COUNT_RUNS = """() => { if (window.__gallery_counter) return;
 def count_reruns(page) -> None:
     """Start counting script runs of this page (see `reruns`)."""
     page.evaluate(COUNT_RUNS)
+
+
+def until_it_shows(act, shows, tries: int = 3) -> None:
+    """Do `act()` (click a Plotly player's ▶ Play, or its slider rail), then `shows()`: a Playwright
+    expectation that raises if the chart did not follow. A chart still settling after its first render,
+    or a busy browser, can swallow one click; a person clicks again, and so does this (at most `tries`
+    times). The expectation itself is never relaxed."""
+    from playwright.sync_api import Error as PlaywrightError
+    for attempt in range(tries):
+        act()
+        try:
+            shows()
+            return
+        except (AssertionError, PlaywrightError):
+            if attempt == tries - 1:
+                raise

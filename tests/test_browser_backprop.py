@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_support import HERO, IDLE, SHOTS, count_reruns, new_page, reruns, wait_rendered
+from browser_support import HERO, IDLE, SHOTS, count_reruns, new_page, reruns, until_it_shows, wait_rendered
 
 pytestmark = pytest.mark.browser
 
@@ -21,14 +21,8 @@ def test_playing_and_scrubbing_the_graph_costs_no_rerun(browser, server):
     count_reruns(page)
     before, address = reruns(page), page.url
     page.wait_for_selector(IDLE, timeout=60_000)
-    for attempt in range(3):  # a chart still settling after the first render can swallow one click
-        plot.locator(".updatemenu-button").first.click()  # ▶ Play
-        try:
-            expect(plot).to_contain_text("Forward 1/7", timeout=15_000)
-            break
-        except AssertionError:
-            if attempt == 2:
-                raise
+    until_it_shows(plot.locator(".updatemenu-button").first.click,  # ▶ Play
+                   lambda: expect(plot).to_contain_text("Forward 1/7", timeout=15_000))
     expect(plot).to_contain_text("Backward 1/7 through L", timeout=60_000)
     plot.locator(".updatemenu-button").nth(1).click()  # ⏸ Pause
     rail = plot.locator(".slider-rail-rect").first.bounding_box()

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from browser_support import HERO, IDLE, SHOTS, count_reruns, new_page, reruns, wait_rendered
+from browser_support import HERO, IDLE, SHOTS, count_reruns, new_page, reruns, until_it_shows, wait_rendered
 
 pytestmark = pytest.mark.browser
 TITLE = "Convolutional networks"
@@ -28,8 +28,8 @@ def test_playing_and_scrubbing_the_window_costs_no_rerun(browser, server):
     sum_line = hero.locator("g.textpoint text").filter(has_text="out[")
     expect(sum_line).to_contain_text("out[0, 0] = ")  # the dot product of that position, written out
     count_reruns(page)
-    hero.locator("g.updatemenu-button").filter(has_text="Play").click()
-    expect(label).not_to_have_text("window at (0, 0)", timeout=15_000)  # the window moves…
+    until_it_shows(hero.locator("g.updatemenu-button").filter(has_text="Play").click,
+                   lambda: expect(label).not_to_have_text("window at (0, 0)", timeout=15_000))  # the window moves…
     hero.locator("g.updatemenu-button").filter(has_text="Pause").click()
     page.wait_for_timeout(400)
     paused = label.text_content()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_support import HERO, IDLE, SHOTS, count_reruns, new_page, reruns, wait_rendered
+from browser_support import HERO, IDLE, SHOTS, count_reruns, new_page, reruns, until_it_shows, wait_rendered
 
 pytestmark = pytest.mark.browser
 
@@ -37,8 +37,8 @@ def test_scrubbing_and_playing_the_gan_recording_costs_no_rerun(browser, server)
     middle = step_label(page)
     assert 150 <= int(middle.split()[-1]) <= 350
 
-    page.get_by_text("▶ Play").first.click()
-    expect(page.locator(".slider-label").first).not_to_have_text(middle, timeout=10_000)
+    until_it_shows(page.get_by_text("▶ Play").first.click,
+                   lambda: expect(page.locator(".slider-label").first).not_to_have_text(middle, timeout=10_000))
     page.get_by_text("⏸ Pause").first.click()
     page.wait_for_timeout(500)
     assert reruns(page) == before, "scrubbing and playing ran the script on the server"

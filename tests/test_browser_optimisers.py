@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_support import HERO, IDLE, SHOTS, count_reruns, new_page, reruns, wait_rendered
+from browser_support import HERO, IDLE, SHOTS, count_reruns, new_page, reruns, until_it_shows, wait_rendered
 
 pytestmark = pytest.mark.browser
 HEADS = ("() => { const gd = document.querySelector('.js-plotly-plot'); const x = gd.data[gd.data.length - 2].x;"
@@ -33,9 +33,10 @@ def test_a_race_replays_in_the_browser_without_reruns(browser, server):
     at_start = page.evaluate(HEADS)
     assert at_start != at_end and len(set(at_start)) == 1  # every runner back on the start point
 
-    chart.locator("g.updatemenu-button", has_text="Play").click()  # play: frames advance in the browser
-    page.wait_for_function(f"() => {{ const t = document.querySelector('{LABEL}'); "
-                           "return t && Number(t.textContent.replace('step ', '')) >= 100; }", timeout=30_000)
+    until_it_shows(chart.locator("g.updatemenu-button", has_text="Play").click,  # play: frames advance in the browser
+                   lambda: page.wait_for_function(f"() => {{ const t = document.querySelector('{LABEL}'); "
+                                                  "return t && Number(t.textContent.replace('step ', '')) >= 100; }",
+                                                  timeout=30_000))
     page.wait_for_function(f"() => document.querySelector('{LABEL}').textContent === 'step 300'", timeout=60_000)
     assert page.evaluate(HEADS) == at_end
     page.screenshot(path=SHOTS / "optimisers-replayed.png")

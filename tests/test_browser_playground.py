@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from browser_support import HERO, IDLE, SHOTS, count_reruns, new_page, reruns, wait_rendered
+from browser_support import HERO, IDLE, SHOTS, count_reruns, new_page, reruns, until_it_shows, wait_rendered
 
 pytestmark = pytest.mark.browser
 
@@ -35,13 +35,14 @@ def test_scrubbing_and_playing_the_recording_cost_no_rerun(browser, server):
     url, _ = server
     page = open_replay(browser, url, "points=100&epochs=30")
     assert "epoch 30" in page.evaluate(LABEL)  # the player opens on the trained network
-    scrub_to(page, 0.0)
-    page.wait_for_function(f"() => ({LABEL})() === 'epoch 0'", timeout=10_000)
-    scrub_to(page, 0.5)
-    page.wait_for_function(f"() => ({LABEL})() !== 'epoch 0'", timeout=10_000)
+    until_it_shows(lambda: scrub_to(page, 0.0),
+                   lambda: page.wait_for_function(f"() => ({LABEL})() === 'epoch 0'", timeout=10_000))
+    until_it_shows(lambda: scrub_to(page, 0.5),
+                   lambda: page.wait_for_function(f"() => ({LABEL})() !== 'epoch 0'", timeout=10_000))
     middle = page.evaluate(LABEL)
-    page.locator(".js-plotly-plot").first.locator(".updatemenu-button").first.click()  # ▶ Play
-    page.wait_for_function(f"() => ({LABEL})() !== {middle!r}", timeout=30_000)  # slow under load
+    play = page.locator(".js-plotly-plot").first.locator(".updatemenu-button").first  # ▶ Play
+    until_it_shows(play.click,
+                   lambda: page.wait_for_function(f"() => ({LABEL})() !== {middle!r}", timeout=20_000))
     time.sleep(1.0)
     page.locator(".js-plotly-plot").first.locator(".updatemenu-button").nth(1).click()  # ⏸ Pause
     page.screenshot(path=SHOTS / "playground-scrubbed.png")
@@ -55,8 +56,8 @@ def test_the_perceptron_plays_in_the_browser_and_steps_on_the_server(browser, se
     from playwright.sync_api import expect
     url, _ = server
     page = open_replay(browser, url, "mode=perceptron&pdata=xor")
-    scrub_to(page, 0.99)
-    page.wait_for_function(f"() => ({LABEL})().includes('step')", timeout=10_000)
+    until_it_shows(lambda: scrub_to(page, 0.99),
+                   lambda: page.wait_for_function(f"() => ({LABEL})().includes('step')", timeout=10_000))
     assert reruns(page) == 0
     page.get_by_role("button", name="Step ▶").click()  # a server step: one rerun, the sentence follows
     expect(page.get_by_text("Step 1 (epoch 1)")).to_be_visible(timeout=60_000)
@@ -80,15 +81,21 @@ def test_the_csv_corpus_through_the_real_uploader(browser, server, tmp_path):
         path = tmp_path / f"{name.replace(' ', '_')}.csv"
         path.write_bytes(BAD_CSV[name])
         uploader.set_input_files(str(path))
-        page.wait_for_timeout(300)
-        page.wait_for_selector(IDLE, timeout=120_000)
-        assert page.locator('[data-testid="stException"]').count() == 0, name
         if BAD_CSV[name]:  # an empty file is refused by the browser widget itself (0 bytes)
-            expect(page.get_by_text("Could not use")).to_be_visible(timeout=30_000)
+            # Wait for the message naming *this* file: a generic "Could not use" is still on screen from the
+            # previous file, and moving on before this upload lands lets two uploads race (a CI failure).
+            expect(page.get_by_text(f"Could not use {path.name}")).to_be_visible(timeout=180_000)
+        page.wait_for_selector(IDLE, timeout=180_000)
+        assert page.locator('[data-testid="stException"]').count() == 0, name
     path = tmp_path / "good.csv"
     path.write_bytes(GOOD_CSV["unicode header"][0])
     uploader.set_input_files(str(path))
-    page.locator(HERO).first.wait_for(timeout=300_000)
+    try:
+        page.locator(HERO).first.wait_for(timeout=300_000)
+    except Exception as err:  # say what the page shows instead, in the log
+        page.screenshot(path=SHOTS / "playground-csv-failed.png", full_page=True)
+        shown = page.locator('[data-testid="stMain"]').inner_text()[-1500:]
+        raise AssertionError(f"no chart after the good CSV; the page shows:\n{shown}") from err
     page.wait_for_selector(IDLE, timeout=300_000)
     assert page.get_by_text("Could not use").count() == 0
     assert page.locator('[data-testid="stException"]').count() == 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_support import HERO, SHOTS, count_reruns, new_page, reruns, wait_rendered
+from browser_support import HERO, SHOTS, count_reruns, new_page, reruns, until_it_shows, wait_rendered
 
 pytestmark = pytest.mark.browser
 TITLE = "Recurrent networks"
@@ -16,8 +16,8 @@ def play_pause_scrub(page, chart, prefix: str) -> None:
     label = chart.locator("text.slider-label").filter(has_text=prefix)
     expect(label).to_be_visible(timeout=30_000)
     start = label.text_content()
-    chart.locator("g.updatemenu-button").filter(has_text="Play").click()
-    expect(label).not_to_have_text(start, timeout=15_000)
+    until_it_shows(chart.locator("g.updatemenu-button").filter(has_text="Play").click,
+                   lambda: expect(label).not_to_have_text(start, timeout=15_000))
     chart.locator("g.updatemenu-button").filter(has_text="Pause").click()
     page.wait_for_timeout(400)
     paused = label.text_content()

@@ -121,6 +121,63 @@ def test_a_stopped_job_keeps_its_partial_result_away_from_everyone_else():
     assert jobs.get(key) == (False, None), "a stopped run is not cached for other sessions"
 
 
+def test_a_job_nobody_waits_for_stops_and_frees_the_pool(monkeypatch):
+    from ui import compute
+    monkeypatch.setattr(compute, "ABANDON_AFTER", 0.3)
+    jobs, progressed = Jobs(workers=1), []
+
+    def long(tag, on_progress):
+        for i in range(500):  # 5 s if it ran to the end
+            time.sleep(0.01)
+            progressed.append(tag)
+            on_progress(i / 500)
+        return tag
+
+    left = jobs.submit(("long", "left"), "left", long, ("left",))  # asked for, then never waited on
+    queued = jobs.submit(("long", "queued"), "queued", long, ("queued",))  # behind it, also left
+    queued.seen -= 1.0  # (asked for a second ago: past the grace when its turn comes, whatever the timing)
+    time.sleep(0.5)
+    wanted = jobs.submit(("long", "wanted"), "wanted", long, ("wanted",))
+    t0 = time.time()
+    with pytest.raises(Stopped):
+        left.future.result(5)
+    assert time.time() - t0 < 1.0, "the abandoned run stops at its next progress report"
+    with pytest.raises(Stopped):
+        queued.future.result(5)
+    assert "queued" not in progressed, "a queued run whose askers have gone never starts"
+    while not wanted.future.done():  # a waiting session keeps its job alive (ui.computed does this)
+        wanted.seen = time.time()
+        time.sleep(0.05)
+    assert wanted.future.result() == "wanted" and jobs.get(("long", "wanted")) == (True, "wanted")
+    assert jobs.get(("long", "left")) == (False, None), "an abandoned partial run is nobody's answer"
+    # 0.5 s of 'left' before it was abandoned (0.3 s grace + one report), all 500 steps of 'wanted'
+    assert progressed.count("left") < 100 and progressed.count("wanted") == 500
+
+
+def test_asking_again_after_abandoning_starts_a_fresh_run(monkeypatch):
+    from ui import compute
+    monkeypatch.setattr(compute, "ABANDON_AFTER", 0.2)
+    jobs, runs = Jobs(workers=1), []
+
+    def count(on_progress):
+        runs.append(1)
+        for i in range(40):
+            time.sleep(0.01)
+            on_progress(i / 40)
+        return len(runs)
+
+    key = ("count",)  # (the function closes over a list, so it names its own key)
+    first = jobs.submit(key, "count", count, ())
+    time.sleep(0.3)  # nobody waits: abandoned at the next report
+    again = jobs.submit(key, "count", count, ())
+    assert again is not first, "an abandoned run winding down is not re-attached to"
+    while not again.future.done():
+        again.seen = time.time()
+        time.sleep(0.05)
+    assert again.future.result() == 2 and jobs.get(key) == (True, 2)
+    assert key not in jobs.running, "the old run's clean-up does not remove the new one"
+
+
 # ---------------------------------------------------------------- URL parameters from page sources
 def test_every_page_declares_literal_keys_and_the_readme_lists_them_all():
     readme = (ROOT / "README.md").read_text()

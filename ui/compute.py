@@ -29,11 +29,13 @@ TORCH_THREADS = 1  # per op: every session is a thread of one process; see BENCH
 WORKERS = 2  # jobs that compute at once; more wait in a queue (2 cores: see BENCHMARKS.md)
 torch.set_num_threads(TORCH_THREADS)
 KEEP_RESULTS = 48  # finished results kept for all sessions (oldest dropped first)
+ABANDON_AFTER = 10.0  # s: a job nobody has waited on for this long is abandoned (left the page, moved a slider on)
 _STOPPED = "_ui_stopped"  # job key -> partial result this session chose to keep
 
 
 class Stopped(Exception):
-    """Raised inside a job's `on_progress` once someone pressed its Stop button."""
+    """Raised inside a job's `on_progress` once someone pressed its Stop button, or once nobody waits for
+    the job any more."""
 
 
 # ---------------------------------------------------------------- models and data (read-only!)
@@ -94,12 +96,21 @@ class Job:
     partial: Any = None  # latest snapshot reported by the job (optional)
     stop: threading.Event = field(default_factory=threading.Event)
     future: Future | None = None
+    seen: float = field(default_factory=time.time)  # when a session last waited on it
+    abandoned: bool = False
+
+    def watched(self) -> bool:
+        """Someone waited on this job within ABANDON_AFTER seconds. A visitor who moves a slider three
+        times would otherwise leave two runs computing for nobody, and everyone queues behind them."""
+        if not self.abandoned and time.time() - self.seen > ABANDON_AFTER:
+            self.abandoned = True
+        return not self.abandoned
 
     def on_progress(self, fraction: float, partial: Any = None) -> None:
         self.fraction = min(max(float(fraction), 0.0), 1.0)
         if partial is not None:
             self.partial = partial
-        if self.stop.is_set():
+        if self.stop.is_set() or not self.watched():
             raise Stopped(self.label)
 
     def eta(self) -> float | None:
@@ -124,7 +135,9 @@ class Jobs:
     def submit(self, key: Hashable, label: str, fn: Callable, args: tuple) -> Job:
         with self.lock:
             job = self.running.get(key)
-            if job is None:
+            if job is not None:
+                job.seen = time.time()
+            if job is None or (job.abandoned and not job.stop.is_set()):  # not re-attached to a run winding down
                 job = self.running[key] = Job(label)
                 job.future = self.pool.submit(self._run, key, job, fn, args)
             return job
@@ -132,20 +145,25 @@ class Jobs:
     def _run(self, key: Hashable, job: Job, fn: Callable, args: tuple) -> Any:
         job.started = time.time()  # queueing time is not computing time
         try:
+            if not job.watched():  # queued, and everyone who asked has gone
+                raise Stopped(job.label)
             result = fn(*args, on_progress=job.on_progress)
             with self.lock:
-                if not job.stop.is_set():  # a stopped run's partial result is not everyone's answer
+                # a stopped or abandoned run's partial result is not everyone's answer
+                if not job.stop.is_set() and not job.abandoned:
                     self.results[key] = result
                     while len(self.results) > KEEP_RESULTS:
                         self.results.popitem(last=False)
             return result
         finally:
             with self.lock:
-                self.running.pop(key, None)
+                if self.running.get(key) is job:  # (a fresh run may have replaced an abandoned one)
+                    self.running.pop(key)
 
     def queued_before(self, job: Job) -> int:
         with self.lock:
-            return sum(1 for j in self.running.values() if j is not job and j.started < job.started and j.fraction == 0)
+            return sum(1 for j in self.running.values()
+                       if j is not job and j.started < job.started and j.fraction == 0 and not j.abandoned)
 
 
 @st.cache_resource(show_spinner=False)
@@ -153,8 +171,10 @@ def jobs() -> Jobs:
     return Jobs()
 
 
-def _keep_stopped(key: Hashable, job: Job) -> None:
-    job.stop.set()
+def _keep_stopped(key: Hashable) -> None:
+    job = jobs().running.get(key)
+    if job is not None:
+        job.stop.set()
     st.session_state.setdefault(_STOPPED, {})[key] = None  # filled once the job has wound down
 
 
@@ -184,19 +204,24 @@ def computed(label: str, fn: Callable[..., Any], *args: Any, key: Hashable | Non
     job = pool.submit(ident, label, fn, args)
     stop_slot = st.empty()  # the Stop button lives only while the job runs
     if stoppable and not job.future.done():
-        stop_slot.button(f"⏹ Stop: {label.lower()}", on_click=_keep_stopped, args=(ident, job),
+        stop_slot.button(f"⏹ Stop: {label.lower()}", on_click=_keep_stopped, args=(ident,),
                          key=f"stop_{hash(ident)}", help="Stops the computation and keeps what it has so far")
     bar, last = st.progress(0.0, text=f"{label}…"), None
-    while not job.future.done():
-        waiting = pool.queued_before(job)
-        eta = job.eta()
-        text = (f"{label}: queued behind {waiting} other computation(s)…" if waiting and job.fraction == 0
-                else f"{label}: {job.fraction:.0%}" + (f" · about {eta:.0f} s left" if eta is not None else ""))
-        bar.progress(job.fraction, text=text)
-        if show is not None and job.partial is not last:
-            last = job.partial
-            show(last)
-        time.sleep(0.1)
+    while True:
+        while not job.future.done():
+            job.seen = time.time()
+            waiting = pool.queued_before(job)
+            eta = job.eta()
+            text = (f"{label}: queued behind {waiting} other computation(s)…" if waiting and job.fraction == 0
+                    else f"{label}: {job.fraction:.0%}" + (f" · about {eta:.0f} s left" if eta is not None else ""))
+            bar.progress(job.fraction, text=text)
+            if show is not None and job.partial is not last:
+                last = job.partial
+                show(last)
+            time.sleep(0.1)
+        if not job.abandoned or job.stop.is_set():
+            break
+        job = pool.submit(ident, label, fn, args)  # this session was starved past ABANDON_AFTER: again
     bar.empty()
     stop_slot.empty()
     try:
@@ -232,5 +257,5 @@ def is_done(fn: Callable[..., Any], key: Hashable) -> bool:
     everyone, running now, or stopped by this session."""
     ident = cache_key(fn, (key,))
     pool = jobs()
-    return (pool.get(ident)[0] or ident in pool.running
+    return (pool.get(ident)[0] or (ident in pool.running and not pool.running[ident].abandoned)
             or st.session_state.get(_STOPPED, {}).get(ident) is not None)
