@@ -10,28 +10,29 @@ import torch.nn.functional as F
 
 from bench.common import Row, best_of, page_rerun
 from demos import backprop as bp
+from demos import gradient_flow as gf
 
 PAGE = "pages/08_backprop.py"
 
 
 def run() -> list[Row]:
     rows: list[Row] = []
-    deep = bp.FlowConfig(depth=50, activation="relu", init="he")
-    bp.digits()  # load the digits once, outside the timings
-    model, (x, y) = bp.DeepMlp(deep).train(), bp.digits()
+    deep = gf.FlowConfig(depth=50, activation="relu", init="he")
+    gf.digits()  # load the digits once, outside the timings
+    model, (x, y) = gf.DeepMlp(deep).train(), gf.digits()
 
     def forward_backward() -> None:
         torch.autograd.grad(F.cross_entropy(model(x)[0], y), list(model.weights))
 
     unit = best_of(forward_backward)
     rows.append(Row("backprop", "forward+backward, 50 × 64 MLP, 256 digits", unit, ratio=1.0))
-    t = best_of(lambda: bp.gradient_flow(deep))
+    t = best_of(lambda: gf.gradient_flow(deep))
     rows.append(Row("backprop", "gradient-flow statistics at init, 50 × 64 MLP (build, stats, histograms)", t,
                     ratio=t / unit, target="≤ 200 ms"))
     forward = best_of(lambda: F.cross_entropy(model(x)[0], y))
     rows.append(Row("backprop", "forward only, 50 × 64 MLP, 256 digits (backprop's cost = the ratio's inverse)", forward,
                     ratio=forward / unit, target="fwd+bwd ≈ 2–3× fwd"))
-    fwd, bwd = bp.backward_cost(deep)
+    fwd, bwd = gf.backward_cost(deep)
     rows.append(Row("backprop", "backward / forward matrix FLOPs, 50 × 64 MLP (checked against FlopCounterMode)",
                     bwd / fwd, unit="×"))
 
@@ -54,7 +55,7 @@ def run() -> list[Row]:
     first, rerun = page_rerun(PAGE, {}, ("selectbox", "open_at", "start"))
     rows.append(Row("backprop", "page rerun after 'open the player at' (a server-side step)", rerun, target="< 100 ms"))
     start = time.perf_counter()
-    rec = bp.train_flow(bp.PRESETS["He init fixes it"], steps=150)
+    rec = gf.train_flow(gf.PRESETS["He init fixes it"], steps=150)
     rows.append(Row("backprop", f"training recording, 20 × 64 ReLU MLP, 150 SGD steps, {rec.n_frames} frames",
                     time.perf_counter() - start))
     return rows

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
-import pandas as pd
 
 import torch
 import torch.nn.functional as F
@@ -222,6 +221,6 @@ def flip_sentence(before: tuple[str, float], after: tuple[str, float], eps_text:
     if before[0] == after[0]:
         return (f"The model still says “{before[0]}” ({before[1]:.0%} → {after[1]:.0%}): this attack "
                 f"at ε = {eps_text} did not flip it. Raise ε or use an iterative attack.")
-    reached = f", the target it aimed for," if target is not None else ""
+    reached = ", the target it aimed for," if target is not None else ""
     return (f"The prediction flipped from “{before[0]}” ({before[1]:.0%}) to “{after[0]}”{reached} "
             f"({after[1]:.0%}) with no pixel changed by more than {eps_text}.")

@@ -9,7 +9,6 @@ is reproducible even while other sessions train in other threads.
 from __future__ import annotations
 
 import math
-import time
 from typing import Callable
 
 import numpy as np

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 import plotly.graph_objects as go
@@ -22,6 +22,9 @@ from plotly.subplots import make_subplots
 
 from demos.plots import OKABE_ITO
 from demos.replay import Recording, animate, record
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 OPTIMISERS = {"sgd": "SGD", "momentum": "Momentum", "nesterov": "Nesterov", "adagrad": "Adagrad",
               "rmsprop": "RMSprop", "adam": "Adam", "adamw": "AdamW"}  # name -> title

@@ -18,7 +18,7 @@ import csv
 import math
 import time
 from dataclasses import dataclass, replace
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 import torch
@@ -26,6 +26,9 @@ import torch.nn.functional as F
 from torch import nn
 
 from demos.replay import Recording, record
+
+if TYPE_CHECKING:  # plotly is imported by the figure functions themselves, when drawn
+    import plotly.graph_objects as go
 
 DATASETS = {"circle": "Circle", "xor": "XOR", "gauss": "Two gaussians", "moons": "Two moons",
             "spiral": "Spiral", "sine": "Sine boundary", "upload": "Your CSV", "digits": "MNIST digits"}
@@ -837,7 +840,7 @@ def step_sentence(run: PerceptronRun, x: np.ndarray, y: np.ndarray, step: int, e
     head = (f"Step {step} (epoch {epoch}): example {i + 1} at ({_num(x[i, 0])}, {_num(x[i, 1])}), label {int(y[i]):+d}; "
             f"w·x + b = {_num(run.score[step - 1])}")
     if not run.mistake[step - 1]:
-        return head + f", same sign as the label: correct, no update."
+        return head + ", same sign as the label: correct, no update."
     return (head + f", so y·(w·x + b) ≤ 0: a mistake. w ← ({_num(w0[0])}, {_num(w0[1])}) + {_num(eta)}·({int(y[i]):+d})·x = "
             f"({_num(w1[0])}, {_num(w1[1])}); b ← {_num(b0)} {'+' if y[i] > 0 else '−'} {_num(eta)} = {_num(b1)}.")
 
@@ -888,7 +891,7 @@ def export_script(config: Config, state: dict[str, torch.Tensor], n_in: int, n_o
         lines += ["def predict(points):", '    """P(class 1) for points (N, 2) in the units of the training data."""',
                   f"    lo, hi = torch.tensor({lo_t}), torch.tensor({hi_t})",
                   f"    u = (points - (lo + hi) / 2) / ((hi - lo) / 2) * {DOMAIN}  # the playground's [-3, 3] box",
-                  f"    with torch.no_grad():", f"        return torch.sigmoid(model(torch.stack([{feats}], 1))[:, 0])", "",
+                  "    with torch.no_grad():", f"        return torch.sigmoid(model(torch.stack([{feats}], 1))[:, 0])", "",
                   'if __name__ == "__main__":', "    print(predict(torch.tensor([[0.0, 0.0], [1.0, -1.0]])))"]
     else:
         lines += ["def predict(images):", '    """Digit probabilities for images (N, 1, 28, 28) in [0, 1]."""',

@@ -1,5 +1,4 @@
 """Neural-network playground: train an MLP live on 2-D data, digits or your CSV; replay it in the browser."""
-from dataclasses import replace
 
 import streamlit as st
 

@@ -8,6 +8,7 @@ import streamlit as st
 
 import ui
 from demos import backprop as bp
+from demos import gradient_flow as gf
 from demos import plots
 
 page = ui.page_setup(__file__)
@@ -15,7 +16,7 @@ page = ui.page_setup(__file__)
 
 @st.cache_data(show_spinner="Running the trained MLP on the validation digits…")
 def relu_firing() -> list[np.ndarray]:
-    return bp.relu_firing(ui.model("mnist_mlp"), bp.digits(None, "validation", raw=True)[0])
+    return gf.relu_firing(ui.model("mnist_mlp"), gf.digits(None, "validation", raw=True)[0])
 
 
 # Controls: which graph (a tiny network or your own expression) and the learning rate, kept on a slide
@@ -88,16 +89,16 @@ with box:
     if view == "Activations":
         c = st.columns([3, 3, 4])
         with c[0]:
-            focus = ui.select("Activation", "focus", list(bp.ACTIVATIONS), format_func=lambda a: bp.ACTIVATIONS[a].title)
+            focus = ui.select("Activation", "focus", list(gf.ACTIVATIONS), format_func=lambda a: gf.ACTIVATIONS[a].title)
         with c[1]:
             depth = ui.slider("Layers the gradient crosses", "act_depth", 1, 50, 10)
-        a, factors = bp.ACTIVATIONS[focus], st.cache_data(bp.derivative_factors)()
-        ui.chart(bp.activation_figure(list(bp.ACTIVATIONS), focus),
+        a, factors = gf.ACTIVATIONS[focus], st.cache_data(gf.derivative_factors)()
+        ui.chart(gf.activation_figure(list(gf.ACTIVATIONS), focus),
                  f"{a.title}: {a.formula}. Its slope peaks at {float(factors[focus]['max_slope']):.3g}; "
                  "sigmoid's never exceeds 1/4 (dotted line).", export="activations")
         shown = list(dict.fromkeys([focus, "sigmoid", "tanh", "relu"]))
         f, s = factors[focus], factors["sigmoid"]
-        ui.chart(bp.factors_figure(factors, shown, depth),
+        ui.chart(gf.factors_figure(factors, shown, depth),
                  f"Through {depth} layers sigmoid's slopes alone scale a gradient by at most 0.25^{depth} = "
                  f"{s['bound'][depth - 1]:.1e} (typically {s['rms'][depth - 1]:.1e})"
                  + (f"; {a.title}'s by at most {f['bound'][depth - 1]:.2g}, typically {f['rms'][depth - 1]:.1e}"
@@ -111,36 +112,36 @@ with box:
                  f"Of 512 units, {dead[0]} in layer 1 and {dead[1]} in layer 2 output 0 for every one of the 500 "
                  "digits: dead on this data, their weights get no gradient from it.", export="dead_relus")
     elif view == "Gradient flow vs depth":
-        presets = st.columns(len(bp.PRESETS))
-        for col, (name, p) in zip(presets, bp.PRESETS.items()):  # a preset sets the controls below (and the URL)
+        presets = st.columns(len(gf.PRESETS))
+        for col, (name, p) in zip(presets, gf.PRESETS.items()):  # a preset sets the controls below (and the URL)
             col.button(name, on_click=st.session_state.update, width="stretch", args=(
                 {"depth": p.depth, "flow_act": p.activation, "init": p.init, "sigma": p.sigma, "bn": p.batch_norm,
                  "res": p.residual},))
         c = st.columns([3, 2, 2, 2, 2])
         with c[0]:
-            depth = ui.slider("Hidden layers (64 units)", "depth", *bp.DEPTH_RANGE, 20)
+            depth = ui.slider("Hidden layers (64 units)", "depth", *gf.DEPTH_RANGE, 20)
         with c[1]:
-            act = ui.select("Activation", "flow_act", list(bp.ACTIVATIONS), format_func=lambda a: bp.ACTIVATIONS[a].title)
+            act = ui.select("Activation", "flow_act", list(gf.ACTIVATIONS), format_func=lambda a: gf.ACTIVATIONS[a].title)
         with c[2]:
-            init = ui.select("Initialisation", "init", list(bp.INITS), default="xavier", format_func=bp.INITS.get)
+            init = ui.select("Initialisation", "init", list(gf.INITS), default="xavier", format_func=gf.INITS.get)
         with c[3]:
             sigma = ui.slider("σ of the normal init", "sigma", 0.01, 2.0, 1.0, step=0.01) if init == "normal" else 1.0
         with c[4]:
             bn, res = ui.toggle("Batch norm", "bn", False), ui.toggle("Residual connections", "res", False)
-        config = bp.FlowConfig(depth, act, init, sigma, bn, res)
-        stats = st.cache_data(bp.gradient_flow, max_entries=64)(config)
-        fwd, bwd = bp.backward_cost(config)
-        ui.chart(bp.flow_figure(stats),
-                 bp.flow_sentence(stats) + f" Cost: the backward pass does {bwd / fwd:.1f}× the forward's matrix "
-                 f"arithmetic ({bwd / 1e6:.0f} vs {fwd / 1e6:.0f} MFLOP on {bp.STATS_BATCH} digits).", export="gradient_flow")
+        config = gf.FlowConfig(depth, act, init, sigma, bn, res)
+        stats = st.cache_data(gf.gradient_flow, max_entries=64)(config)
+        fwd, bwd = gf.backward_cost(config)
+        ui.chart(gf.flow_figure(stats),
+                 gf.flow_sentence(stats) + f" Cost: the backward pass does {bwd / fwd:.1f}× the forward's matrix "
+                 f"arithmetic ({bwd / 1e6:.0f} vs {fwd / 1e6:.0f} MFLOP on {gf.STATS_BATCH} digits).", export="gradient_flow")
         t = st.columns(3)
         with t[0]:
             steps = ui.slider("SGD steps", "steps", 10, 300, 150, step=10)
         with t[1]:
             flow_lr = ui.slider("SGD learning rate", "flow_lr", 0.005, 0.5, 0.05, step=0.005)
-        rec = ui.computed(f"Training {steps} steps on 3,500 digits", bp.train_flow, config, steps, flow_lr, stoppable=True)
+        rec = ui.computed(f"Training {steps} steps on 3,500 digits", gf.train_flow, config, steps, flow_lr, stoppable=True)
         if rec is not None:
-            ui.chart(bp.training_figure(rec), bp.training_sentence(rec), export="training")
+            ui.chart(gf.training_figure(rec), gf.training_sentence(rec), export="training")
             units = rec.frames["units"][-1]
             ui.chart(plots.heatmap(units, "Layer 1 on 16 digits (rows) after training: 64 units (columns)",
                                    height=260, square=False),
@@ -155,12 +156,12 @@ with box:
             clip_lr = ui.slider("Learning rate", "clip_lr", 0.01, 0.5, 0.2, step=0.01)
         with c[2]:
             clip_steps = ui.slider("Steps", "clip_steps", 20, 150, 80, step=10)
-        runs = {k: st.cache_data(bp.descend, max_entries=64)(k, clip_lr, tau, clip_steps) for k in bp.CLIPS}
-        ui.chart(bp.cliff_figure(runs), bp.cliff_sentence(runs, clip_lr, tau), export="cliff")
-        ui.chart(bp.clip_norms_figure(runs, tau),
+        runs = {k: st.cache_data(gf.descend, max_entries=64)(k, clip_lr, tau, clip_steps) for k in gf.CLIPS}
+        ui.chart(gf.cliff_figure(runs), gf.cliff_sentence(runs, clip_lr, tau), export="cliff")
+        ui.chart(gf.clip_norms_figure(runs, tau),
                  f"Norm clipping caps every step at η·τ = {clip_lr * tau:.3g} in the gradient's own direction; value "
                  f"clipping caps each coordinate, so a step can reach η·τ·√2 = {clip_lr * tau * math.sqrt(2):.3g} and "
                  f"turned the direction by up to {runs['value'].turn.max():.0f}° here.")
 
 ui.key_ideas()
-ui.show_code(bp.forward, bp.backward, bp.check_gradients, bp.init_std, bp.flow_stats, bp.clip_by_norm, bp.clip_by_value)
+ui.show_code(bp.forward, bp.backward, bp.check_gradients, gf.init_std, gf.flow_stats, gf.clip_by_norm, gf.clip_by_value)

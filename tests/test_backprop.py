@@ -11,6 +11,7 @@ import torch.nn.functional as F
 
 from conftest import captions, open_page, plotly_specs
 from demos import backprop as bp
+from demos import gradient_flow as gf
 
 pytestmark = pytest.mark.filterwarnings("ignore")
 PAGE = "pages/08_backprop.py"
@@ -239,16 +240,16 @@ def test_a_kink_within_h_is_reported_not_hidden():
 GRID = torch.linspace(-6, 6, 1201, dtype=torch.float64)  # includes 0, where the kinks are
 
 
-@pytest.mark.parametrize("name", list(bp.ACTIVATIONS))
+@pytest.mark.parametrize("name", list(gf.ACTIVATIONS))
 def test_activation_derivatives_equal_autograd_on_a_grid(name):
-    act = bp.ACTIVATIONS[name]
+    act = gf.ACTIVATIONS[name]
     x = GRID.clone().requires_grad_(True)
     (auto,) = torch.autograd.grad(act.f(x).sum(), x)
     assert torch.allclose(act.df(GRID), auto, rtol=1e-10, atol=1e-12)
 
 
 def test_derivative_factors():
-    f = bp.derivative_factors(50)
+    f = gf.derivative_factors(50)
     assert float(f["sigmoid"]["max_slope"]) == pytest.approx(0.25, rel=1e-9)
     assert f["sigmoid"]["bound"][9] == pytest.approx(0.25 ** 10)
     assert float(f["relu"]["rms_slope"]) == pytest.approx(1 / math.sqrt(2), abs=1e-3)  # E[1{z>0}] = 1/2
@@ -263,7 +264,7 @@ def test_relu_firing_matches_a_hand_written_forward_pass():
 
     model = load_pretrained("mnist_mlp")
     images = validation_split()[2]
-    shares = bp.relu_firing(model, images)
+    shares = gf.relu_firing(model, images)
     lin1, lin2 = model.net[1], model.net[4]
     with torch.no_grad():
         h1 = torch.relu(((images - MNIST_MEAN) / MNIST_STD).flatten(1) @ lin1.weight.T + lin1.bias)
@@ -280,16 +281,16 @@ def test_xavier_and_he_match_torch_nn_init(fan_in, fan_out):
     xavier = torch.nn.init.xavier_normal_(torch.empty(fan_out, fan_in), generator=gen)
     he = torch.nn.init.kaiming_normal_(torch.empty(fan_out, fan_in), nonlinearity="relu", generator=gen)
     # torch: xavier std = √(2/(fan_in + fan_out)), kaiming (fan_in, relu gain √2) std = √2/√fan_in
-    assert bp.init_std("xavier", fan_in, fan_out) == pytest.approx(math.sqrt(2 / (fan_in + fan_out)))
-    assert xavier.std().item() == pytest.approx(bp.init_std("xavier", fan_in, fan_out), rel=0.03)
-    assert he.std().item() == pytest.approx(bp.init_std("he", fan_in, fan_out), rel=0.03)
-    model = bp.DeepMlp(bp.FlowConfig(depth=3, init="he"))  # what the experiment really draws
+    assert gf.init_std("xavier", fan_in, fan_out) == pytest.approx(math.sqrt(2 / (fan_in + fan_out)))
+    assert xavier.std().item() == pytest.approx(gf.init_std("xavier", fan_in, fan_out), rel=0.03)
+    assert he.std().item() == pytest.approx(gf.init_std("he", fan_in, fan_out), rel=0.03)
+    model = gf.DeepMlp(gf.FlowConfig(depth=3, init="he"))  # what the experiment really draws
     assert model.weights[0].std().item() == pytest.approx(math.sqrt(2 / 784), rel=0.03)
 
 
 @pytest.fixture(scope="module")
 def presets():
-    return {name: bp.gradient_flow(config) for name, config in bp.PRESETS.items()}
+    return {name: gf.gradient_flow(config) for name, config in gf.PRESETS.items()}
 
 
 def ratio(stats):
@@ -307,47 +308,47 @@ def test_sigmoid_vanishes_and_he_relu_flows(presets):
 
 
 def test_flow_stats_gradients_equal_a_plain_backward(presets):
-    config = bp.PRESETS["He init fixes it"]
-    model = bp.DeepMlp(config).train()
-    x, y = bp.digits()
+    config = gf.PRESETS["He init fixes it"]
+    model = gf.DeepMlp(config).train()
+    x, y = gf.digits()
     F.cross_entropy(model(x)[0], y).backward()
     assert np.allclose([w.grad.norm().item() for w in model.weights], presets["He init fixes it"].grad_norm, rtol=1e-5)
     assert presets["He init fixes it"].hist.sum(1) == pytest.approx(np.ones(20))  # every value lands in a bin
 
 
 def test_zeros_init_keeps_all_units_identical_through_training():
-    stats = bp.gradient_flow(bp.FlowConfig(depth=3, init="zeros"))
+    stats = gf.gradient_flow(gf.FlowConfig(depth=3, init="zeros"))
     assert (stats.grad_norm[:-1] == 0).all() and stats.grad_norm[-1] > 0  # only the output layer learns at first
-    rec = bp.train_flow(bp.FlowConfig(depth=3, activation="tanh", init="zeros"), steps=12, lr=0.1, n_frames=3)
+    rec = gf.train_flow(gf.FlowConfig(depth=3, activation="tanh", init="zeros"), steps=12, lr=0.1, n_frames=3)
     assert (rec.frames["distinct"] == 1).all()  # every hidden layer: one distinct unit out of 64, at every frame
     units = rec.frames["units"][-1]
     assert np.allclose(units, units[:, :1])  # each digit's row: 64 equal values
-    random = bp.train_flow(bp.FlowConfig(depth=3, activation="tanh", init="xavier"), steps=3, n_frames=2)
+    random = gf.train_flow(gf.FlowConfig(depth=3, activation="tanh", init="xavier"), steps=3, n_frames=2)
     assert (random.frames["distinct"][-1] == 64).all()
 
 
 def test_training_is_deterministic_and_stops_when_it_explodes():
-    a = bp.train_flow(bp.FlowConfig(depth=3, activation="relu", init="he"), steps=12, n_frames=3)
-    b = bp.train_flow(bp.FlowConfig(depth=3, activation="relu", init="he"), steps=12, n_frames=3)
+    a = gf.train_flow(gf.FlowConfig(depth=3, activation="relu", init="he"), steps=12, n_frames=3)
+    b = gf.train_flow(gf.FlowConfig(depth=3, activation="relu", init="he"), steps=12, n_frames=3)
     assert np.array_equal(a.curves["train_loss"], b.curves["train_loss"]) and a.curves["train_loss"][-1] < 2.3
-    boom = bp.train_flow(bp.PRESETS["ReLU + N(0, 1) explodes"], steps=50, n_frames=3)
+    boom = gf.train_flow(gf.PRESETS["ReLU + N(0, 1) explodes"], steps=50, n_frames=3)
     assert boom.steps[-1] < 50 and not math.isfinite(boom.curves["train_loss"][-1])
-    assert "overflowed" in bp.training_sentence(boom)
+    assert "overflowed" in gf.training_sentence(boom)
 
 
-@pytest.mark.parametrize("config", [bp.FlowConfig(depth=10, activation="relu", init="he"),
-                                    bp.FlowConfig(depth=3, batch_norm=True, residual=True)])
+@pytest.mark.parametrize("config", [gf.FlowConfig(depth=10, activation="relu", init="he"),
+                                    gf.FlowConfig(depth=3, batch_norm=True, residual=True)])
 def test_backward_flops_match_pytorchs_flop_counter(config):
     from torch.utils.flop_counter import FlopCounterMode
-    model, (x, y) = bp.DeepMlp(config).train(), bp.digits()
+    model, (x, y) = gf.DeepMlp(config).train(), gf.digits()
     with FlopCounterMode(display=False) as forward_count:
         loss = F.cross_entropy(model(x)[0], y)
     with FlopCounterMode(display=False) as backward_count:
         loss.backward()
-    fwd, bwd = bp.backward_cost(config)
+    fwd, bwd = gf.backward_cost(config)
     assert (fwd, bwd) == (forward_count.get_total_flops(), backward_count.get_total_flops())
     assert 1 < bwd / fwd < 2  # twice, minus the pixels' gradient nobody needs (the wide first layer weighs most)
-    deep_fwd, deep_bwd = bp.backward_cost(bp.FlowConfig(depth=50))
+    deep_fwd, deep_bwd = gf.backward_cost(gf.FlowConfig(depth=50))
     assert deep_bwd / deep_fwd > 1.75
 
 
@@ -357,17 +358,17 @@ def test_clipping_matches_torch_utilities():
     p = torch.zeros(2, dtype=torch.float64, requires_grad=True)
     p.grad = g.clone()
     torch.nn.utils.clip_grad_norm_([p], 5.0)
-    assert torch.allclose(bp.clip_by_norm(g, 5.0), p.grad, rtol=1e-6)  # torch divides by (norm + 1e-6)
-    assert torch.allclose(bp.clip_by_norm(g, 5.0), torch.tensor([3.0, -4.0], dtype=torch.float64))
+    assert torch.allclose(gf.clip_by_norm(g, 5.0), p.grad, rtol=1e-6)  # torch divides by (norm + 1e-6)
+    assert torch.allclose(gf.clip_by_norm(g, 5.0), torch.tensor([3.0, -4.0], dtype=torch.float64))
     p.grad = g.clone()
     torch.nn.utils.clip_grad_value_([p], 5.0)
-    assert torch.equal(bp.clip_by_value(g, 5.0), p.grad)
-    assert torch.equal(bp.clip_by_norm(g, 100.0), g)  # below the threshold nothing changes
+    assert torch.equal(gf.clip_by_value(g, 5.0), p.grad)
+    assert torch.equal(gf.clip_by_norm(g, 100.0), g)  # below the threshold nothing changes
 
 
 @pytest.mark.parametrize("lr, tau", [(0.2, 1.0), (0.05, 0.3), (0.5, 5.0)])
 def test_clipping_bounds_every_update(lr, tau):
-    norm, value = bp.descend("norm", lr, tau, 60), bp.descend("value", lr, tau, 60)
+    norm, value = gf.descend("norm", lr, tau, 60), gf.descend("value", lr, tau, 60)
     assert norm.step_norm.max() <= lr * tau * (1 + 1e-12)
     assert value.step_norm.max() <= lr * tau * math.sqrt(2) * (1 + 1e-12)
     assert norm.turn.max() < 1e-5  # norm clipping keeps the direction
@@ -376,11 +377,11 @@ def test_clipping_bounds_every_update(lr, tau):
 def test_the_cliff_throws_the_unclipped_run_away():
     # Defaults (η = 0.2, τ = 1, 80 steps): unclipped, one step of ~23 lands at about (−19.7, −10.3) and is
     # still at loss ~6.3 after 80 steps; both clipped runs reach ~1.5e-5 (the minimum is ~0).
-    runs = {k: bp.descend(k) for k in bp.CLIPS}
+    runs = {k: gf.descend(k) for k in gf.CLIPS}
     assert runs["none"].step_norm.max() > 10 and runs["none"].loss[-1] > 1
     assert runs["norm"].loss[-1] < 1e-3 and runs["value"].loss[-1] < 1e-3
     assert runs["value"].turn.max() > 5  # value clipping turned the direction somewhere
-    sentence = bp.cliff_sentence(runs, 0.2, 1.0)
+    sentence = gf.cliff_sentence(runs, 0.2, 1.0)
     assert f"{runs['none'].loss[-1]:.3g} unclipped" in sentence
 
 
@@ -432,11 +433,11 @@ def test_page_steps_and_reacts_to_the_controls(page):
 def test_page_gradient_flow_tab_presets_and_captions():
     at = open_page(PAGE, timeout=180, view="Gradient flow vs depth", steps="10")
     assert not at.exception
-    stats = bp.gradient_flow(bp.FlowConfig())
+    stats = gf.gradient_flow(gf.FlowConfig())
     assert f"{stats.grad_norm[0] / stats.grad_norm[-2]:.1e}× layer 20's" in captions(at)[1]
     next(b for b in at.button if b.label == "He init fixes it").click().run()
     assert at.selectbox(key="init").value == "he" and at.selectbox(key="flow_act").value == "relu"
-    he = bp.gradient_flow(bp.PRESETS["He init fixes it"])
+    he = gf.gradient_flow(gf.PRESETS["He init fixes it"])
     assert f"{he.grad_norm[0] / he.grad_norm[-2]:.1e}× layer 20's" in captions(at)[1]
     assert any("After 10 steps" in c for c in captions(at))
 
@@ -444,5 +445,5 @@ def test_page_gradient_flow_tab_presets_and_captions():
 def test_page_clipping_tab_caption_is_computed():
     at = open_page(PAGE, timeout=120, view="Exploding gradients and clipping", tau="2", clip_lr="0.3")
     assert not at.exception
-    runs = {k: bp.descend(k, 0.3, 2.0, 80) for k in bp.CLIPS}
-    assert bp.cliff_sentence(runs, 0.3, 2.0) in captions(at)
+    runs = {k: gf.descend(k, 0.3, 2.0, 80) for k in gf.CLIPS}
+    assert gf.cliff_sentence(runs, 0.3, 2.0) in captions(at)

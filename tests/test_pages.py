@@ -1,6 +1,8 @@
 """Every page in the catalogue, run with AppTest through the entrypoint: it renders its title, its
 charts with a text summary each, its teaching blocks, its URL state, and no exception."""
 
+import ast
+
 import pytest
 
 from conftest import ROOT, captions, open_page, plotly_specs
@@ -9,12 +11,26 @@ from ui.catalogue import PAGES, SECTIONS
 pytestmark = pytest.mark.filterwarnings("ignore")
 
 
+def demo_imports(path) -> set[str]:
+    """The demos/ modules a script imports ('demos/x.py'), from `from demos import x` and `from demos.x import`."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module == "demos":
+            found |= {f"demos/{a.name}.py" for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("demos."):
+            found.add(f"demos/{node.module.split('.')[1]}.py")
+    return found
+
+
 def test_catalogue_matches_the_pages_folder():
     on_disk = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
     assert sorted(p.file for p in PAGES) == on_disk
     for page in PAGES:
         assert page.section in SECTIONS
-        assert (ROOT / page.demo).is_file() and (ROOT / page.test).is_file()
+        imported = demo_imports(ROOT / page.file)
+        for demo in page.demos:  # each exists and the page imports it
+            assert (ROOT / demo).is_file() and demo in imported, (page.slug, demo, imported)
+        assert (ROOT / page.test).is_file()
         assert len(page.pitch) < 120 and page.slug.replace("_", "").isalnum()
     assert len({p.slug for p in PAGES}) == len(PAGES)
 

@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> dict:
         d_sum = g_sum = 0.0
         for x, y in batches(fit_x, fit_y, batch_size=args.batch_size, generator=gen):
             fake = G(torch.randn(len(x), gan.config.latent, generator=gen), gan.onehot(y))  # in [-1, 1]
-            (d_real, c_real), (d_fake, c_fake) = D(x), D((fake.detach() + 1) / 2)
+            (d_real, c_real), (d_fake, _) = D(x), D((fake.detach() + 1) / 2)
             # -log D(x) - log(1 - D(G(z))), plus AC-GAN's class term, learnt from real digits only
             loss_d = F.softplus(-d_real).mean() + F.softplus(d_fake).mean() + F.cross_entropy(c_real, y)
             opt_d.zero_grad()

@@ -21,7 +21,7 @@ class PageInfo:
     icon: str
     section: str  # gallery heading and sidebar group
     pitch: str  # one line on the card
-    demo: str  # the pure module behind the page
+    demos: tuple[str, ...]  # the pure modules behind the page (its concept's logic)
     models: tuple[str, ...]  # registry names the page uses
     test: str  # the test file that covers it
 
@@ -91,43 +91,44 @@ SECTIONS = ("Start here", "Foundations", "Vision", "Sequences and attention", "G
 PAGES: tuple[PageInfo, ...] = (
     PageInfo("pages/01_model_zoo.py", "Model zoo", "🧰", "Start here",
              "Every pretrained model in the gallery: its card, its numbers, and a live prediction.",
-             "demos/model_zoo.py", ("mnist_cnn", "efficientnet_lite0"), "tests/test_model_zoo.py"),
+             ("demos/model_zoo.py",), ("mnist_cnn", "efficientnet_lite0"), "tests/test_model_zoo.py"),
     PageInfo("pages/02_adversarial_attacks.py", "Adversarial attacks", "⚔️", "Robustness",
              "FGSM, PGD and MI-FGSM on digits and photos; robust accuracy, transfer, real defences.",
-             "demos/adversarial.py", ("mnist_cnn", "mnist_cnn_robust", "mnist_mlp", "efficientnet_lite0"),
+             ("demos/adversarial.py", "demos/robustness.py"),
+             ("mnist_cnn", "mnist_cnn_robust", "mnist_mlp", "efficientnet_lite0"),
              "tests/test_adversarial.py"),
     PageInfo("pages/03_anomaly_detection.py", "Anomaly detection", "🚨", "Generative and unsupervised",
              "Autoencoders trained on one digit flag what they cannot rebuild; you set the threshold.",
-             "demos/anomaly.py", ("mnist_ae", "mnist_dae", "ecg_dae"), "tests/test_anomaly.py"),
+             ("demos/anomaly.py",), ("mnist_ae", "mnist_dae", "ecg_dae"), "tests/test_anomaly.py"),
     PageInfo("pages/04_style_transfer.py", "Style transfer", "🎨", "Vision",
              "Paint a photo in another image's style: watch Gatys' optimisation live, then one pass.",
-             "demos/style_transfer.py", ("efficientnet_lite0", "magenta_arbitrary_style"),
+             ("demos/style_transfer.py",), ("efficientnet_lite0", "magenta_arbitrary_style"),
              "tests/test_style_transfer.py"),
     PageInfo("pages/05_attention.py", "Attention maps", "🔦", "Sequences and attention",
              "MiniLM's 72 heads on your text, a translator's alignment, and softmax(QKᵀ/√d)V by hand.",
-             "demos/attention.py", ("minilm_l6", "seq2seq_dates", "seq2seq_dates_noattn"),
+             ("demos/attention.py",), ("minilm_l6", "seq2seq_dates", "seq2seq_dates_noattn"),
              "tests/test_attention.py"),
     PageInfo("pages/06_playground.py", "Neural-network playground", "🧪", "Foundations",
              "Build an MLP, train it live on 2-D data, digits or your CSV, and scrub the replay; the perceptron too.",
-             "demos/playground.py", (), "tests/test_playground.py"),
+             ("demos/playground.py",), (), "tests/test_playground.py"),
     PageInfo("pages/07_optimisers.py", "Gradient descent and optimisers", "⛷️", "Foundations",
              "Seven real torch.optim optimisers race on 2-D losses, theory beside measurement; batch size and "
-             "schedules on digits.", "demos/optimisers.py", (), "tests/test_optimisers.py"),
+             "schedules on digits.", ("demos/optimisers.py",), (), "tests/test_optimisers.py"),
     PageInfo("pages/08_backprop.py", "Backpropagation and gradient flow", "⛓️", "Foundations",
              "The chain rule node by node, checked against autograd; activations, init, vanishing and exploding gradients.",
-             "demos/backprop.py", ("mnist_mlp",), "tests/test_backprop.py"),
+             ("demos/backprop.py", "demos/gradient_flow.py"), ("mnist_mlp",), "tests/test_backprop.py"),
     PageInfo("pages/09_convolutions.py", "Convolutional networks", "🔳", "Vision",
              "Slide a kernel over your image, then look inside two trained CNNs: maps, receptive fields, filters.",
-             "demos/convolution.py", ("mnist_cnn", "efficientnet_lite0"), "tests/test_convolution.py"),
+             ("demos/convolution.py",), ("mnist_cnn", "efficientnet_lite0"), "tests/test_convolution.py"),
     PageInfo("pages/10_recurrent.py", "Recurrent networks", "🔁", "Sequences and attention",
              "Watch the gradient through time vanish and gates rescue it; LSTM/GRU gates; a char-LSTM writes.",
-             "demos/recurrent.py", ("recall_rnn", "recall_lstm", "recall_gru", "char_lstm"), "tests/test_recurrent.py"),
+             ("demos/recurrent.py",), ("recall_rnn", "recall_lstm", "recall_gru", "char_lstm"), "tests/test_recurrent.py"),
     PageInfo("pages/11_generative.py", "Generative models: GANs and VAEs", "🎭", "Generative and unsupervised",
              "Train a GAN in 2-D and rewind it; a digit GAN checked for copying; a VAE's map beside an autoencoder's.",
-             "demos/generative.py", ("mnist_cgan", "mnist_ae_2d", "mnist_vae_2d", "mnist_cnn"), "tests/test_generative.py"),
+             ("demos/generative.py",), ("mnist_cgan", "mnist_ae_2d", "mnist_vae_2d", "mnist_cnn"), "tests/test_generative.py"),
     PageInfo("pages/12_transfer_learning.py", "Transfer, few-shot and zero-shot learning", "♻️", "Vision",
              "How many labels does a new task need? Scratch vs probe vs fine-tuning, forgetting, prototypes, zero-shot.",
-             "demos/transfer.py", ("mnist_cnn_04", "efficientnet_lite0", "minilm_l6"), "tests/test_transfer.py"),
+             ("demos/transfer.py",), ("mnist_cnn_04", "efficientnet_lite0", "minilm_l6"), "tests/test_transfer.py"),
 )
 
 
