@@ -3,7 +3,10 @@
 import streamlit as st
 
 import ui
+from demos import network_export as nx
+from demos import perceptron as pc
 from demos import playground as pg
+from demos import playground_figures as pgf
 
 OVERFIT = {"data": "xor", "noise": 0.8, "points": 80, "train": 50, "layers": 4, "width": 16, "act": "relu",
            "opt": "adam", "lr": "0.01", "batch": "10", "epochs": 300}  # a set-up that overfits, for the comparison
@@ -13,7 +16,7 @@ dropout_demo, batchnorm_demo = st.cache_data(pg.dropout_demo), st.cache_data(pg.
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def perceptron_player(name: str, seed: int, eta: float, step: int, height: int, _run, _x, _y):
-    return pg.perceptron_figure(_run, _x, _y, step, height)  # a pure function of the first five arguments
+    return pc.perceptron_figure(_run, _x, _y, step, height)  # a pure function of the first five arguments
 
 
 page = ui.page_setup(__file__)
@@ -28,15 +31,15 @@ with key_row[0]:
 if mode == "perceptron":
     # The perceptron rule, one example per step: the line, the example looked at, the update
     with key_row[1]:
-        name = ui.select("Data", "pdata", list(pg.PERCEPTRON_SETS), format_func=pg.PERCEPTRON_SETS.get)
+        name = ui.select("Data", "pdata", list(pc.PERCEPTRON_SETS), format_func=pc.PERCEPTRON_SETS.get)
     with key_row[2]:
         eta = ui.slider("Learning rate η", "eta", 0.1, 2.0, 1.0, step=0.1)
     seed = 0
     if name == "blobs":
         with more, st.columns(6)[0]:
             seed = ui.number("Seed", "seed", 0, 9999, 0, help="Where the separable blobs fall")
-    x, y, margin = pg.perceptron_data(name, seed)
-    run = pg.perceptron(x, y, eta)
+    x, y, margin = pc.perceptron_data(name, seed)
+    run = pc.perceptron(x, y, eta)
     last = len(run.b) - 1
     if st.session_state.get("pstep", 0) > last:
         st.session_state["pstep"] = last
@@ -46,12 +49,12 @@ if mode == "perceptron":
         st.button("Step ▶", on_click=lambda: st.session_state.update(pstep=min(step + 1, last)),
                   disabled=step >= last, width="stretch")
     ui.chart(perceptron_player(name, seed, eta, step, 400 if presenting else 430, run, x, y),
-             pg.perceptron_summary(run, x, margin))
-    st.info(pg.step_sentence(run, x, y, step, eta), icon="🧮")
+             pc.perceptron_summary(run, x, margin))
+    st.info(pc.step_sentence(run, x, y, step, eta), icon="🧮")
     ui.end_of_hero()
     ui.section("Perceptron")
     ui.key_ideas()
-    ui.show_code(pg.perceptron, pg.novikoff_bound)
+    ui.show_code(pc.perceptron, pc.novikoff_bound)
     st.stop()
 
 # Network mode: data, architecture, training (the rest in "more")
@@ -147,7 +150,7 @@ rec = ui.computed("Training the network", pg.train, config, data, key=(config, u
 
 @st.cache_resource(max_entries=12, show_spinner=False)
 def hero(config: pg.Config, upload_id, stamp: tuple, height: int, _rec, _data):
-    return pg.hero_figure(_rec, _data, height)  # built once per recording: the figure is the slow part
+    return pgf.hero_figure(_rec, _data, height)  # built once per recording: the figure is the slow part
 
 
 ui.chart(hero(config, upload_id, (rec.n_frames, rec.seconds), 440 if presenting else 520, rec, data),
@@ -187,18 +190,18 @@ with box:
         regular = pg.with_regulariser(plain, reg, float(strength))
         runs = [ui.computed(f"Training {label}", pg.train, cfg, data, key=(cfg, upload_id), stoppable=True)
                 for label, cfg in (("without", plain), (f"with {reg}", regular))]
-        ui.chart(pg.compare_figure(*runs, data, pg.regulariser_name(reg, float(strength)), height=400),
+        ui.chart(pgf.compare_figure(*runs, data, pg.regulariser_name(reg, float(strength)), height=400),
                  pg.compare_summary(*runs, pg.regulariser_name(reg, float(strength))))
     else:
-        script = pg.export_script(config, rec.meta["state"], data.x_train.shape[1] if digits else len(config.features),
+        script = nx.export_script(config, rec.meta["state"], data.x_train.shape[1] if digits else len(config.features),
                                   10 if digits else 1, data.lo, data.hi)
         c = st.columns(3)
         c[0].download_button("⬇ PyTorch script", script, "playground_model.py", "text/x-python")
-        c[1].download_button("⬇ Curves (CSV)", pg.curves_csv(rec), "playground_curves.csv", "text/csv")
-        c[2].download_button("⬇ Weights (safetensors)", pg.safetensors_bytes(config, rec.meta["state"]),
+        c[1].download_button("⬇ Curves (CSV)", nx.curves_csv(rec), "playground_curves.csv", "text/csv")
+        c[2].download_button("⬇ Weights (safetensors)", nx.safetensors_bytes(config, rec.meta["state"]),
                              "playground.safetensors", "application/octet-stream")
         st.caption(f"{rec.meta['n_params']:,} parameters; " + ("the script holds them as literals and runs as is."
-                   if rec.meta["n_params"] <= pg.LITERAL_LIMIT else "the script loads them from the safetensors file."))
+                   if rec.meta["n_params"] <= nx.LITERAL_LIMIT else "the script loads them from the safetensors file."))
         st.code(script if len(script) < 20_000 else script[:20_000] + "\n# … (download for the rest)", language="python")
 
 ui.key_ideas()

@@ -10,7 +10,10 @@ import torch
 import torch.nn.functional as F
 
 from conftest import captions, open_page, plotly_specs
+from demos import network_export as nx
+from demos import perceptron as pc
 from demos import playground as pg
+from demos import playground_figures as pgf
 
 pytestmark = pytest.mark.filterwarnings("ignore")
 PAGE = "pages/06_playground.py"
@@ -30,36 +33,36 @@ def test_perceptron_rule_matches_a_hand_computed_run_on_and():
     # 3 (1,0) y=-1: s = -1 correct                          4 (1,1) y=+1: s = -1 -> w = (1,1), b = 0
     # 5 (0,0) y=-1: s = 0 -> w = (1,1), b = -1              6 (0,1) y=-1: s = 0 -> w = (1,0), b = -2
     # 7 (1,0) y=-1: s = -1 correct                          8 (1,1) y=+1: s = -1 -> w = (2,1), b = -1
-    x, y, _ = pg.perceptron_data("and", 0)
-    run = pg.perceptron(x, y, eta=1.0)
+    x, y, _ = pc.perceptron_data("and", 0)
+    run = pc.perceptron(x, y, eta=1.0)
     assert run.w[1:9].tolist() == [[0, 0], [0, 0], [0, 0], [1, 1], [1, 1], [1, 0], [1, 0], [2, 1]]
     assert run.b[1:9].tolist() == [-1, -1, -1, 0, -1, -2, -2, -1]
     assert run.score[:8].tolist() == [0, -1, -1, -1, 0, 0, -1, -1]
     assert run.mistake[:8].tolist() == [True, False, False, True, True, True, False, True]
     assert run.mistakes_per_epoch[:2] == [2, 3] and run.converged_epoch is not None
     assert np.all(np.sign(x @ run.w[-1] + run.b[-1]) == y)
-    assert "w ← (1, 0) + 1·(+1)·x = (2, 1); b ← −2 + 1 = −1." in pg.step_sentence(run, x, y, 8, 1.0)
+    assert "w ← (1, 0) + 1·(+1)·x = (2, 1); b ← −2 + 1 = −1." in pc.step_sentence(run, x, y, 8, 1.0)
 
 
 @pytest.mark.parametrize("seed", range(6))
 @pytest.mark.parametrize("eta", [0.1, 1.0, 2.0])
 def test_perceptron_stops_on_separable_data_within_novikoffs_bound(seed, eta):
-    x, y, margin = pg.perceptron_data("blobs", seed)
-    run = pg.perceptron(x, y, eta, max_epochs=200)
+    x, y, margin = pc.perceptron_data("blobs", seed)
+    run = pc.perceptron(x, y, eta, max_epochs=200)
     assert run.converged_epoch is not None and run.cycle is None
-    assert run.updates <= pg.novikoff_bound(x, margin)  # the theorem: at most (R/γ)² updates
+    assert run.updates <= pc.novikoff_bound(x, margin)  # the theorem: at most (R/γ)² updates
     assert np.all(y * (x @ run.w[-1] + run.b[-1]) > 0)
 
 
 def test_perceptron_never_converges_on_xor_and_the_page_says_why():
-    x, y, margin = pg.perceptron_data("xor", 0)
-    run = pg.perceptron(x, y, 1.0)
+    x, y, margin = pc.perceptron_data("xor", 0)
+    run = pc.perceptron(x, y, 1.0)
     assert margin is None and run.converged_epoch is None and run.cycle is not None
     assert all(m > 0 for m in run.mistakes_per_epoch)
     a, b = run.cycle  # the state at the start of epoch b repeats epoch a: the rule loops forever
     start = lambda e: (run.w[(e - 1) * 4].tolist(), run.b[(e - 1) * 4])  # noqa: E731
     assert start(a) == start(b)
-    assert "Never converges" in pg.perceptron_summary(run, x, margin)
+    assert "Never converges" in pc.perceptron_summary(run, x, margin)
 
 
 # ---------------------------------------------------------------- the network
@@ -188,7 +191,7 @@ def test_recording_shapes_and_sizes(small):
     assert rec.frames["p"].shape == (6, 60, 60) and rec.frames["p"].dtype == np.uint8 and rec.frames["p"].max() <= 100
     assert rec.frames["neurons"].shape == (6, 8 * 21, 3 * 21)  # 8 neurons × 3 layers of 20 × 20 tiles + gaps
     assert len(rec.curves["val_loss"]) == 25 and rec.meta["n_train"] + rec.meta["n_val"] == 120
-    fig = pg.hero_figure(rec, data)
+    fig = pgf.hero_figure(rec, data)
     assert len(fig.frames) == 6 and fig.layout.sliders[0].active == 5
 
 
@@ -268,7 +271,7 @@ def test_an_uploaded_set_trains_and_its_export_predicts_in_its_own_units():
     rec = pg.train(config, data)
     assert rec.meta["final"]["val_acc"] >= 0.9
     ns = {}
-    exec(pg.export_script(config, rec.meta["state"], 2, 1, data.lo, data.hi), ns)
+    exec(nx.export_script(config, rec.meta["state"], 2, 1, data.lo, data.hi), ns)
     assert ns["predict"](torch.tensor([[120.0, 0.0], [290.0, 0.0]])).round().tolist() == [0.0, 1.0]
 
 
@@ -280,7 +283,7 @@ def test_the_exported_script_rebuilds_the_trained_network(extras):
     data = pg.load_data(config)
     rec = pg.train(config, data)
     ns = {}
-    exec(pg.export_script(config, rec.meta["state"], len(config.features), 1, data.lo, data.hi), ns)
+    exec(nx.export_script(config, rec.meta["state"], len(config.features), 1, data.lo, data.hi), ns)
     model = pg.build(config, data)
     model.load_state_dict(rec.meta["state"])
     model.eval()
@@ -293,9 +296,9 @@ def test_a_big_network_exports_its_weights_as_safetensors(tmp_path, monkeypatch)
     config = pg.Config(dataset="digits", n_points=100, layers=1, width=16, epochs=2, n_frames=2)
     data = pg.load_data(config)
     rec = pg.train(config, data)
-    script = pg.export_script(config, rec.meta["state"], 784, 10)
-    assert "load_file" in script and rec.meta["n_params"] > pg.LITERAL_LIMIT
-    (tmp_path / "playground.safetensors").write_bytes(pg.safetensors_bytes(config, rec.meta["state"]))
+    script = nx.export_script(config, rec.meta["state"], 784, 10)
+    assert "load_file" in script and rec.meta["n_params"] > nx.LITERAL_LIMIT
+    (tmp_path / "playground.safetensors").write_bytes(nx.safetensors_bytes(config, rec.meta["state"]))
     monkeypatch.chdir(tmp_path)
     ns = {}
     exec(script, ns)
@@ -316,7 +319,7 @@ def test_a_run_is_capped_at_the_step_budget():
 
 def test_curves_csv(small):
     _, rec = small
-    lines = pg.curves_csv(rec).splitlines()
+    lines = nx.curves_csv(rec).splitlines()
     assert lines[0] == "epoch,train_loss,val_loss,train_acc,val_acc" and len(lines) == 26
     assert float(lines[-1].split(",")[2]) == pytest.approx(rec.curves["val_loss"][-1], rel=1e-5)
 

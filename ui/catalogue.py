@@ -110,7 +110,8 @@ PAGES: tuple[PageInfo, ...] = (
              "tests/test_attention.py"),
     PageInfo("pages/06_playground.py", "Neural-network playground", "🧪", "Foundations",
              "Build an MLP, train it live on 2-D data, digits or your CSV, and scrub the replay; the perceptron too.",
-             ("demos/playground.py",), (), "tests/test_playground.py"),
+             ("demos/playground.py", "demos/playground_figures.py", "demos/perceptron.py",
+              "demos/network_export.py"), (), "tests/test_playground.py"),
     PageInfo("pages/07_optimisers.py", "Gradient descent and optimisers", "⛷️", "Foundations",
              "Seven real torch.optim optimisers race on 2-D losses, theory beside measurement; batch size and "
              "schedules on digits.", ("demos/optimisers.py",), (), "tests/test_optimisers.py"),

@@ -1,0 +1,208 @@
+"""The playground's figures: the recorded run as a browser-side player (decision boundary, every
+hidden neuron's map, train/validation curves, weight histogram), and a run beside its regularised twin.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable
+
+import numpy as np
+
+from demos.playground import BLUE, GREY, GRID, ORANGE, TILE_STEP, Data, grid
+from demos.replay import Recording
+
+if TYPE_CHECKING:  # plotly is imported by the figure functions themselves, when drawn
+    import plotly.graph_objects as go
+
+
+# ---------------------------------------------------------------- figures
+CLASS_SCALE = [[0, ORANGE], [0.5, GREY], [1, BLUE]]
+TILE_SCALE = [[0, ORANGE], [126.5 / 255, GREY], [253 / 255, BLUE], [254 / 255, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]]
+CURVE = {"train": dict(color="#555555", width=2), "val": dict(color="#D55E00", width=3)}
+
+
+def now_marker(y_max: float, step: int, color: str = "#000000", dash: str = "dot", name: str = "now") -> dict:
+    return dict(x=[step, step], y=[0, y_max], mode="lines", line=dict(color=color, width=2, dash=dash), name=name,
+                hoverinfo="skip", showlegend=False)
+
+
+def _curve_range(*series: np.ndarray) -> float:
+    """A y range showing the start of the curves and all of their later course, not a late blow-up."""
+    finite = [s[np.isfinite(s)] for s in series]
+    finite = [s for s in finite if len(s)]
+    if not finite:
+        return 1.0
+    top = max(max(float(s[:3].max()), float(np.quantile(s, 0.95))) for s in finite)
+    return top * 1.05 or 1.0
+
+
+def histogram_frames(weights: np.ndarray, bins: int = 41) -> tuple[np.ndarray, np.ndarray]:
+    """Shared bins symmetric around 0 for every frame's weights (F, n): (centres, counts (F, bins))."""
+    top = max(float(np.abs(weights).max()), 1e-3)
+    edges = np.linspace(-top, top, bins + 1)
+    return (edges[:-1] + edges[1:]) / 2, np.stack([np.histogram(w, edges)[0] for w in weights])
+
+
+def frame_labels(rec: Recording) -> list[str]:
+    labels = [f"epoch {s}" for s in rec.steps]
+    if rec.meta.get("restored"):
+        labels[-1] = f"best, epoch {rec.steps[-1]} (restored)"
+    return labels
+
+
+def _add_curves(fig, rec: Recording, kind: str, row: int, col: int, prefix: str = "", dash: str | None = None) -> float:
+    epochs = np.arange(1, len(rec.curves.get(f"train_{kind}", [])) + 1)
+    for split, label in (("train", "train"), ("val", "validation")):
+        fig.add_trace(dict(type="scatter", x=epochs, y=rec.curves.get(f"{split}_{kind}", []), mode="lines",
+                           name=f"{prefix}{label}", line=CURVE[split] | ({"dash": dash} if dash else {}),
+                           legendgroup=kind, showlegend=kind == "loss"), row=row, col=col)
+    return _curve_range(rec.curves.get(f"train_{kind}", np.ones(1)), rec.curves.get(f"val_{kind}", np.ones(1)))
+
+
+def hero_figure(rec: Recording, data: Data, height: int = 520) -> "go.Figure":
+    """The recording as one client-side player: 2-D data -> decision boundary with the train
+    (filled) and validation (open) points | every hidden neuron | loss curves | weight histogram;
+    digits -> the first layer's weights as images | loss | accuracy | weight histogram."""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    from demos.replay import animate
+
+    centres, counts = histogram_frames(rec.frames["weights"])
+    best = rec.meta.get("best_epoch", 0)
+    if data.digits:
+        fig = make_subplots(2, 3, column_widths=[0.34, 0.36, 0.30], horizontal_spacing=0.07, vertical_spacing=0.16,
+                            specs=[[{"rowspan": 2}, {}, {"rowspan": 2}], [None, {}, None]],
+                            subplot_titles=["First-layer weights (16 neurons)", "Loss per epoch", "Weights",
+                                            "Accuracy per epoch"])
+        image = rec.frames["templates"]
+        fig.add_trace(go.Heatmap(z=image[-1], colorscale=TILE_SCALE, zmin=0, zmax=255, showscale=False,
+                                 hoverinfo="skip"), 1, 1)
+        y_loss = _add_curves(fig, rec, "loss", 1, 2)
+        loss_marker = len(fig.data)
+        fig.add_trace(go.Scatter(**now_marker(y_loss, int(rec.steps[-1]))), 1, 2)
+        fig.add_trace(go.Scatter(**now_marker(y_loss, best, "#009E73", "dash", "best validation")), 1, 2)
+        if rec.meta.get("early_stopped"):
+            fig.add_trace(go.Scatter(**now_marker(y_loss, len(rec.curves["val_loss"]), "#D55E00", "dot", "early stop")), 1, 2)
+        _add_curves(fig, rec, "acc", 2, 2)
+        acc_marker = len(fig.data)
+        fig.add_trace(go.Scatter(**now_marker(1.0, int(rec.steps[-1]))), 2, 2)
+        hist = len(fig.data)
+        fig.add_trace(go.Bar(x=centres, y=counts[-1], marker_color=BLUE, name="weights", showlegend=False), 1, 3)
+        fig.update_yaxes(autorange="reversed", scaleanchor="x", visible=False, row=1, col=1)
+        fig.update_xaxes(visible=False, row=1, col=1)
+        fig.update_yaxes(range=[0, 1.02], tickformat=".0%", row=2, col=2)
+        fig.update_yaxes(range=[0, y_loss], row=1, col=2)
+        frames = [{0: {"z": image[f]}, loss_marker: {"x": [s, s]}, acc_marker: {"x": [s, s]}, hist: {"y": counts[f]}}
+                  for f, s in enumerate(rec.steps.tolist())]
+    else:
+        has_neurons = rec.frames["neurons"].size > 0
+        fig = make_subplots(2, 3, column_widths=[0.44, 0.2, 0.36] if has_neurons else [0.5, 0.0, 0.5],
+                            horizontal_spacing=0.06, vertical_spacing=0.2,
+                            specs=[[{"rowspan": 2}, {"rowspan": 2}, {}], [None, None, {}]],
+                            subplot_titles=["Decision boundary (● train, ○ validation)",
+                                            "Hidden neurons" if has_neurons else "", "Loss per epoch", "Weights"])
+        gx, gy, _ = grid(data.lo, data.hi)
+        fig.add_trace(go.Heatmap(x=gx, y=gy, z=rec.frames["p"][-1], colorscale=CLASS_SCALE, zmin=0, zmax=100,
+                                 zsmooth="best", opacity=0.8, showscale=False, name="P(blue)",
+                                 hovertemplate=f"P({data.classes[1]}) = %{{z}}%<extra></extra>"), 1, 1)
+        for x, y, label, symbol in ((data.x_train, data.y_train, "train", "circle"),
+                                    (data.x_val, data.y_val, "validation", "circle-open")):
+            colours = np.where(y.numpy() > 0.5, BLUE, ORANGE)
+            fig.add_trace(go.Scatter(x=x[:, 0].numpy(), y=x[:, 1].numpy(), mode="markers", name=label, showlegend=False,
+                                     marker=dict(color=colours, symbol=symbol, size=6 if label == "train" else 7,
+                                                 line=dict(color="white" if label == "train" else colours, width=1 if label == "train" else 2)),
+                                     hovertemplate=f"{label}: (%{{x:.2f}}, %{{y:.2f}})<extra></extra>"), 1, 1)
+        neurons = len(fig.data)
+        if has_neurons:
+            image = rec.frames["neurons"]
+            tile = GRID // TILE_STEP + 1
+            fig.add_trace(go.Heatmap(z=image[-1], colorscale=TILE_SCALE, zmin=0, zmax=255, showscale=False,
+                                     hoverinfo="skip"), 1, 2)
+            layers = image.shape[2] // tile
+            fig.update_xaxes(tickvals=[tile * i + tile / 2 - 1 for i in range(layers)],
+                             ticktext=[f"L{i + 1}" for i in range(layers)], showgrid=False, zeroline=False, row=1, col=2)
+            fig.update_yaxes(autorange="reversed", scaleanchor="x2", visible=False, row=1, col=2)
+        y_loss = _add_curves(fig, rec, "loss", 1, 3)
+        marker = len(fig.data)
+        fig.add_trace(go.Scatter(**now_marker(y_loss, int(rec.steps[-1]))), 1, 3)
+        fig.add_trace(go.Scatter(**now_marker(y_loss, best, "#009E73", "dash", "best validation")), 1, 3)
+        if rec.meta.get("early_stopped"):
+            fig.add_trace(go.Scatter(**now_marker(y_loss, len(rec.curves["val_loss"]), "#D55E00", "dot", "early stop")), 1, 3)
+        hist = len(fig.data)
+        fig.add_trace(go.Bar(x=centres, y=counts[-1], marker_color=BLUE, name="weights", showlegend=False), 2, 3)
+        fig.update_xaxes(range=[data.lo[0], data.hi[0]], title="x₁", constrain="domain", row=1, col=1)
+        fig.update_yaxes(range=[data.lo[1], data.hi[1]], title="x₂", scaleanchor="x", row=1, col=1)
+        fig.update_yaxes(range=[0, y_loss], row=1, col=3)
+        frames = [{0: {"z": rec.frames["p"][f]}, marker: {"x": [s, s]}, hist: {"y": counts[f]}}
+                  | ({neurons: {"z": rec.frames["neurons"][f]}} if has_neurons else {})
+                  for f, s in enumerate(rec.steps.tolist())]
+    fig.update_yaxes(range=[0, counts.max() * 1.05 + 1], row=2 if not data.digits else 1, col=3)
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=40, b=10),
+                      legend=dict(orientation="h", yanchor="bottom", y=1.06, xanchor="right", x=1))
+    fig = animate(fig, frames, frame_labels(rec), prefix="")
+    fig.layout.sliders[0].currentvalue.xanchor = "right"  # clear of the x₁ axis title
+    return fig
+
+
+def compare_figure(plain: Recording, regular: Recording, data: Data, name: str, height: int = 430) -> "go.Figure":
+    """Two recordings of the same data and seed side by side, played together: without and with a
+    regulariser (2-D: both decision boundaries and both loss curves; digits: loss and accuracy)."""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    from demos.replay import animate
+
+    recs = (plain, regular)
+    titles = ("without regulariser", f"with {name}")
+    n = max(r.n_frames for r in recs)
+    pick = lambda r, f: min(f, r.n_frames - 1)  # noqa: E731 (a shorter run holds its last frame)
+    y_top = max(_curve_range(r.curves.get("train_loss", np.ones(1)), r.curves.get("val_loss", np.ones(1))) for r in recs)
+    fig = make_subplots(1, 3, column_widths=[0.3, 0.3, 0.4], horizontal_spacing=0.06,
+                        subplot_titles=[*titles, "Loss (solid: with, dotted: without)"] if not data.digits
+                        else ["Validation accuracy", "Weights", "Loss (solid: with, dotted: without)"])
+    moving: list[tuple[int, Callable[[int], dict]]] = []
+    if data.digits:
+        for r, dash, label in ((plain, "dot", "without"), (regular, None, "with")):
+            epochs = np.arange(1, len(r.curves["val_acc"]) + 1)
+            fig.add_trace(go.Scatter(x=epochs, y=r.curves["val_acc"], name=f"{label}: validation",
+                                     line=CURVE["val"] | ({"dash": dash} if dash else {}), showlegend=False), 1, 1)
+        fig.update_yaxes(tickformat=".0%", row=1, col=1)
+        both = np.concatenate([r.frames["weights"] for r in recs])
+        centres, counts = histogram_frames(both)
+        counts_a, counts_b = counts[:plain.n_frames], counts[plain.n_frames:]
+        for c, colour, label in ((counts_a, "#999999", "without"), (counts_b, BLUE, "with")):
+            idx = len(fig.data)
+            fig.add_trace(go.Bar(x=centres, y=c[-1], marker_color=colour, opacity=0.6, name=f"weights {label}"), 1, 2)
+            moving.append((idx, lambda f, c=c: {"y": c[min(f, len(c) - 1)]}))
+        fig.update_layout(barmode="overlay")
+    else:
+        gx, gy, _ = grid(data.lo, data.hi)
+        for col, r in enumerate(recs, start=1):
+            idx = len(fig.data)
+            fig.add_trace(go.Heatmap(x=gx, y=gy, z=r.frames["p"][-1], colorscale=CLASS_SCALE, zmin=0, zmax=100,
+                                     zsmooth="best", opacity=0.8, showscale=False, hoverinfo="skip"), 1, col)
+            moving.append((idx, lambda f, r=r: {"z": r.frames["p"][pick(r, f)]}))
+            for x, y, symbol in ((data.x_train, data.y_train, "circle"), (data.x_val, data.y_val, "circle-open")):
+                colours = np.where(y.numpy() > 0.5, BLUE, ORANGE)
+                fig.add_trace(go.Scatter(x=x[:, 0].numpy(), y=x[:, 1].numpy(), mode="markers", showlegend=False,
+                                         marker=dict(color=colours, symbol=symbol, size=5, line=dict(color=colours, width=1)),
+                                         hoverinfo="skip"), 1, col)
+            fig.update_xaxes(range=[data.lo[0], data.hi[0]], row=1, col=col)
+            fig.update_xaxes(constrain="domain", row=1, col=col)
+            fig.update_yaxes(range=[data.lo[1], data.hi[1]], scaleanchor="x" if col == 1 else "x2", row=1, col=col)
+    for r, dash, label in ((plain, "dot", "without"), (regular, None, "with")):
+        epochs = np.arange(1, len(r.curves["train_loss"]) + 1)
+        for split in ("train", "val"):
+            fig.add_trace(go.Scatter(x=epochs, y=r.curves[f"{split}_loss"], mode="lines",
+                                     name=f"{label}: {'validation' if split == 'val' else 'train'}",
+                                     line=CURVE[split] | ({"dash": dash} if dash else {})), 1, 3)
+    idx = len(fig.data)
+    steps = lambda f: max(int(r.steps[pick(r, f)]) for r in recs)  # noqa: E731
+    fig.add_trace(go.Scatter(**now_marker(y_top, steps(n - 1))), 1, 3)
+    moving.append((idx, lambda f: {"x": [steps(f)] * 2}))
+    fig.update_yaxes(range=[0, y_top], row=1, col=3)
+    fig.update_xaxes(title="epoch", row=1, col=3)
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=40, b=10),
+                      legend=dict(orientation="h", yanchor="bottom", y=1.08, xanchor="right", x=1))
+    frames = [{i: fn(f) for i, fn in moving} for f in range(n)]
+    return animate(fig, frames, [f"epoch {steps(f)}" for f in range(n)], prefix="")
