@@ -8,6 +8,7 @@ import torch
 
 from bench.common import Row, best_of, page_rerun
 from demos import optimisers as opt
+from demos import training_dynamics as td
 
 PAGE = "pages/07_optimisers.py"
 
@@ -59,18 +60,18 @@ def run() -> list[Row]:
         torch.set_num_threads(threads)
         fractions: list[float] = []
         cpu = time.process_time()
-        t = _once(lambda: opt.batch_size_experiment(1, 0.01, 0, on_progress=fractions.append))
+        t = _once(lambda: td.batch_size_experiment(1, 0.01, 0, on_progress=fractions.append))
         cpu = time.process_time() - cpu
         rows.append(Row("optimisers", f"MNIST batch sizes 1 / 32 / 3,500: equal epochs + equal wall-clock "
                                       f"({len(fractions)} progress reports; torch threads {threads})", t,
                         target="≤ 10 s"))
         rows.append(Row("optimisers", f"same, CPU time of this process (threads {threads})", cpu, target="≤ 10 s"))
         rows.append(Row("optimisers", f"gradient noise vs B, 6 sizes × 48 draws (threads {threads})",
-                        _once(lambda: opt.gradient_noise(0))))
+                        _once(lambda: td.gradient_noise(0))))
         rows.append(Row("optimisers", f"six schedules × 4 epochs on digits (threads {threads})",
-                        _once(lambda: opt.schedule_experiment(0.0501, 4, 0))))
+                        _once(lambda: td.schedule_experiment(0.0501, 4, 0))))
         rows.append(Row("optimisers", f"LR range test, 200 steps (threads {threads})",
-                        _once(lambda: opt.lr_range_test(0))))
+                        _once(lambda: td.lr_range_test(0))))
     torch.set_num_threads(before)
     runners, start = _runners("rosenbrock")
     rows.append(Row("optimisers", "LR sensitivity: 7 optimisers × 25 learning rates × 500 steps",

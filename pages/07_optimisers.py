@@ -6,6 +6,7 @@ import streamlit as st
 
 import ui
 from demos import optimisers as opt
+from demos import training_dynamics as td
 from demos import plots
 
 page = ui.page_setup(__file__)
@@ -145,27 +146,27 @@ with box:
         with b[1]:
             bs_lr = 10 ** ui.slider("Learning rate (SGD, all batch sizes)", "bs_lr", -3.0, 0.0, -2.0, step=0.1,
                                     format="10^%.1f")
-        run = ui.computed("Training the MLP at batch sizes 1, 32 and 3,500", opt.batch_size_experiment, epochs,
+        run = ui.computed("Training the MLP at batch sizes 1, 32 and 3,500", td.batch_size_experiment, epochs,
                           round(bs_lr, 6), 0)
-        st.markdown(opt.iterations_text(run))
+        st.markdown(td.iterations_text(run))
         cols = st.columns(2)
         with cols[0]:
-            ui.chart(opt.batch_figure(run, "equal_epochs"), opt.batch_sentence(run, "equal_epochs"),
+            ui.chart(td.batch_figure(run, "equal_epochs"), td.batch_sentence(run, "equal_epochs"),
                      export="equal_epochs")
         with cols[1]:
-            ui.chart(opt.batch_figure(run, "equal_time"), opt.batch_sentence(run, "equal_time"), export="equal_time")
-        noise = ui.computed("Measuring the gradient noise", opt.gradient_noise, 0)
-        ui.chart(opt.noise_figure(noise), opt.noise_sentence(noise), export="gradient_noise")
+            ui.chart(td.batch_figure(run, "equal_time"), td.batch_sentence(run, "equal_time"), export="equal_time")
+        noise = ui.computed("Measuring the gradient noise", td.gradient_noise, 0)
+        ui.chart(td.noise_figure(noise), td.noise_sentence(noise), export="gradient_noise")
     elif view == "Feature scaling":
         f = st.columns(3)
         with f[0]:
             mean = ui.slider("Feature mean", "fs_mean", 0.0, 20.0, 10.0, step=0.5)
         with f[1]:
             std = ui.slider("Feature spread (std)", "fs_std", 0.5, 5.0, 2.0, step=0.1)
-        runs = st.cache_data(opt.scaling_runs, max_entries=32)(mean, std, tol)
+        runs = st.cache_data(td.scaling_runs, max_entries=32)(mean, std, tol)
         for col, case in zip(st.columns(2), ("raw", "standardised")):
             with col:
-                ui.chart(opt.scaling_figure(runs[case], case), opt.scaling_sentence(runs[case], case, tol))
+                ui.chart(td.scaling_figure(runs[case], case), td.scaling_sentence(runs[case], case, tol))
         ui.section("Feature scaling")
     elif view == "Schedules":
         s = st.columns(3)
@@ -173,20 +174,20 @@ with box:
             peak = 10 ** ui.slider("Peak learning rate", "sch_lr", -3.0, 0.0, -1.3, step=0.1, format="10^%.1f")
         with s[1]:
             sch_epochs = ui.slider("Epochs", "sch_epochs", 1, 6, 4)
-        lrs = st.cache_data(opt.schedules_for_run)(round(peak, 6), sch_epochs)
+        lrs = st.cache_data(td.schedules_for_run)(round(peak, 6), sch_epochs)
         ui.chart(plots.line_chart(np.arange(len(lrs["Constant"])), lrs, "Learning rate per step "
                                   "(torch.optim.lr_scheduler)", "step", "learning rate"),
-                 opt.schedules_sentence(lrs, sch_epochs, peak))
-        runs = ui.computed("Training the MLP under six schedules", opt.schedule_experiment, round(peak, 6),
+                 td.schedules_sentence(lrs, sch_epochs, peak))
+        runs = ui.computed("Training the MLP under six schedules", td.schedule_experiment, round(peak, 6),
                            sch_epochs, 0)
-        ui.chart(opt.schedule_figure(runs), opt.schedule_sentence(runs), export="schedules")
-        test = ui.computed("LR range test", opt.lr_range_test, 0)
-        ui.chart(opt.range_figure(test), opt.range_sentence(test), export="lr_range_test")
+        ui.chart(td.schedule_figure(runs), td.schedule_sentence(runs), export="schedules")
+        test = ui.computed("LR range test", td.lr_range_test, 0)
+        ui.chart(td.range_figure(test), td.range_sentence(test), export="lr_range_test")
     else:
-        fractions = st.cache_data(opt.minima_fraction)()
-        ui.chart(opt.minima_figure(fractions), opt.minima_sentence(fractions))
+        fractions = st.cache_data(td.minima_fraction)()
+        ui.chart(td.minima_figure(fractions), td.minima_sentence(fractions))
         ui.section("Saddle points")
 
 ui.key_ideas()
-ui.show_code(opt.update, opt.make_stepper, opt.race, opt.optimal, opt.predicted_rate, opt.schedule_formula,
-             opt.iterations_per_epoch)
+ui.show_code(opt.update, opt.make_stepper, opt.race, opt.optimal, opt.predicted_rate, td.schedule_formula,
+             td.iterations_per_epoch)

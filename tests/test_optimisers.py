@@ -11,6 +11,7 @@ import torch
 
 from conftest import captions, open_page, plotly_specs
 from demos import optimisers as opt
+from demos import training_dynamics as td
 
 pytestmark = pytest.mark.filterwarnings("ignore")
 PAGE = "pages/07_optimisers.py"
@@ -221,18 +222,18 @@ def test_adams_first_step_is_the_learning_rate_whatever_the_gradient_scale(scale
 
 
 # ------------------------------------------------------------------ schedules = torch.optim.lr_scheduler
-@pytest.mark.parametrize("name", list(opt.SCHEDULES))
+@pytest.mark.parametrize("name", list(td.SCHEDULES))
 @pytest.mark.parametrize("total", [30, 110, 333])
 def test_schedule_formulas_equal_torch_lr_scheduler(name, total):
     lr = 0.2
-    torch_values = opt.schedule_lrs(name, lr, total)
-    hand = np.array([opt.schedule_formula(name, lr, t, total) for t in range(total)])
+    torch_values = td.schedule_lrs(name, lr, total)
+    hand = np.array([td.schedule_formula(name, lr, t, total) for t in range(total)])
     assert np.allclose(hand, torch_values, rtol=1e-9, atol=1e-12)
 
 
 def test_schedules_have_their_shapes():
     total, lr = 100, 0.1
-    v = {k: opt.schedule_lrs(k, lr, total) for k in opt.SCHEDULES}
+    v = {k: td.schedule_lrs(k, lr, total) for k in td.SCHEDULES}
     assert np.all(v["constant"] == lr)
     assert v["step"][33] == pytest.approx(lr) and v["step"][34] == pytest.approx(lr / 10)
     assert v["exponential"][-1] == pytest.approx(lr * 0.01 ** (99 / 100))
@@ -245,8 +246,8 @@ def test_schedules_have_their_shapes():
 def test_iterations_per_epoch_equals_a_dataloaders_length(n, batch):
     from torch.utils.data import DataLoader
     for drop_last in (False, True):
-        assert opt.iterations_per_epoch(n, batch, drop_last) == len(DataLoader(range(n), batch, drop_last=drop_last))
-    assert opt.iterations_per_epoch(5000, 100) == 50  # the seed's worked example: 50 batches, not 100
+        assert td.iterations_per_epoch(n, batch, drop_last) == len(DataLoader(range(n), batch, drop_last=drop_last))
+    assert td.iterations_per_epoch(5000, 100) == 50  # the seed's worked example: 50 batches, not 100
 
 
 def test_mini_batch_variance_formula_by_exact_enumeration():
@@ -262,7 +263,7 @@ def test_mini_batch_variance_formula_by_exact_enumeration():
 
 def test_per_example_gradient_norms_equal_torch_func(mnist):
     from torch.func import functional_call, grad, vmap
-    model = opt.tiny_mlp(3)
+    model = td.tiny_mlp(3)
     x, y = mnist.train_images[:40], mnist.train_labels[:40]
     params = {k: v.detach() for k, v in model.named_parameters()}
     def loss(p, xi, yi):
@@ -270,11 +271,11 @@ def test_per_example_gradient_norms_equal_torch_func(mnist):
 
     per = vmap(grad(loss), in_dims=(None, 0, 0))(params, x, y)
     reference = sum(v.reshape(len(x), -1).pow(2).sum(1) for v in per.values())
-    assert torch.allclose(opt.per_example_sq_norms(model, x, y), reference, rtol=1e-4)
+    assert torch.allclose(td.per_example_sq_norms(model, x, y), reference, rtol=1e-4)
 
 
 def test_gradient_noise_on_digits_falls_like_one_over_b():
-    noise = opt.gradient_noise(0, batch_sizes=(1, 16, 256), draws=24)  # 24 draws: ±~30 % Monte Carlo noise
+    noise = td.gradient_noise(0, batch_sizes=(1, 16, 256), draws=24)  # 24 draws: ±~30 % Monte Carlo noise
     assert noise["n"] == 3500 and noise["sigma2"] > 0
     assert np.all(np.abs(noise["measured"] / noise["theory"] - 1) < 0.45)
     assert noise["measured"][0] / noise["measured"][2] > 100
@@ -282,7 +283,7 @@ def test_gradient_noise_on_digits_falls_like_one_over_b():
 
 @pytest.fixture(scope="module")
 def small_batch_run():
-    return opt.batch_size_experiment(1, 0.05, 0, batch_sizes=(16, 128, opt.FULL), max_seconds=0.3)
+    return td.batch_size_experiment(1, 0.05, 0, batch_sizes=(16, 128, td.FULL), max_seconds=0.3)
 
 
 def test_batch_size_runs_count_updates_as_ceil_n_over_b(small_batch_run):
@@ -295,13 +296,13 @@ def test_batch_size_runs_count_updates_as_ceil_n_over_b(small_batch_run):
     assert run["equal_epochs"][0]["val_acc"][-1] > run["equal_epochs"][2]["val_acc"][-1]  # 219 updates beat 1
     for r in run["equal_time"]:
         assert r["seconds"][-1] == pytest.approx(run["budget"], rel=0.5)
-    assert "⌈3,500/16⌉ = **219**" in opt.iterations_text(run)
-    assert "B = 16: 219 updates" in opt.batch_sentence(run, "equal_epochs")
+    assert "⌈3,500/16⌉ = **219**" in td.iterations_text(run)
+    assert "B = 16: 219 updates" in td.batch_sentence(run, "equal_epochs")
 
 
 # ------------------------------------------------------------------ feature scaling, saddles, LR range test
 def test_standardising_the_feature_makes_the_loss_round():
-    runs = opt.scaling_runs(10.0, 2.0, 1e-6, max_steps=2000)
+    runs = td.scaling_runs(10.0, 2.0, 1e-6, max_steps=2000)
     raw, std = runs["raw"], runs["standardised"]
     assert std["kappa"] == pytest.approx(1.0) and std["steps"] == 1  # Hessian = I and η = 1: one Newton step
     assert raw["kappa"] > 1000 and raw["steps"] is None and raw["predicted"] > 2000
@@ -310,22 +311,22 @@ def test_standardising_the_feature_makes_the_loss_round():
     for t in range(1, 51):
         w = w - raw["lr"] * h @ (w - best)
         assert np.allclose(raw["path"][t], w)
-    small = opt.scaling_runs(0.0, 1.0, 1e-6)  # an already centred, unit-spread feature needs few steps
+    small = td.scaling_runs(0.0, 1.0, 1e-6)  # an already centred, unit-spread feature needs few steps
     assert small["raw"]["steps"] <= 5
 
 
 def test_random_critical_points_are_mostly_saddles():
-    fr = opt.minima_fraction(dims=(1, 2, 3, 6), samples=20000, seed=1)
+    fr = td.minima_fraction(dims=(1, 2, 3, 6), samples=20000, seed=1)
     # GOE: P(all eigenvalues > 0) is 1/2 for n = 1 and (2 − √2)/4 ≈ 0.146 for n = 2
     assert fr["minima"][0] == pytest.approx(0.5, abs=0.015)
     assert fr["minima"][1] == pytest.approx((2 - math.sqrt(2)) / 4, abs=0.012)
     assert fr["minima"][2] < fr["minima"][1] and fr["minima"][3] < 1e-3
     assert np.allclose(fr["index"], 0.5, atol=0.02)
-    assert "0.00%" not in opt.minima_sentence(fr)
+    assert "0.00%" not in td.minima_sentence(fr)
 
 
 def test_lr_range_test_grows_the_rate_and_suggests_one_inside_it():
-    test = opt.lr_range_test(0, steps=120)
+    test = td.lr_range_test(0, steps=120)
     assert np.allclose(np.diff(np.log(test["lr"])), math.log(1e5) / 119)
     assert test["lr"][0] <= test["suggested"] <= test["min_loss_lr"]
     assert test["smooth"][np.searchsorted(test["lr"], test["min_loss_lr"])] < test["smooth"][0]

@@ -114,7 +114,8 @@ PAGES: tuple[PageInfo, ...] = (
               "demos/network_export.py"), (), "tests/test_playground.py"),
     PageInfo("pages/07_optimisers.py", "Gradient descent and optimisers", "⛷️", "Foundations",
              "Seven real torch.optim optimisers race on 2-D losses, theory beside measurement; batch size and "
-             "schedules on digits.", ("demos/optimisers.py",), (), "tests/test_optimisers.py"),
+             "schedules on digits.", ("demos/optimisers.py", "demos/training_dynamics.py"), (),
+             "tests/test_optimisers.py"),
     PageInfo("pages/08_backprop.py", "Backpropagation and gradient flow", "⛓️", "Foundations",
              "The chain rule node by node, checked against autograd; activations, init, vanishing and exploding gradients.",
              ("demos/backprop.py", "demos/gradient_flow.py"), ("mnist_mlp",), "tests/test_backprop.py"),
