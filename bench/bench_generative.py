@@ -9,6 +9,7 @@ import numpy as np
 import torch
 
 from bench.common import Row, best_of, page_rerun
+from demos import digit_generators as dg
 from demos import generative as gen
 from models import load_pretrained
 from models.data import mnist_split, validation_split
@@ -52,14 +53,14 @@ def run() -> list[Row]:
     pool, pool_labels = data.test_images.squeeze(1).numpy(), data.test_labels.numpy()
 
     def decode_point() -> None:
-        gen.nearest_digit(gen.decode(vae, np.array([0.5, -1.0])), pool, pool_labels)
+        dg.nearest_digit(dg.decode(vae, np.array([0.5, -1.0])), pool, pool_labels)
     rows.append(Row("generative", "decode one latent point + find its nearest of 1,000 real digits",
                     best_of(decode_point, 20), target="< 100 ms"))
     rows.append(Row("generative", "VAE map: encode 1,000 held-out digits + decode a 15 x 15 grid + its FD",
-                    best_of(lambda: gen.latent_overview(vae, cnn, data.test_images), 3)))
+                    best_of(lambda: dg.latent_overview(vae, cnn, data.test_images), 3)))
     gan, fit = load_pretrained("mnist_cgan"), validation_split()[0].squeeze(1).numpy()
     rows.append(Row("generative", "digit GAN views: 80 samples, 8 nearest of 3,500 training digits, slerp",
-                    best_of(lambda: gen.digit_gan_views(gan, cnn, fit, 0, 3, 1, 5.0), 3)))
+                    best_of(lambda: dg.digit_gan_views(gan, cnn, fit, 0, 3, 1, 5.0), 3)))
     first_render, rerun = page_rerun(PAGE, {"view": "VAE vs autoencoder"}, ("slider", "z1", 1.5))
     rows.append(Row("generative", "page first render, VAE tab (server; 2-D GAN recorded)", first_render))
     rows.append(Row("generative", "page rerun after moving the decoded point (z1)", rerun, target="< 250 ms"))

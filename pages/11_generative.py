@@ -6,6 +6,7 @@ import numpy as np
 import streamlit as st
 
 import ui
+from demos import digit_generators as dg
 from demos import generative as gen
 from demos import plots
 from models import metadata
@@ -58,14 +59,14 @@ def train_and_draw(*args, on_progress):
 def digit_views(seed: int, cls: int, seed_b: int) -> dict:
     from models.data import validation_split  # the 3,500 digits the GAN learned from
     fit = validation_split()[0].squeeze(1).numpy()
-    return gen.digit_gan_views(ui.model("mnist_cgan"), ui.model("mnist_cnn"), fit, seed, cls, seed_b,
+    return dg.digit_gan_views(ui.model("mnist_cgan"), ui.model("mnist_cnn"), fit, seed, cls, seed_b,
                                metadata("mnist_cgan")["metrics"]["nn_distance_heldout"])
 
 
 @st.cache_data(max_entries=16, show_spinner="Encoding the held-out digits…")
 def overview(name: str, beta: float) -> dict:
     model = ui.model(name).member(beta if name == "mnist_vae_2d" else None)
-    return gen.latent_overview(model, ui.model("mnist_cnn"), ui.mnist().test_images)
+    return dg.latent_overview(model, ui.model("mnist_cnn"), ui.mnist().test_images)
 
 
 def clickable_map(fig, name: str, o: dict, caption: str) -> None:
@@ -137,12 +138,12 @@ with box:
         ui.chart(plots.image_figure(s["grid"], None, height=430), s["grid_caption"])
         ui.chart(plots.image_figure(s["pairs"], None, height=130), s["pairs_caption"])
         ui.chart(plots.image_figure(s["path"], None, height=90), s["path_caption"])
-        ui.chart(gen.gan_history_figure(card), gen.gan_history_caption(card))
+        ui.chart(dg.gan_history_figure(card), dg.gan_history_caption(card))
     else:  # the same digits through a plain AE and a VAE with 2-D codes
         ui.section("VAE")
         c = st.columns([3, 2, 2, 1, 1, 1])
         with c[0]:
-            beta = float(ui.select("β (KL weight) of the VAE", "beta", [f"{b:g}" for b in gen.BETAS], default="1",
+            beta = float(ui.select("β (KL weight) of the VAE", "beta", [f"{b:g}" for b in dg.BETAS], default="1",
                                    widget="segmented"))
         with c[1]:
             z1 = ui.slider("z₁ (in spreads of each map)", "z1", -4.0, 4.0, 0.0, step=0.1)
@@ -159,27 +160,27 @@ with box:
         models = {"ae": ui.model("mnist_ae_2d").member(), "vae": ui.model("mnist_vae_2d").member(beta)}
         maps = {"ae": overview("mnist_ae_2d", 0.0), "vae": overview("mnist_vae_2d", beta)}
         x_a, x_b = (data.test_images[data.test_labels == d][:1] for d in (a, b))
-        paths = gen.vae_paths(models["ae"], models["vae"], x_a, x_b, pool, pool_labels)
+        paths = dg.vae_paths(models["ae"], models["vae"], x_a, x_b, pool, pool_labels)
         titles = {"ae": "Plain autoencoder", "vae": f"VAE, β = {beta:g}"}
         for col, name in zip(st.columns(2), ("ae", "vae")):
             o = maps[name]
             point = o["centre"] + np.array([z1, z2]) * o["spread"]
-            digit = gen.decode(models[name], point)[0]
-            label, dist = gen.nearest_digit(digit[None], pool, pool_labels)
+            digit = dg.decode(models[name], point)[0]
+            label, dist = dg.nearest_digit(digit[None], pool, pool_labels)
             with col:
-                clickable_map(gen.latent_map(o["codes"], data.test_labels.numpy(), point, titles[name], o["centre"],
-                                             o["spread"], paths[f"{name}_path"]), name, o, gen.map_caption(titles[name], o))
+                clickable_map(dg.latent_map(o["codes"], data.test_labels.numpy(), point, titles[name], o["centre"],
+                                             o["spread"], paths[f"{name}_path"]), name, o, dg.map_caption(titles[name], o))
                 ui.chart(plots.image_figure((digit * 255).astype(np.uint8), None, height=120),
                          f"{titles[name]} decodes z = ({point[0]:.2f}, {point[1]:.2f}); the closest of the 1,000 "
                          f"held-out digits is a {label[0]} at pixel distance {dist[0]:.1f}.")
                 ui.chart(plots.image_figure(o["grid"], None, height=320),
                          f"{titles[name]}: decodes of a 15 × 15 grid over ±3 spreads around the map's centre.")
         ui.chart(plots.image_figure(paths["mosaic"], None, height=90), paths["caption"])
-        samples = gen.reparameterised_samples(models["vae"], x_a, eps_seed)
+        samples = dg.reparameterised_samples(models["vae"], x_a, eps_seed)
         ui.chart(plots.image_figure(samples["mosaic"], None, height=70), samples["caption"])
         cards = metadata("mnist_vae_2d"), metadata("mnist_ae_2d")
-        ui.chart(gen.beta_figure(*cards), gen.beta_caption(*cards))
+        ui.chart(dg.beta_figure(*cards), dg.beta_caption(*cards))
 
 ui.key_ideas()
-ui.show_code(gen.train_gan_2d, gen.d_loss, gen.g_loss_per_sample, gen.optimal_discriminator, gen.reparameterise,
-             gen.kl_to_standard_normal, gen.elbo_terms)
+ui.show_code(gen.train_gan_2d, gen.d_loss, gen.g_loss_per_sample, gen.optimal_discriminator, dg.reparameterise,
+             dg.kl_to_standard_normal, dg.elbo_terms)

@@ -9,6 +9,7 @@ import torch
 import torch.nn.functional as F
 
 from conftest import captions, open_page, plotly_specs
+from demos import digit_generators as dg
 from demos import generative as gen
 from models import load_pretrained, metadata
 
@@ -181,38 +182,38 @@ def test_kl_equals_torch_distributions_closed_form():
     q = torch.distributions.Normal(mu, torch.exp(0.5 * logvar))
     p = torch.distributions.Normal(torch.zeros(2), torch.ones(2))
     expected = torch.distributions.kl_divergence(q, p).sum(1)
-    assert torch.allclose(gen.kl_to_standard_normal(mu, logvar), expected, atol=1e-6)
-    assert gen.kl_to_standard_normal(torch.zeros(1, 2), torch.zeros(1, 2)).item() == 0.0
+    assert torch.allclose(dg.kl_to_standard_normal(mu, logvar), expected, atol=1e-6)
+    assert dg.kl_to_standard_normal(torch.zeros(1, 2), torch.zeros(1, 2)).item() == 0.0
 
 
 def test_reparameterisation_gradients():
     # z = mu + exp(logvar / 2) eps: dz/dmu = 1, dz/dlogvar = exp(logvar / 2) eps / 2
     mu, logvar = torch.tensor([0.3, -1.0], requires_grad=True), torch.tensor([0.4, -2.0], requires_grad=True)
     eps = torch.tensor([1.5, -0.5])
-    z = gen.reparameterise(mu, logvar, eps)
+    z = dg.reparameterise(mu, logvar, eps)
     d_mu, d_lv = torch.autograd.grad(z.sum(), (mu, logvar))
     assert torch.allclose(d_mu, torch.ones(2))
     assert torch.allclose(d_lv, torch.exp(logvar.detach() / 2) * eps / 2)
-    samples = gen.reparameterise(mu.detach(), logvar.detach(), torch.randn(200000, 2, generator=torch.Generator().manual_seed(0)))
+    samples = dg.reparameterise(mu.detach(), logvar.detach(), torch.randn(200000, 2, generator=torch.Generator().manual_seed(0)))
     assert torch.allclose(samples.std(0), torch.exp(logvar.detach() / 2), rtol=0.01)
 
 
 def test_elbo_terms_match_a_direct_computation():
     vae = load_pretrained("mnist_vae_2d").member(1.0)
     x = torch.rand(4, 1, 28, 28)
-    recon, kl = gen.elbo_terms(vae, x, torch.Generator().manual_seed(0))
+    recon, kl = dg.elbo_terms(vae, x, torch.Generator().manual_seed(0))
     out = vae(x, torch.Generator().manual_seed(0))
     bce = -(x * torch.log(torch.sigmoid(out.logits)) + (1 - x) * torch.log(1 - torch.sigmoid(out.logits)))
     assert torch.allclose(recon, bce.flatten(1).sum(1), rtol=1e-4)
-    assert torch.allclose(kl, gen.kl_to_standard_normal(out.mu, out.logvar))
+    assert torch.allclose(kl, dg.kl_to_standard_normal(out.mu, out.logvar))
 
 
 def test_interpolation_grid_and_mosaic_shapes():
-    path = gen.interpolate(np.array([0.0, 0.0]), np.array([1.0, 2.0]), 5)
+    path = dg.interpolate(np.array([0.0, 0.0]), np.array([1.0, 2.0]), 5)
     assert path.tolist() == [[0, 0], [0.25, 0.5], [0.5, 1.0], [0.75, 1.5], [1, 2]]
-    grid = gen.latent_grid(-1, 1, 3)
+    grid = dg.latent_grid(-1, 1, 3)
     assert grid[0].tolist() == [-1, 1] and grid[-1].tolist() == [1, -1]  # top-left first, rows from high z2
-    m = gen.mosaic(np.ones((5, 28, 28)), 4, pad=2)
+    m = dg.mosaic(np.ones((5, 28, 28)), 4, pad=2)
     assert m.shape == (58, 118) and m.dtype == np.uint8 and m.max() == 255
 
 
@@ -220,7 +221,7 @@ def test_interpolation_grid_and_mosaic_shapes():
 def test_nearest_neighbours_equal_brute_force():
     g = np.random.default_rng(0)
     q, pool = g.random((7, 28, 28)), g.random((50, 28, 28))
-    idx, dist = gen.nearest_neighbours(q, pool)
+    idx, dist = dg.nearest_neighbours(q, pool)
     brute = np.linalg.norm(q[:, None] - pool[None], axis=(2, 3))
     assert idx.tolist() == brute.argmin(1).tolist()
     assert np.allclose(dist, brute.min(1), atol=1e-3)
@@ -232,13 +233,13 @@ def test_frechet_distance_against_scipy():
     a, b = g.normal(size=(300, 6)), g.normal(0.5, 2.0, size=(300, 6)) @ g.normal(size=(6, 6))
     s_a, s_b = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
     ref = ((a.mean(0) - b.mean(0)) ** 2).sum() + np.trace(s_a + s_b - 2 * linalg.sqrtm(s_a @ s_b).real)
-    assert gen.frechet_distance(a, b) == pytest.approx(ref, rel=1e-6)
-    assert gen.frechet_distance(a, a) == pytest.approx(0, abs=1e-8)
+    assert dg.frechet_distance(a, b) == pytest.approx(ref, rel=1e-6)
+    assert dg.frechet_distance(a, a) == pytest.approx(0, abs=1e-8)
 
 
 def test_slerp_keeps_the_ends_and_the_norm():
     a, b = torch.tensor([3.0, 0.0]), torch.tensor([0.0, 3.0])
-    path = gen.slerp(a, b, 5)
+    path = dg.slerp(a, b, 5)
     assert torch.allclose(path[0], a) and torch.allclose(path[-1], b, atol=1e-6)
     assert torch.allclose(path.norm(dim=1), torch.full((5,), 3.0))
 
@@ -246,9 +247,9 @@ def test_slerp_keeps_the_ends_and_the_norm():
 def test_sampling_is_deterministic_under_a_seed():
     gan = load_pretrained("mnist_cgan")
     labels = torch.arange(10)
-    a = gen.generate(gan, gen.latent_noise(7, 10, gan.config.latent), labels)
-    b = gen.generate(gan, gen.latent_noise(7, 10, gan.config.latent), labels)
-    c = gen.generate(gan, gen.latent_noise(8, 10, gan.config.latent), labels)
+    a = dg.generate(gan, dg.latent_noise(7, 10, gan.config.latent), labels)
+    b = dg.generate(gan, dg.latent_noise(7, 10, gan.config.latent), labels)
+    c = dg.generate(gan, dg.latent_noise(8, 10, gan.config.latent), labels)
     assert np.array_equal(a, b) and not np.array_equal(a, c)
     assert a.shape == (10, 28, 28) and a.min() >= 0 and a.max() <= 1
 
@@ -291,9 +292,9 @@ def test_the_vae_map_is_centred_and_has_fewer_holes_than_the_ae_map():
 def test_empty_share_counts_holes():
     rng = np.random.default_rng(0)
     filled = rng.uniform(-1, 1, (4000, 2)) * np.sqrt(3)  # uniform on a square of unit spread: no holes
-    assert gen.empty_share(filled) < 0.3
+    assert dg.empty_share(filled) < 0.3
     two_blobs = np.concatenate([rng.normal(-3, 0.2, (500, 2)), rng.normal(3, 0.2, (500, 2))])
-    assert gen.empty_share(two_blobs) > 0.8
+    assert dg.empty_share(two_blobs) > 0.8
 
 
 # ---------------------------------------------------------------- the page

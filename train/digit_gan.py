@@ -15,7 +15,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from demos.generative import features, frechet_distance, generate, latent_noise, nearest_neighbours
+from demos.digit_generators import features, frechet_distance, generate, latent_noise, nearest_neighbours
 from models.data import mnist_split, validation_split
 from models.gan import DigitGan, DigitGanConfig
 from models.mnist_cnn import MNIST_MEAN, MNIST_STD

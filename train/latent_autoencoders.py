@@ -14,8 +14,8 @@ import time
 import numpy as np
 import torch
 
-from demos.generative import (BETAS, decode, elbo_terms, empty_share, encode, features, frechet_distance,
-                              knn_accuracy)
+from demos.digit_generators import (BETAS, decode, elbo_terms, empty_share, encode, features,
+                                    frechet_distance, knn_accuracy)
 from models.data import mnist_split, validation_split
 from models.registry import load_pretrained
 from models.vae import LatentAutoencoderConfig, LatentAutoencoders
