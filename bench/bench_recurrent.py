@@ -8,6 +8,7 @@ import torch
 
 from bench.common import Row, best_of, page_rerun
 from demos import recurrent as rc
+from demos import text_generation as tg
 from models import load_pretrained, metadata
 
 PAGE = "pages/10_recurrent.py"
@@ -17,7 +18,7 @@ def _timed(rows: list[Row], threads: int) -> None:
     lm = load_pretrained("char_lstm")
     recall = {cell: load_pretrained(f"recall_{cell}") for cell in rc.CELL_NAMES}
     tag = f"{threads} thread{'s' if threads > 1 else ''}"
-    t = best_of(lambda: rc.sample(lm, "The for statement", 300, 0.8, 0, 0), repeat=5)
+    t = best_of(lambda: tg.sample(lm, "The for statement", 300, 0.8, 0, 0), repeat=5)
     rows.append(Row("recurrent", f"sample 300 characters, T = 0.8 ({tag})", t, target="≤ 300 ms"))
     for lag in (40, 80):
         x = rc.probe(lag)[0]
@@ -27,7 +28,7 @@ def _timed(rows: list[Row], threads: int) -> None:
                         target="≤ 300 ms"))
     t = best_of(lambda: rc.curves(recall, rc.probe(40)[0]), repeat=5)
     rows.append(Row("recurrent", f"curves of the trained models, lag 40 ({tag})", t, target="≤ 300 ms"))
-    t = best_of(lambda: rc.temperature_sweep(lm, "The for statement", rc.TEMPERATURES, 200, 0), repeat=3)
+    t = best_of(lambda: tg.temperature_sweep(lm, "The for statement", tg.TEMPERATURES, 200, 0), repeat=3)
     rows.append(Row("recurrent", f"temperature sweep, 8 temperatures × 4 samples × 200 characters, one batch ({tag})", t))
     t = best_of(lambda: rc.masking(lm, rc.DEFAULT_TEXTS.splitlines()), repeat=5)
     rows.append(Row("recurrent", f"padding and masking, 4 texts ({tag})", t))

@@ -5,6 +5,7 @@ import streamlit as st
 import ui
 from demos import plots
 from demos import recurrent as rc
+from demos import text_generation as tg
 from models import metadata
 
 page = ui.page_setup(__file__)
@@ -56,22 +57,22 @@ def gate_view(cell: str, symbol: int, lag: int, seed: int, override: str):
 
 
 @st.cache_data(max_entries=64, show_spinner="Sampling…")
-def generate(prompt: str, length: int, temp: float, top_k: int, seed: int) -> rc.Sample:
-    return rc.sample(ui.model("char_lstm"), prompt, length, temp, top_k, seed)
+def generate(prompt: str, length: int, temp: float, top_k: int, seed: int) -> tg.Sample:
+    return tg.sample(ui.model("char_lstm"), prompt, length, temp, top_k, seed)
 
 
 @st.cache_resource(show_spinner=False)
 def known_words() -> frozenset[str]:
     try:
         from models.char_rnn import corpus, split
-        return rc.corpus_words(split(corpus()).train)
+        return tg.corpus_words(split(corpus()).train)
     except ImportError:  # a Python without pydoc_data: the sweep shows repetition only
         return frozenset()
 
 
 @st.cache_data(max_entries=32, show_spinner="Sampling 4 × 200 characters at eight temperatures…")
 def sweep(prompt: str, seed: int) -> dict:
-    return rc.temperature_sweep(ui.model("char_lstm"), prompt, rc.TEMPERATURES, 200, seed, known_words())
+    return tg.temperature_sweep(ui.model("char_lstm"), prompt, tg.TEMPERATURES, 200, seed, known_words())
 
 
 # Hero: the gradient that reaches each earlier step, at initialisation and after training
@@ -138,18 +139,18 @@ with box:
         with t[3]:
             length = ui.slider("Characters", "length", 20, 500, 300, step=10)
         lm = ui.model("char_lstm")
-        dropped = rc.dropped_characters(prompt, lm.config.vocab)
+        dropped = tg.dropped_characters(prompt, lm.config.vocab)
         if dropped:
             st.warning(f"The model only knows newline and printable ASCII; left out: {dropped}", icon="🔤")
         s = generate(prompt, length, temp, top_k, seed)
         st.code(s.prompt + s.text, language=None, wrap_lines=True)
-        ui.chart(rc.distribution_figure(s), rc.sample_summary(s, temp, top_k), export="next_character")
+        ui.chart(tg.distribution_figure(s), tg.sample_summary(s, temp, top_k), export="next_character")
         sw = sweep(prompt, seed)
         ui.chart(plots.line_chart(sw["temperature"], {"repeated 10-character windows": sw["repeated"],
                                                       "words found in the training text": sw["known"]},
                                   "Temperature: repetition against invention (4 samples of 200 characters each)", "temperature",
-                                  "share", y_range=(0, 1.02)), rc.sweep_summary(sw), export="temperature")
-        st.caption(rc.card_summary(metadata("char_lstm")))
+                                  "share", y_range=(0, 1.02)), tg.sweep_summary(sw), export="temperature")
+        st.caption(tg.card_summary(metadata("char_lstm")))
         ui.section("Corpus")
     else:
         texts = ui.text_area("One text per line (up to 6 lines, 60 characters each)", "texts",
@@ -166,5 +167,5 @@ with box:
             st.caption(rc.masking_summary(mask))
 
 ui.key_ideas()
-ui.show_code(rc.cell_step, rc.step_jacobian, rc.gradient_through_time, rc.train_recall, rc.sample,
-             rc.sampling_distribution, rc.masking)
+ui.show_code(rc.cell_step, rc.step_jacobian, rc.gradient_through_time, rc.train_recall, tg.sample,
+             tg.sampling_distribution, rc.masking)

@@ -11,6 +11,7 @@ import torch.nn.functional as F
 
 from conftest import captions, open_page, plotly_specs
 from demos import recurrent as rc
+from demos import text_generation as tg
 from models import load_pretrained, metadata
 from models.char_rnn import VOCAB, CharRNN, CharRNNConfig, corpus, encode, fingerprint, normalise, split
 from models.recall_rnn import RecallConfig, RecallNet, recall_batch
@@ -242,8 +243,8 @@ def test_char_model_meets_its_card_and_beats_the_unigram_baseline(char_lstm):
     assert m["test_bits_per_char"] < m["unigram_test_bits_per_char"] - 1.5
     text = corpus()
     parts = split(text)
-    val = rc.bits_per_character(char_lstm, parts.validation)
-    unigram = rc.unigram_bits(parts.train, parts.validation, VOCAB)
+    val = tg.bits_per_character(char_lstm, parts.validation)
+    unigram = tg.unigram_bits(parts.train, parts.validation, VOCAB)
     if fingerprint(text) == meta["data"]["corpus_fingerprint"]:  # the documentation it was trained on
         assert val == pytest.approx(m["val_bits_per_char"], abs=2e-3)
         assert unigram == pytest.approx(m["unigram_val_bits_per_char"], abs=1e-3)
@@ -256,28 +257,28 @@ def test_bits_per_character_and_unigram_by_hand():
     with torch.no_grad():
         model.head.weight.zero_()
         model.head.bias.zero_()  # uniform prediction: log2(96) bits whatever the context
-    assert rc.bits_per_character(model, "hello world, " * 30, streams=4) == pytest.approx(math.log2(96), abs=1e-5)
+    assert tg.bits_per_character(model, "hello world, " * 30, streams=4) == pytest.approx(math.log2(96), abs=1e-5)
     # training text "aab" -> counts a: 2 + 1, b: 1 + 1, others 1 (add-one) over 96 + 3 = 99
-    assert rc.unigram_bits("aab", "ab", VOCAB) == pytest.approx(-(math.log2(3 / 99) + math.log2(2 / 99)) / 2)
+    assert tg.unigram_bits("aab", "ab", VOCAB) == pytest.approx(-(math.log2(3 / 99) + math.log2(2 / 99)) / 2)
 
 
 def test_sampling_distribution_temperature_and_top_k():
     logits = torch.tensor([2.0, 1.0, 0.5, -1.0, 0.0])
-    assert torch.equal(rc.sampling_distribution(logits, 0.0), torch.tensor([1.0, 0, 0, 0, 0]))
-    assert torch.allclose(rc.sampling_distribution(logits, 1.0), F.softmax(logits, -1))
-    top2 = rc.sampling_distribution(logits, 1.0, top_k=2)
+    assert torch.equal(tg.sampling_distribution(logits, 0.0), torch.tensor([1.0, 0, 0, 0, 0]))
+    assert torch.allclose(tg.sampling_distribution(logits, 1.0), F.softmax(logits, -1))
+    top2 = tg.sampling_distribution(logits, 1.0, top_k=2)
     assert torch.allclose(top2, torch.tensor([math.e / (math.e + 1), 1 / (math.e + 1), 0, 0, 0]))
-    hot, cold = rc.sampling_distribution(logits, 2.0), rc.sampling_distribution(logits, 0.5)
+    hot, cold = tg.sampling_distribution(logits, 2.0), tg.sampling_distribution(logits, 0.5)
     entropy = lambda p: -(p * p.clamp_min(1e-30).log()).sum()  # noqa: E731
     assert entropy(cold) < entropy(F.softmax(logits, -1)) < entropy(hot)
 
 
 def test_sampling_is_seeded_and_greedy_follows_the_full_sequence_argmax(char_lstm):
-    a = rc.sample(char_lstm, "The for statement", 120, 0.8, 0, seed=7)
-    b = rc.sample(char_lstm, "The for statement", 120, 0.8, 0, seed=7)
-    c = rc.sample(char_lstm, "The for statement", 120, 0.8, 0, seed=8)
+    a = tg.sample(char_lstm, "The for statement", 120, 0.8, 0, seed=7)
+    b = tg.sample(char_lstm, "The for statement", 120, 0.8, 0, seed=7)
+    c = tg.sample(char_lstm, "The for statement", 120, 0.8, 0, seed=8)
     assert a.text == b.text and a.text != c.text and len(a.text) == 120
-    g = rc.sample(char_lstm, "The for statement", 80, 0.0)
+    g = tg.sample(char_lstm, "The for statement", 80, 0.0)
     ids = encode(g.prompt + g.text)[None]
     with torch.no_grad():
         logits, _ = char_lstm(ids)  # the fused nn.LSTM over the whole text: an independent path
@@ -290,25 +291,25 @@ def test_sampling_is_seeded_and_greedy_follows_the_full_sequence_argmax(char_lst
 
 
 def test_top_k_only_draws_among_the_k_likeliest(char_lstm):
-    s = rc.sample(char_lstm, "def ", 200, 1.5, top_k=3, seed=1)
+    s = tg.sample(char_lstm, "def ", 200, 1.5, top_k=3, seed=1)
     assert np.all(s.chosen < 3)  # the drawn character is always among the model's 3 likeliest
     assert np.allclose(s.sample_probs[:, :3].sum(1), 1, atol=1e-5)
 
 
 def test_greedy_loops_and_high_temperature_invents(char_lstm):
-    words = rc.corpus_words(split(corpus()).train)
-    sw = rc.temperature_sweep(char_lstm, "The for statement", (0.0, 0.8, 2.0), 200, 0, words, samples=2)
+    words = tg.corpus_words(split(corpus()).train)
+    sw = tg.temperature_sweep(char_lstm, "The for statement", (0.0, 0.8, 2.0), 200, 0, words, samples=2)
     assert sw["repeated"][0] > 0.5 and sw["repeated"][2] < 0.1
     assert sw["known"][1] > sw["known"][2]
-    assert rc.repeat_period(rc.sample(char_lstm, "The for statement", 300, 0.0).text) is not None
-    assert "At T = 0," in rc.sweep_summary(sw)
+    assert tg.repeat_period(tg.sample(char_lstm, "The for statement", 300, 0.0).text) is not None
+    assert "At T = 0," in tg.sweep_summary(sw)
 
 
 def test_repeat_period_by_hand():
-    assert rc.repeat_period("xyz" + "abc" * 50) == 3
-    assert rc.repeat_period("a" * 100) == 1
-    assert rc.repeat_period("".join(chr(33 + (i * 7) % 90) for i in range(200))) == 90
-    assert rc.repeat_period("the quick brown fox") is None
+    assert tg.repeat_period("xyz" + "abc" * 50) == 3
+    assert tg.repeat_period("a" * 100) == 1
+    assert tg.repeat_period("".join(chr(33 + (i * 7) % 90) for i in range(200))) == 90
+    assert tg.repeat_period("the quick brown fox") is None
 
 
 # ---------------------------------------------------------------- padding and masking
@@ -344,12 +345,12 @@ def test_hostile_texts_give_a_usable_batch_or_a_message(raw, char_lstm):
     assert all(set(t) <= set(VOCAB) for t in batch)
     if batch:
         rc.masking(char_lstm, batch)  # never raises
-    s = rc.sample(char_lstm, raw, 5, 1.0)  # any prompt samples (an unreadable one starts from a newline)
+    s = tg.sample(char_lstm, raw, 5, 1.0)  # any prompt samples (an unreadable one starts from a newline)
     assert set(s.prompt) <= set(VOCAB) and len(s.text) == 5
     if raw == "a" * 5000:
         assert problems == [f"Lines longer than {rc.MAX_TEXT_CHARS} characters were cut."]
     if raw == "🙂🙂🙂":
-        assert batch == [] and "skipped" in problems[0] and rc.dropped_characters(raw, VOCAB) == "'🙂'"
+        assert batch == [] and "skipped" in problems[0] and tg.dropped_characters(raw, VOCAB) == "'🙂'"
 
 
 # ---------------------------------------------------------------- the page, through AppTest
@@ -395,10 +396,10 @@ def test_page_tabs_show_computed_numbers(char_lstm):
 def test_page_text_generation_and_masking():
     at = open_page(PAGE, timeout=120, view="Text generation", temp="0")
     assert not at.exception, at.exception
-    greedy = rc.sample(load_pretrained("char_lstm"), "The for statement", 300, 0.0)
+    greedy = tg.sample(load_pretrained("char_lstm"), "The for statement", 300, 0.0)
     assert greedy.prompt + greedy.text in [c.value for c in at.code]
     summary = [c for c in captions(at) if c.startswith("300 characters, greedy")][0]
-    assert f"loop of {rc.repeat_period(greedy.text)} characters" in summary
+    assert f"loop of {tg.repeat_period(greedy.text)} characters" in summary
     assert [c for c in captions(at) if "bits per character on the validation text" in c]
     at.text_area(key="prompt").input("naïve “quotes” 🙂").run()
     assert any("🙂" in w.value for w in at.warning) and not at.exception
