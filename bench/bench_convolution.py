@@ -11,6 +11,7 @@ from typing import Callable
 
 from bench.common import ROOT, Row
 from demos import convolution as cv
+from demos import feature_maps as fm
 from demos.images import photo, photo_input
 from models import load_pretrained
 from models.data import mnist_split
@@ -70,11 +71,11 @@ def run() -> list[Row]:
     effnet, cnn = load_pretrained("efficientnet_lite0"), load_pretrained("mnist_cnn")
     x = photo_input(photo("coffee"))
     forward, _ = timed(lambda: effnet(x))
-    wall, cpu = timed(lambda: cv.network_layers(effnet, x))
+    wall, cpu = timed(lambda: fm.network_layers(effnet, x))
     rows.append(row(f"feature maps of all 18 layers, EfficientNet-Lite0, one 224-px photo; {wall / forward:.2f}× "
                     f"its plain forward pass ({forward * 1000:.0f} ms here)", wall, cpu, target="≤ 300 ms"))
     digit = mnist_split().test_images[:1]
-    rows.append(row("feature maps of all 6 layers, digit CNN, one digit", *timed(lambda: cv.network_layers(cnn, digit))))
+    rows.append(row("feature maps of all 6 layers, digit CNN, one digit", *timed(lambda: fm.network_layers(cnn, digit))))
     image = cv.grey(digit, 14)
     rows.append(row("sliding-window player, 14×14 digit, 144 frames, built", *timed(
         lambda: cv.slide_figure(image, cv.kernel("sobel_x", 3), 1, 0, 1), repeat=3)))

@@ -6,6 +6,7 @@ import torch
 
 import ui
 from demos import convolution as cv
+from demos import feature_maps as fm
 from demos import images, plots
 from models import class_names, title
 
@@ -90,7 +91,7 @@ model = ui.model(model_name)
 
 @st.cache_resource(max_entries=8, show_spinner="Running the image through every layer…")  # read-only: no copies
 def taps(model_name: str, image_id: str, pixels: np.ndarray) -> tuple[list, torch.Tensor]:
-    return cv.network_layers(ui.model(model_name), torch.from_numpy(pixels))
+    return fm.network_layers(ui.model(model_name), torch.from_numpy(pixels))
 
 
 @st.cache_data(max_entries=16, show_spinner="Shifting your image…")
@@ -114,7 +115,7 @@ with box:
                      f"On the {c_in}×{h}×{w} input, {filters} filters of {k}×{k} make a {filters}×{oh}×{ow} output with "
                      f"{conv_n:,} parameters; a dense layer from the same input to the same output needs {dense_n:,} "
                      f"({dense_n / conv_n:,.0f}× more). Padding changes the output size, never the conv's parameter count.")
-        rows = cv.shape_walk(layers)
+        rows = fm.shape_walk(layers)
         st.dataframe(rows, hide_index=True)
         ok = sum(row["measured"] == int(row["formula"].rsplit("= ", 1)[1]) for row in rows)
         st.caption(f"{title(model_name)}: the output-size formula matches the measured side at {ok} of {len(rows)} "
@@ -124,10 +125,10 @@ with box:
                    "axes and always spans every input channel; torch's shapes come from the meta device.")
     elif view == "Channels":  # one output channel of a real layer = sum over input channels of (input ⋆ own kernel)
         channel = ui.slider("Output channel", "out_channel", 0, 31, 0)
-        parts = cv.channel_sum(model, picked.x, channel)
+        parts = fm.channel_sum(model, picked.x, channel)
         err = float((parts["parts"].sum(0) - parts["layer_output"]).abs().max())
         n_in = parts["parts"].shape[0]
-        ui.chart(cv.channel_figure(parts),
+        ui.chart(fm.channel_figure(parts),
                  f"Output channel {channel} of the {'second conv of the digit CNN' if digits else 'EfficientNet stem'} "
                  f"is the sum over its {n_in} input channels of (input channel ⋆ its own "
                  f"{parts['kernels'].shape[-1]}×{parts['kernels'].shape[-1]} kernel); that sum equals the layer's own "
@@ -218,17 +219,17 @@ with box:
         with c[2]:
             rank = ui.slider("Map to inspect (rank by mean response)", "rank", 1, 16, 1)
         layer = next(l for l in layers if l.name == name)
-        order = cv.top_channels(layer.maps, layer.maps.shape[0])
+        order = fm.top_channels(layer.maps, layer.maps.shape[0])
         silent = int((layer.maps.flatten(1).abs().amax(1) == 0).sum())
-        ui.chart(cv.mosaic_figure(layer, order[:shown]),
+        ui.chart(fm.mosaic_figure(layer, order[:shown]),
                  f"{layer.name} ({layer.op}): {layer.maps.shape[0]} maps of {layer.maps.shape[1]}×{layer.maps.shape[2]}; "
                  f"each unit sees a {layer.rf}×{layer.rf}-px patch, neighbours {layer.jump} px apart. Strongest on average: "
                  f"channel {order[0]}; {silent} maps are all zero for this image.")
         channel = order[min(rank, len(order)) - 1]
-        row, col, rf_box = cv.peak(layer, channel)
+        row, col, rf_box = fm.peak(layer, channel)
         a, b = st.columns(2)
         with a:
-            ui.chart(cv.receptive_field_figure(images.to_image(picked.x), rf_box, f"Receptive field of the peak of channel {channel}"),
+            ui.chart(fm.receptive_field_figure(images.to_image(picked.x), rf_box, f"Receptive field of the peak of channel {channel}"),
                      f"Channel {channel} (rank {rank}) responds most at row {row}, column {col} of its map; the orange "
                      f"box is the {layer.rf}×{layer.rf}-px input patch that unit can see (clipped to the image).")
         with b:
@@ -240,14 +241,14 @@ with box:
                                   "Receptive field per layer", "", "pixels"),
                  f"The receptive field grows from {layers[0].rf} px to {layers[-1].rf} px (the image is "
                  f"{picked.x.shape[-1]} px): each k×k layer adds (k − 1)·jump, each stride multiplies the jump.")
-        filters = cv.first_filters(model)
-        ui.chart(cv.filters_figure(filters),
+        filters = fm.first_filters(model)
+        ui.chart(fm.filters_figure(filters),
                  f"The {filters.shape[0]} first-layer filters ({filters.shape[1]}×{filters.shape[2]}×{filters.shape[3]}) as "
                  "trained" + (": blue negative, red positive." if filters.shape[1] == 1 else ", each scaled to its own range."))
-        top5 = cv.top_classes(logits, class_names(model_name))
+        top5 = fm.top_classes(logits, class_names(model_name))
         ui.chart(plots.topk_bars([n for n, _ in top5], [p for _, p in top5], highlight=picked.truth),
                  f"{title(model_name)} says “{top5[0][0]}” ({top5[0][1]:.0%})"
                  + (f"; the true label is {picked.truth}." if picked.truth else "."))
 
 ui.key_ideas()
-ui.show_code(cv.convolve, cv.conv_out, cv.pool2d, cv.stamp, cv.receptive_fields, cv.network_layers)
+ui.show_code(cv.convolve, cv.conv_out, cv.pool2d, cv.stamp, fm.receptive_fields, fm.network_layers)

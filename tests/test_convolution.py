@@ -13,6 +13,7 @@ from torch import nn
 
 from conftest import ROOT, captions, open_page, plotly_specs
 from demos import convolution as cv
+from demos import feature_maps as fm
 from demos.images import photo, photo_input
 from models import load_pretrained
 
@@ -176,8 +177,8 @@ def test_trained_networks_are_equivariant_to_shifts_by_their_stride(name, tapped
     # a shift by a multiple of a layer's jump (product of strides) moves its map by exactly move/jump cells,
     # wherever no padding is involved: 4 px is the digit CNN's total stride, 16 px EfficientNet's at block 5
     model, x = (mnist_cnn, mnist.test_images[700:701]) if name == "mnist_cnn" else (effnet, coffee)
-    before = {l.name: l for l in cv.network_layers(model, x)[0]}
-    after = {l.name: l for l in cv.network_layers(model, cv.shift(x, move, move))[0]}
+    before = {l.name: l for l in fm.network_layers(model, x)[0]}
+    after = {l.name: l for l in fm.network_layers(model, cv.shift(x, move, move))[0]}
     for layer_name in tapped:
         layer, cells = before[layer_name], move // before[layer_name].jump
         keep = interior(layer, cells, x.shape[-1])
@@ -197,7 +198,7 @@ def test_receptive_field_recurrence_matches_autograd():
     net = nn.Sequential(*layers)
     x = torch.zeros(1, 1, 96, 96, requires_grad=True)
     out = net(x)
-    (rf, jump, start) = cv.receptive_fields(specs)[-1]
+    (rf, jump, start) = fm.receptive_fields(specs)[-1]
     i = out.shape[-1] // 2
     (grad,) = torch.autograd.grad(out[0, 0, i, i], x)
     cols = grad[0, 0].abs().sum(0).nonzero().squeeze(1)
@@ -207,32 +208,32 @@ def test_receptive_field_recurrence_matches_autograd():
 
 # ---------------------------------------------------------------- the trained networks
 def test_network_layers_follow_the_models_and_the_formula(mnist, mnist_cnn, effnet, coffee):
-    layers, logits = cv.network_layers(mnist_cnn, mnist.test_images[:1])
+    layers, logits = fm.network_layers(mnist_cnn, mnist.test_images[:1])
     assert torch.allclose(logits, mnist_cnn(mnist.test_images[:1]), atol=1e-5)
     assert [l.name for l in layers] == ["conv 1", "conv 2", "pool 1", "conv 3", "conv 4", "pool 2"]
     assert [l.rf for l in layers] == [3, 5, 6, 10, 14, 16] and layers[-1].jump == 4
-    layers, logits = cv.network_layers(effnet, coffee)
+    layers, logits = fm.network_layers(effnet, coffee)
     assert torch.allclose(logits, effnet(coffee), atol=1e-4)  # the taps run the real forward pass
     assert len(layers) == 18 and layers[0].maps.shape == (32, 112, 112) and layers[-1].maps.shape == (1280, 7, 7)
-    assert all(row["measured"] == int(row["formula"].rsplit("= ", 1)[1]) for row in cv.shape_walk(layers))
+    assert all(row["measured"] == int(row["formula"].rsplit("= ", 1)[1]) for row in fm.shape_walk(layers))
     assert layers[-1].jump == 32 and layers[-1].rf > 224
 
 
 def test_channel_sum_rebuilds_the_layer_output(mnist, mnist_cnn, effnet, coffee):
     for model, x, n_in in ((mnist_cnn, mnist.test_images[:1], 32), (effnet, coffee, 3)):
-        parts = cv.channel_sum(model, x, 5)
+        parts = fm.channel_sum(model, x, 5)
         assert parts["parts"].shape[0] == n_in
         assert torch.allclose(parts["parts"].sum(0), parts["layer_output"], atol=1e-4)
-    assert torch.equal(cv.channel_sum(mnist_cnn, mnist.test_images[:1], 5)["kernels"], mnist_cnn.features[1][0].weight[5])
+    assert torch.equal(fm.channel_sum(mnist_cnn, mnist.test_images[:1], 5)["kernels"], mnist_cnn.features[1][0].weight[5])
 
 
 def test_feature_extraction_leaves_the_shared_models_untouched(mnist, coffee):
     for name, x in (("mnist_cnn", mnist.test_images[:3]), ("efficientnet_lite0", coffee)):
         model = load_pretrained(name)  # fresh: no other test can have touched it
         before = {k: v.clone() for k, v in model.state_dict().items()}
-        cv.network_layers(model, x[:1])
-        cv.channel_sum(model, x[:1], 0)
-        cv.first_filters(model)[:] = 0  # a copy: writing to it changes nothing
+        fm.network_layers(model, x[:1])
+        fm.channel_sum(model, x[:1], 0)
+        fm.first_filters(model)[:] = 0  # a copy: writing to it changes nothing
         cv.prediction_vs_shift(model, x, None, [2])
         assert not model.training
         assert all(p.grad is None and p.requires_grad for p in model.parameters())
@@ -250,17 +251,17 @@ def test_prediction_vs_shift(mnist, mnist_cnn):
 def test_top_channels_mosaic_and_peak():
     maps = torch.zeros(4, 3, 5)
     maps[2, 1, 4], maps[0] = 9.0, 1.0  # channel 2: one strong unit; channel 0: weak everywhere (mean 1 vs 0.6)
-    assert cv.top_channels(maps, 2) == [0, 2]
-    values, ids = cv.mosaic(maps, [2, 0, 1], cols=2)
+    assert fm.top_channels(maps, 2) == [0, 2]
+    values, ids = fm.mosaic(maps, [2, 0, 1], cols=2)
     assert values.shape == (2 * 4 - 1, 2 * 6 - 1) and np.isnan(values[3]).all() and ids[1, 4] == 2
-    layer = cv.Layer("t", "t", maps, 10, 3, 2, 1, (1, 1), rf=5, jump=2, start=0.0)
-    r, c, box = cv.peak(layer, 2)
+    layer = fm.Layer("t", "t", maps, 10, 3, 2, 1, (1, 1), rf=5, jump=2, start=0.0)
+    r, c, box = fm.peak(layer, 2)
     assert (r, c) == (1, 4) and box == (8 - 2 - .5, 2 - 2 - .5, 8 + 2 + .5, 2 + 2 + .5)
 
 
 def test_first_filters_are_the_models_weights(mnist_cnn, effnet):
-    assert cv.first_filters(mnist_cnn).shape == (32, 1, 3, 3) and cv.first_filters(effnet).shape == (32, 3, 3, 3)
-    np.testing.assert_array_equal(cv.first_filters(effnet), effnet._conv_stem.weight.detach().numpy())
+    assert fm.first_filters(mnist_cnn).shape == (32, 1, 3, 3) and fm.first_filters(effnet).shape == (32, 3, 3, 3)
+    np.testing.assert_array_equal(fm.first_filters(effnet), effnet._conv_stem.weight.detach().numpy())
 
 
 # ---------------------------------------------------------------- parameters and dimensions
@@ -447,14 +448,14 @@ def test_top_classes_from_the_tapped_logits_match_the_model_zoo(mnist, mnist_cnn
     from demos.model_zoo import predict_topk
     from models import class_names
     x = mnist.test_images[:1]
-    _, logits = cv.network_layers(mnist_cnn, x)
-    ours = cv.top_classes(logits, class_names("mnist_cnn"))
+    _, logits = fm.network_layers(mnist_cnn, x)
+    ours = fm.top_classes(logits, class_names("mnist_cnn"))
     theirs = predict_topk(mnist_cnn, x, class_names("mnist_cnn"))
     assert [n for n, _ in ours] == [n for n, _ in theirs] and [p for _, p in ours] == pytest.approx([p for _, p in theirs])
 
 
 def test_receptive_field_figure_draws_the_box_clipped_to_the_image():
-    fig = cv.receptive_field_figure(np.zeros((28, 28), np.uint8), (-5.5, 3.5, 10.5, 19.5), "t")
+    fig = fm.receptive_field_figure(np.zeros((28, 28), np.uint8), (-5.5, 3.5, 10.5, 19.5), "t")
     shape = fig.layout.shapes[0]
     assert (shape.x0, shape.y0, shape.x1, shape.y1) == (-.5, 3.5, 10.5, 19.5)
     assert fig.data[0].source.startswith("data:image/png;base64,")
