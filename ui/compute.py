@@ -257,5 +257,6 @@ def is_done(fn: Callable[..., Any], key: Hashable) -> bool:
     everyone, running now, or stopped by this session."""
     ident = cache_key(fn, (key,))
     pool = jobs()
-    return (pool.get(ident)[0] or (ident in pool.running and not pool.running[ident].abandoned)
+    running = pool.running.get(ident)  # (one read: a finishing job leaves the dict from another thread)
+    return (pool.get(ident)[0] or (running is not None and not running.abandoned)
             or st.session_state.get(_STOPPED, {}).get(ident) is not None)
