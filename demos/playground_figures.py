@@ -58,6 +58,21 @@ def _add_curves(fig, rec: Recording, kind: str, row: int, col: int, prefix: str 
     return _curve_range(rec.curves.get(f"train_{kind}", np.ones(1)), rec.curves.get(f"val_{kind}", np.ones(1)))
 
 
+def _loss_panel(fig, rec: Recording, best: int, row: int, col: int) -> tuple[float, int]:
+    """Train/validation loss curves with the moving "now" marker, the best validation epoch and, if it
+    happened, the early stop. Returns (the axis top, the index of the "now" marker's trace)."""
+    import plotly.graph_objects as go
+
+    y_loss = _add_curves(fig, rec, "loss", row, col)
+    marker = len(fig.data)
+    fig.add_trace(go.Scatter(**now_marker(y_loss, int(rec.steps[-1]))), row, col)
+    fig.add_trace(go.Scatter(**now_marker(y_loss, best, "#009E73", "dash", "best validation")), row, col)
+    if rec.meta.get("early_stopped"):
+        fig.add_trace(go.Scatter(**now_marker(y_loss, len(rec.curves["val_loss"]), "#D55E00", "dot", "early stop")),
+                      row, col)
+    return y_loss, marker
+
+
 def hero_figure(rec: Recording, data: Data, height: int = 520) -> "go.Figure":
     """The recording as one client-side player: 2-D data -> decision boundary with the train
     (filled) and validation (open) points | every hidden neuron | loss curves | weight histogram;
@@ -77,12 +92,7 @@ def hero_figure(rec: Recording, data: Data, height: int = 520) -> "go.Figure":
         image = rec.frames["templates"]
         fig.add_trace(go.Heatmap(z=image[-1], colorscale=TILE_SCALE, zmin=0, zmax=255, showscale=False,
                                  hoverinfo="skip"), 1, 1)
-        y_loss = _add_curves(fig, rec, "loss", 1, 2)
-        loss_marker = len(fig.data)
-        fig.add_trace(go.Scatter(**now_marker(y_loss, int(rec.steps[-1]))), 1, 2)
-        fig.add_trace(go.Scatter(**now_marker(y_loss, best, "#009E73", "dash", "best validation")), 1, 2)
-        if rec.meta.get("early_stopped"):
-            fig.add_trace(go.Scatter(**now_marker(y_loss, len(rec.curves["val_loss"]), "#D55E00", "dot", "early stop")), 1, 2)
+        y_loss, loss_marker = _loss_panel(fig, rec, best, 1, 2)
         _add_curves(fig, rec, "acc", 2, 2)
         acc_marker = len(fig.data)
         fig.add_trace(go.Scatter(**now_marker(1.0, int(rec.steps[-1]))), 2, 2)
@@ -122,12 +132,7 @@ def hero_figure(rec: Recording, data: Data, height: int = 520) -> "go.Figure":
             fig.update_xaxes(tickvals=[tile * i + tile / 2 - 1 for i in range(layers)],
                              ticktext=[f"L{i + 1}" for i in range(layers)], showgrid=False, zeroline=False, row=1, col=2)
             fig.update_yaxes(autorange="reversed", scaleanchor="x2", visible=False, row=1, col=2)
-        y_loss = _add_curves(fig, rec, "loss", 1, 3)
-        marker = len(fig.data)
-        fig.add_trace(go.Scatter(**now_marker(y_loss, int(rec.steps[-1]))), 1, 3)
-        fig.add_trace(go.Scatter(**now_marker(y_loss, best, "#009E73", "dash", "best validation")), 1, 3)
-        if rec.meta.get("early_stopped"):
-            fig.add_trace(go.Scatter(**now_marker(y_loss, len(rec.curves["val_loss"]), "#D55E00", "dot", "early stop")), 1, 3)
+        y_loss, marker = _loss_panel(fig, rec, best, 1, 3)
         hist = len(fig.data)
         fig.add_trace(go.Bar(x=centres, y=counts[-1], marker_color=BLUE, name="weights", showlegend=False), 2, 3)
         fig.update_xaxes(range=[data.lo[0], data.hi[0]], title="x₁", constrain="domain", row=1, col=1)
