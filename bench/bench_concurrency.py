@@ -5,7 +5,7 @@ a fresh process (thread settings are per process) with sessions as threads, as o
 
 Settings: torch's default intra-op threads with OpenMP's default (spinning) wait policy; one thread per
 op; the default threads with OMP_WAIT_POLICY=PASSIVE; and one thread per op with heavy work queued on
-the gallery's job pool (ui.compute.WORKERS workers), which is what the gallery uses.
+the gallery's job pool (ui.jobs.WORKERS workers), which is what the gallery uses.
 
     python -m bench.run --only concurrency
 """
@@ -42,10 +42,10 @@ def worker(threads: int | None, queued: bool, sessions: int) -> dict:
     from demos import plots
     from demos import style_transfer as nst
     from demos.images import photo, to_tensor
-    from demos.model_zoo import predict_topk
+    from demos.prediction import predict_topk
     from models import load_pretrained
     from models.data import mnist_split
-    from ui.compute import WORKERS
+    from ui.jobs import WORKERS
 
     effnet, cnn, data = load_pretrained("efficientnet_lite0"), load_pretrained("mnist_cnn"), mnist_split()
     content = nst.resize_longer(to_tensor(photo("astronaut")), 192)

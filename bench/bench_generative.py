@@ -1,5 +1,6 @@
-"""Generative models: recording the 2-D GAN (total and first frame), building its replay, decoding a
-latent point, the digit and VAE views, and the page's rerun when the decoded point moves."""
+"""Generative models: recording the 2-D GAN (total and first frame), building its replay, opening a
+committed run, decoding a latent point, the digit and VAE views, the page's first view (committed runs)
+and its reruns when a preset's setting or the decoded point moves."""
 from __future__ import annotations
 
 import json
@@ -9,10 +10,9 @@ import numpy as np
 import torch
 
 from bench.common import Row, best_of, page_rerun
-from demos import digit_generators as dg
-from demos import generative as gen
+from demos.generative import committed, digit_gan, gan_2d, latent_space, saturation, vae
 from models import load_pretrained
-from models.data import mnist_split, validation_split
+from models.data import mnist_split
 
 PAGE = "pages/11_generative.py"
 
@@ -23,7 +23,7 @@ def record_timing(threads: int) -> tuple[float, float, object]:
     torch.set_num_threads(threads)
     try:
         start, first = time.perf_counter(), []
-        rec = gen.train_gan_2d(on_progress=lambda f, p: first.append(time.perf_counter() - start) if not first else None)
+        rec = gan_2d.train_gan_2d(on_progress=lambda f, p: first.append(time.perf_counter() - start) if not first else None)
         return time.perf_counter() - start, first[0], rec
     finally:
         torch.set_num_threads(saved)
@@ -38,30 +38,38 @@ def run() -> list[Row]:
     total2, _, _ = record_timing(default_threads)
     rows.append(Row("generative", f"2-D GAN, 2,000 steps, default {default_threads} torch threads", total2))
     start = time.perf_counter()
-    fig = gen.gan_2d_figure(rec)
+    fig = gan_2d.gan_2d_figure(rec)
     rows.append(Row("generative", "2-D GAN replay figure built (60 frames)", time.perf_counter() - start))
     rows.append(Row("generative", "2-D GAN replay figure sent to the browser (JSON)",
                     len(json.dumps(fig.to_plotly_json(), default=lambda o: o.tolist() if hasattr(o, "tolist") else str(o))) / 1e6,
                     unit="MB"))
+    healthy = committed.preset_args(gan_2d.PRESETS["Healthy"])
+    rows.append(Row("generative", "committed 2-D GAN run loaded + its replay built (a preset, seed 0)",
+                    best_of(lambda: committed.committed_replay(*healthy), 3), target="< 1 s"))
     start = time.perf_counter()
-    gen.saturation_experiment()
+    saturation.saturation_experiment()
     rows.append(Row("generative", "saturation experiment (2 x 300 SGD steps after a 100-step head start)",
                     time.perf_counter() - start))
-    cnn, vae = load_pretrained("mnist_cnn"), load_pretrained("mnist_vae_2d").member(1.0)
+    cnn, model = load_pretrained("mnist_cnn"), load_pretrained("mnist_vae_2d").member(1.0)
 
     data = mnist_split()
     pool, pool_labels = data.test_images.squeeze(1).numpy(), data.test_labels.numpy()
 
     def decode_point() -> None:
-        dg.nearest_digit(dg.decode(vae, np.array([0.5, -1.0])), pool, pool_labels)
+        latent_space.nearest_digit(vae.decode(model, np.array([0.5, -1.0])), pool, pool_labels)
     rows.append(Row("generative", "decode one latent point + find its nearest of 1,000 real digits",
                     best_of(decode_point, 20), target="< 100 ms"))
     rows.append(Row("generative", "VAE map: encode 1,000 held-out digits + decode a 15 x 15 grid + its FD",
-                    best_of(lambda: dg.latent_overview(vae, cnn, data.test_images), 3)))
-    gan, fit = load_pretrained("mnist_cgan"), validation_split()[0].squeeze(1).numpy()
+                    best_of(lambda: latent_space.latent_overview(model, cnn, data.test_images), 3)))
+    gan, fit = load_pretrained("mnist_cgan"), digit_gan.training_digits()
     rows.append(Row("generative", "digit GAN views: 80 samples, 8 nearest of 3,500 training digits, slerp",
-                    best_of(lambda: dg.digit_gan_views(gan, cnn, fit, 0, 3, 1, 5.0), 3)))
+                    best_of(lambda: digit_gan.digit_gan_views(gan, cnn, fit, 0, 3, 1, 5.0), 3)))
+    first_render, rerun = page_rerun(PAGE, {}, ("selectbox", "lr_d", "0.0001"))  # Healthy <-> Mode collapse
+    rows.append(Row("generative", "page first render, default view (server; committed runs)", first_render,
+                    target="≤ 2 s"))
+    rows.append(Row("generative", "page rerun, Healthy <-> Mode collapse settings (committed runs)", rerun,
+                    target="< 1 s"))
     first_render, rerun = page_rerun(PAGE, {"view": "VAE vs autoencoder"}, ("slider", "z1", 1.5))
-    rows.append(Row("generative", "page first render, VAE tab (server; 2-D GAN recorded)", first_render))
+    rows.append(Row("generative", "page first render, VAE tab (server; committed 2-D GAN run)", first_render))
     rows.append(Row("generative", "page rerun after moving the decoded point (z1)", rerun, target="< 250 ms"))
     return rows

@@ -37,6 +37,13 @@ def best_of(fn: Callable[[], object], repeat: int = 5, warmup: int = 1) -> float
     return statistics.median(times)
 
 
+def once(fn: Callable[[], object]) -> float:
+    """Wall time of one call of `fn` in seconds (for runs too long to repeat)."""
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
 def forward_backward(model, images, labels) -> Callable[[], None]:
     """One forward + backward to the input: the unit every attack is measured against."""
     import torch

@@ -1,6 +1,6 @@
 """Run every benchmark and print one table; `--write` also saves BENCHMARKS.md with machine details.
 
-    python -m bench.run [--write] [--only adversarial]
+    python -m bench.run [--write] [--only adversarial_attacks]
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from pathlib import Path
 import torch
 
 import bench
-from bench.common import Row
+from bench.common import ROOT, Row
 
 HEADER = ["area", "what", "time", "ratio to fwd+bwd", "target"]
 
@@ -32,6 +32,19 @@ def table(rows: list[Row]) -> str:
     lines = ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
     lines += ["| " + " | ".join(r.cells()) + " |" for r in rows]
     return "\n".join(lines)
+
+
+def write_rows(rows: list[Row], area: str) -> None:
+    """Replace the rows of BENCHMARKS.md whose area starts with `area` by `rows` (the others stay, with
+    their own date), and say when and where these were measured."""
+    path = ROOT / "BENCHMARKS.md"
+    note = f"Rows `{area}…` measured with `python -m bench.bench_{area} --write` on {time.strftime('%Y-%m-%d')}: {machine()}."
+    body = [line for line in path.read_text().splitlines()
+            if not line.startswith((f"| {area}", f"Rows `{area}…`"))]
+    end = max(i for i, line in enumerate(body) if line.startswith("|")) + 1  # after the table's last row
+    body[end:end] = table(rows).splitlines()[2:]
+    body.insert(next(i for i, line in enumerate(body) if line.startswith("Machine:")) + 1, note)
+    path.write_text("\n".join(body) + "\n")
 
 
 def main(argv: list[str] | None = None) -> list[Row]:

@@ -1,22 +1,43 @@
-"""Model zoo: what every registered model is, how well it does, and what it predicts."""
+"""Model zoo: what every registered model is and how well it does (its prediction: `demos.prediction`),
+in the order the page shows it: the prediction's figure and caption, the model card, the zoo table."""
 from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
+import plotly.graph_objects as go
 import torch
-from torch import nn
 
-from models import class_names, metadata, parameter_count, title
-from models.registry import weight_files
+from demos import plots
+from demos.images import to_image
+from models import class_names, metadata, model_names, parameter_count, title
+from models.registry import DIGITS, weight_files
 
 
-@torch.no_grad()
-def predict_topk(model: nn.Module, images: torch.Tensor, names: tuple[str, ...],
-                 k: int = 5) -> list[tuple[str, float]]:
-    """Top-k (class name, softmax probability) for ONE image. images: (1, C, H, W) in [0, 1]."""
-    probs = model(images).softmax(dim=-1)[0]
-    values, indices = probs.topk(min(k, probs.numel()))
-    return [(names[i], float(v)) for v, i in zip(values, indices)]
+def takes_digits(name: str) -> bool:
+    """Whether a classifier reads 28×28 digits (else 224-px photos): its classes are the ten digits."""
+    return class_names(name) == DIGITS
+
+
+# ---------------------------------------------------------------- the hero: what it sees, what it says
+def input_figure(images: torch.Tensor) -> go.Figure:
+    """images: (1, C, H, W) in [0, 1], drawn as the picture the model receives."""
+    return plots.image_figure(to_image(images), "What the model sees", height=280)
+
+
+def input_caption(images: torch.Tensor) -> str:
+    """images: (1, C, H, W), the input as the model receives it."""
+    return f"Input resized to {images.shape[-1]}×{images.shape[-2]} px, as the model receives it."
+
+
+def top5_figure(top5: list[tuple[str, float]], truth: str | None) -> go.Figure:
+    """The top-5 (class, probability) as bars, the true class highlighted."""
+    return plots.topk_bars([n for n, _ in top5], [p for _, p in top5], "Top-5 prediction", highlight=truth)
+
+
+def top5_caption(top5: list[tuple[str, float]], truth: str | None) -> str:
+    return (f"The model's top guess is “{top5[0][0]}” with probability {top5[0][1]:.1%}"
+            + (f"; the true label is {truth}." if truth else "."))
 
 
 def stored_parameters(name: str) -> int | None:
@@ -63,3 +84,34 @@ def headline_metric(card: dict[str, Any]) -> tuple[str, float] | None:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return key.replace("_", " "), float(value)
     return None
+
+
+def headline_display(card: dict[str, Any]) -> tuple[str, str]:
+    """The headline metric as the card shows it: ('Test accuracy', '98.5%'). Every classifier has one."""
+    headline = headline_metric(card)
+    return headline[0].capitalize(), f"{headline[1]:.1%}"
+
+
+def card_text(card: dict[str, Any]) -> str:
+    """Architecture, task, input and data of a card, one Markdown line each."""
+    return (f"**Architecture:** {card['architecture']}  \n**Task:** {card['task']}  \n"
+            f"**Input:** {card['input']}  \n**Data:** {card['data']['source']}")
+
+
+def weights_text(card: dict[str, Any]) -> str:
+    """Every weights file of a card with its sha256, in one Markdown line."""
+    return ("**Weights:** " + " · ".join(f"`{f['file']}` sha256 `{f['sha256']}`" for f in card["files"].values())
+            + " (checked on every load)")
+
+
+# ---------------------------------------------------------------- every model at a glance
+def zoo_table() -> pd.DataFrame:
+    """One row per registered model, read from the cards and weight headers (nothing is loaded)."""
+    rows = []
+    for other in model_names():
+        other_card = model_card(other)
+        headline = headline_metric(other_card)
+        rows.append({"model": other, "what": other_card["title"], "parameters": other_card["parameters"],
+                     "metric": headline[0] if headline else "— (third-party)", "value": headline[1] if headline else None,
+                     "sha256": " + ".join(f["sha256"][:12] + "…" for f in other_card["files"].values())})
+    return pd.DataFrame(rows)

@@ -16,7 +16,7 @@ DIVERGING = "RdBu_r"  # signed values: blue negative, white 0, red positive; sym
 SEQUENTIAL = "Viridis"  # magnitudes (errors, attention weights)
 
 
-def _layout(fig: go.Figure, title: str | None, height: int) -> go.Figure:
+def layout(fig: go.Figure, title: str | None, height: int) -> go.Figure:
     fig.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=40 if title else 10, b=10))
     return fig
 
@@ -27,7 +27,7 @@ def image_figure(image: np.ndarray, title: str | None = None, height: int = 300)
     fig = go.Figure(go.Image(z=rgb, hovertemplate="x %{x}, y %{y}<br>RGB %{z}<extra></extra>"))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x")
-    return _layout(fig, title, height)
+    return layout(fig, title, height)
 
 
 def heatmap(values: np.ndarray, title: str | None = None, diverging: bool = False,
@@ -50,7 +50,7 @@ def heatmap(values: np.ndarray, title: str | None = None, diverging: bool = Fals
     if x is None:
         fig.update_xaxes(visible=False)
         fig.update_yaxes(visible=False)
-    return _layout(fig, title, height)
+    return layout(fig, title, height)
 
 
 def topk_bars(names: Sequence[str], probs: Sequence[float], title: str | None = None,
@@ -63,7 +63,7 @@ def topk_bars(names: Sequence[str], probs: Sequence[float], title: str | None = 
     fig.update_traces(textfont_size=13, insidetextanchor="end")
     fig.update_xaxes(range=[0, 1], tickformat=".0%")
     fig.update_yaxes(type="category")  # class names such as "7" must not become a numeric axis
-    return _layout(fig, title, height)
+    return layout(fig, title, height)
 
 
 def line_chart(x: Sequence[float], series: dict[str, Sequence[float]], title: str | None = None,
@@ -86,7 +86,7 @@ def line_chart(x: Sequence[float], series: dict[str, Sequence[float]], title: st
     if mark_x is not None:
         fig.add_vline(x=mark_x, line_dash="dash", line_color="grey", annotation_text=mark_label,
                       annotation_position="top")
-    return _layout(fig, title, height)
+    return layout(fig, title, height)
 
 
 def bar_chart(names: Sequence[str], values: Sequence[float], title: str | None = None,
@@ -98,7 +98,7 @@ def bar_chart(names: Sequence[str], values: Sequence[float], title: str | None =
                            textfont_size=14))  # outside: a 0 % bar still shows its label
     if percent:
         fig.update_yaxes(range=[0, 1.12], tickformat=".0%", tickvals=[0, 0.25, 0.5, 0.75, 1])
-    return _layout(fig, title, height)
+    return layout(fig, title, height)
 
 
 def histograms(groups: dict[str, np.ndarray], threshold: float | None = None, title: str | None = None,
@@ -125,7 +125,7 @@ def histograms(groups: dict[str, np.ndarray], threshold: float | None = None, ti
                                                      xanchor="right", x=1))
     fig.update_xaxes(title=x_title + (" (log scale)" if log_x else ""))
     fig.update_yaxes(title="count")
-    return _layout(fig, title, height)
+    return layout(fig, title, height)
 
 
 def curve(x: np.ndarray, y: np.ndarray, point: tuple[float, float] | None = None, title: str | None = None,
@@ -141,7 +141,7 @@ def curve(x: np.ndarray, y: np.ndarray, point: tuple[float, float] | None = None
     fig.update_xaxes(title=x_title, range=[0, 1.02])
     fig.update_yaxes(title=y_title, range=[0, 1.02])
     fig.update_layout(showlegend=False)
-    return _layout(fig, title, height)
+    return layout(fig, title, height)
 
 
 def scatter_groups(points: np.ndarray, groups: Sequence[str], title: str | None = None,
@@ -156,7 +156,7 @@ def scatter_groups(points: np.ndarray, groups: Sequence[str], title: str | None 
                                  marker=dict(size=7, color=OKABE_ITO[i % 8], symbol=i % 20, opacity=0.8)))
     fig.update_xaxes(title=x_title)
     fig.update_yaxes(title=y_title)
-    return _layout(fig, title, height)
+    return layout(fig, title, height)
 
 
 def image_rows(rows: Sequence[Sequence[np.ndarray]], column_titles: Sequence[str],
@@ -205,7 +205,7 @@ def signal_plot(t: np.ndarray, signal: np.ndarray, reconstruction: np.ndarray,
                              line=dict(color=OKABE_ITO[2], width=1.5, dash="dot")))
     fig.update_xaxes(title="time (s)")
     fig.update_layout(legend=dict(orientation="h", y=1.12))
-    return _layout(fig, title, height)
+    return layout(fig, title, height)
 
 
 def figure_numbers(fig: go.Figure) -> dict:

@@ -9,6 +9,13 @@ from torch import nn
 MNIST_MEAN, MNIST_STD = 0.1307, 0.3081  # the usual MNIST pixel statistics
 
 
+def normalise(images: torch.Tensor) -> torch.Tensor:
+    """Digits in [0, 1] -> what every digit model's first layer sees: (x − mean) / std with the MNIST
+    pixel statistics. The one place this is written: models call it in `forward`, demos that walk a
+    model's layers call it before the first one."""
+    return (images - MNIST_MEAN) / MNIST_STD
+
+
 @dataclass(frozen=True)
 class MnistCnnConfig:
     width: int = 32  # channels of the first stage; the second stage has 2x
@@ -35,5 +42,4 @@ class MnistCnn(nn.Module):
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         """images: (B, 1, 28, 28) in [0, 1] -> logits (B, 10). Normalisation happens here."""
-        x = (images - MNIST_MEAN) / MNIST_STD
-        return self.classifier(self.features(x))
+        return self.classifier(self.features(normalise(images)))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from models.mnist_cnn import MNIST_MEAN, MNIST_STD
+from models.mnist_cnn import normalise
 
 
 @dataclass(frozen=True)
@@ -32,4 +32,4 @@ class MnistMlp(nn.Module):
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         """images: (B, 1, 28, 28) in [0, 1] -> logits (B, 10)."""
-        return self.net((images - MNIST_MEAN) / MNIST_STD)  # (B, 784) after Flatten
+        return self.net(normalise(images))  # (B, 784) after Flatten

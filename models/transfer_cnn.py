@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import torch
 
-from models.mnist_cnn import MNIST_MEAN, MNIST_STD, MnistCnn, MnistCnnConfig
+from models.mnist_cnn import MnistCnn, MnistCnnConfig, normalise
 
 __all__ = ["TransferCnn", "MnistCnnConfig", "CONV_LAYERS", "N_FEATURE_LAYERS"]
 
@@ -22,8 +22,7 @@ class TransferCnn(MnistCnn):
     def trunk(self, images: torch.Tensor, stop: int) -> torch.Tensor:
         """images (B, 1, 28, 28) in [0, 1] -> the activations after features[:stop] (normalised
         first, as forward does): stop=0 gives the normalised images, stop=6 (B, 2w, 7, 7)."""
-        x = (images - MNIST_MEAN) / MNIST_STD
-        return self.features[:stop](x)
+        return self.features[:stop](normalise(images))
 
     def rest(self, hidden: torch.Tensor, start: int) -> torch.Tensor:
         """What follows the trunk: features[start:] then the classifier -> logits (B, classes).

@@ -1,32 +1,18 @@
 """Gradient descent and optimisers: the real torch.optim classes raced on 2-D loss surfaces."""
-import math
-
-import numpy as np
 import streamlit as st
 
 import ui
-from demos import optimisers as opt
-from demos import training_dynamics as td
-from demos import plots
+from demos.optimisers import (batch_size, bias_correction, committed, gradient_noise, race, range_test, rules,
+                              saddles, scaling, schedules, sensitivity, surfaces, theory)
 
 page = ui.page_setup(__file__)
 
-
-@st.cache_resource(max_entries=24, show_spinner=False)
-def race_figure(key: tuple, _rec, height: int):
-    """The animated figure of one recording (`key` names it), built once and shared read-only: building
-    its 60 frames costs more than a rerun may."""
-    return opt.race_figure(_rec, height)
-
-
-# Controls: the surface, its shape, the start point and the race length in one row
+# Controls: the surface (it brings its own start and settings), its shape, the start point and the race length
 row = st.columns([3, 2, 2, 2, 2, 2, 1.6])  # the last: the slide's "More controls" (~110 px)
 with row[0]:
-    name = ui.select("Loss surface", "surface", list(opt.SURFACES), format_func=opt.SURFACES.get)
-if st.session_state.get("_opt_surface", name) != name:  # a new surface brings its own start and settings
-    st.session_state.update(opt.PRESETS[name])
-st.session_state["_opt_surface"] = name
-P, quadratic, shape = opt.PRESETS[name], name in ("quadratic", "noisy"), opt.surface(name)
+    name = ui.select("Loss surface", "surface", list(surfaces.SURFACES), format_func=surfaces.SURFACES.get,
+                     presets=surfaces.PRESETS)
+P, quadratic, shape = surfaces.PRESETS[name], name in ("quadratic", "noisy"), surfaces.surface(name)
 with row[1]:
     kappa = ui.slider("Condition κ", "kappa", 1, 200, 50, help="Condition number λ_max/λ_min") if quadratic else 50
 with row[2]:
@@ -36,12 +22,12 @@ with row[3]:
 with row[4]:
     y0 = ui.slider("Start y", "y0", float(shape.y_range[0]), float(shape.y_range[1]), P["y0"], step=0.01)
 with row[5]:
-    steps = ui.slider("Steps", "steps", *opt.STEPS_RANGE, 500, step=50)
+    steps = ui.slider("Steps", "steps", *race.STEPS_RANGE, 500, step=50)
 more = (ui.more_controls(row[6]) if ui.is_presenting() else
         st.expander("⚙️ Each optimiser: race it or not, its learning rate η and coefficients; the tolerance"))
 
 # Each optimiser: race it or not, its learning rate (log scale) and its own coefficients
-lr_args = dict(lo=opt.LR_LOG_RANGE[0], hi=opt.LR_LOG_RANGE[1], step=0.01, format="10^%.2f",
+lr_args = dict(lo=rules.LR_LOG_RANGE[0], hi=rules.LR_LOG_RANGE[1], step=0.01, format="10^%.2f",
                help="log₁₀ of the learning rate η")
 with more:
     c = st.columns(7)
@@ -80,27 +66,24 @@ with more:
         seed = ui.number("Seed (mini-batches)", "seed", 0, 9999, 0) if name == "noisy" else 0
 if not any(on.values()):
     st.info("Every optimiser is switched off: racing SGD alone.", icon="🏁")
-    on["sgd"] = True
-runners = tuple((n, tuple(sorted(opt.settings(n, v).items()))) for n in opt.OPTIMISERS if on[n])
+runners = rules.runners(on, v)
 
 # Hero: the race on the surface beside f − f* per step, replayed in the browser
-rec = ui.computed("Racing the optimisers", opt.race, name, runners, (x0, y0), steps, float(kappa), batch,
-                  seed, stoppable=True)
-shape, results = opt.surface(name, kappa), opt.results(rec, tol)
-notes = [opt.divergence_note(r.name, dict(dict(runners)[r.name]), r, shape, kappa, (x0, y0))
-         for r in results if r.diverged_at is not None]
-for note in notes[:1] if ui.is_presenting() else notes:  # a slide keeps room for the chart: one note
-    st.warning(note + (f" ({len(notes) - 1} more diverged.)" if ui.is_presenting() and len(notes) > 1 else ""),
-               icon="💥")
-key = (name, runners, x0, y0, kappa, batch, seed, int(rec.steps[-1]), rec.stopped)
-ui.chart(race_figure(key, rec, 340 if ui.is_presenting() else 470),
-         opt.summary(results, tol, int(rec.steps[-1]), shape))
-ui.prose(f"{len(runners)} torch.optim optimisers × {rec.steps[-1]} steps ran once on the server in "
-         f"{rec.seconds:.2f} s; ▶ Play and the step slider replay the recording in your browser.")
+rec = ui.computed("Racing the optimisers", race.run, name, runners, (x0, y0), steps, float(kappa), batch, seed,
+                  stoppable=True)
+shape, results, ran = surfaces.surface(name, kappa), race.results(rec, tol), int(rec.steps[-1])
+# Why a runner diverged (a slide keeps room for the chart: one note there)
+for note in theory.divergence_notes(results, runners, shape, kappa, (x0, y0), one=ui.is_presenting()):
+    st.warning(note, icon="💥")
+height = 340 if ui.is_presenting() else 470
+ui.chart(ui.cached(race.race_figure, rec, height, max_entries=24,  # 60 frames cost more than a rerun may
+                   key=(name, runners, x0, y0, kappa, batch, seed, ran, rec.stopped, height)),
+         race.race_caption(results, tol, ran, shape))
+ui.prose(race.cost_text(rec))
 ui.end_of_hero()
 
 # Results: steps to the tolerance, where each runner ended
-st.dataframe(opt.results_table(results, runners, tol), hide_index=True)
+st.dataframe(race.results_table(results, runners, tol), hide_index=True)
 
 # Secondary views, one lazy tab each
 view, box = ui.tabs("view", ["Theory vs measurement", "Learning-rate sensitivity", "Adam's bias correction",
@@ -110,34 +93,25 @@ with box:
         ui.section("Theory")
         if name != "quadratic":
             st.info("The convergence theory is exact on the quadratic surface.", icon="📐")
-            st.button("Switch to the quadratic", on_click=st.session_state.update,
-                      args=({"surface": "quadratic"},))
+            st.button("Switch to the quadratic", on_click=ui.apply_preset, args=(surfaces.choose("quadratic"),))
         else:
-            st.markdown(opt.theory_facts(kappa))
-            best = opt.optimal(kappa)
-            st.button("Use these best settings for SGD and Momentum", on_click=st.session_state.update, args=(
-                {"lr_sgd": round(math.log10(best["gd_lr"]), 2), "lr_mom": round(math.log10(best["hb_lr"]), 2),
-                 "mu_mom": round(best["hb_mu"], 2), "on_sgd": True, "on_mom": True},))
-            linear = [n for n in ("sgd", "momentum", "nesterov") if on[n]]
-            rows = opt.theory_table(rec, dict(runners), kappa, linear)
+            st.markdown(theory.facts(kappa))
+            st.button("Use these best settings for SGD and Momentum", on_click=ui.apply_preset,
+                      args=(theory.best_settings(kappa),))
+            rows = theory.rates(rec, dict(runners), kappa)
             if rows:
-                ui.chart(opt.theory_figure(rec, {r["name"]: r["predicted ρ"] for r in rows}),
-                         opt.theory_sentence(rows), export="rates")
-                st.dataframe(opt.theory_rows_table(rows), hide_index=True)
+                ui.chart(theory.rates_figure(rec, rows), theory.rates_caption(rows), export="rates")
+                st.dataframe(theory.rates_table(rows), hide_index=True)
             else:
                 st.info("Switch on SGD, Momentum or Nesterov: their rates are the ones the theory predicts.")
     elif view == "Learning-rate sensitivity":
-        sweeps = ui.computed("Sweeping 25 learning rates per optimiser", opt.lr_sensitivity, name, runners,
-                             (x0, y0), int(rec.steps[-1]), tol, float(kappa), batch, seed)
-        ui.chart(opt.sweep_figure(sweeps, int(rec.steps[-1])), opt.sensitivity_sentence(sweeps, tol),
-                 export="lr_sweep")
+        sweeps = ui.computed("Sweeping 25 learning rates per optimiser", sensitivity.lr_sensitivity, name, runners,
+                             (x0, y0), ran, tol, float(kappa), batch, seed)
+        ui.chart(sensitivity.sweep_figure(sweeps, ran), sensitivity.sweep_caption(sweeps, tol), export="lr_sweep")
     elif view == "Adam's bias correction":
         lr, betas = 10 ** v["lr_adam"], (v["b1_adam"], v["b2_adam"])
-        sizes = opt.adam_step_sizes(lr, betas)
-        ui.chart(plots.line_chart(sizes["step"], {"torch.optim.Adam (bias-corrected)": sizes["adam"] / lr,
-                                                  "without bias correction": sizes["uncorrected"] / lr},
-                                  "Step length under a constant gradient, in units of η", "step", "|Δw| / η"),
-                 opt.bias_sentence(sizes, lr, betas))
+        sizes = bias_correction.adam_step_sizes(lr, betas)
+        ui.chart(bias_correction.bias_figure(sizes, lr), bias_correction.bias_caption(sizes, lr, betas))
         ui.section("Bias correction")
     elif view == "Batch size on MNIST":
         b = st.columns(3)
@@ -146,27 +120,25 @@ with box:
         with b[1]:
             bs_lr = 10 ** ui.slider("Learning rate (SGD, all batch sizes)", "bs_lr", -3.0, 0.0, -2.0, step=0.1,
                                     format="10^%.1f")
-        run = ui.computed("Training the MLP at batch sizes 1, 32 and 3,500", td.batch_size_experiment, epochs,
-                          round(bs_lr, 6), 0)
-        st.markdown(td.iterations_text(run))
-        cols = st.columns(2)
-        with cols[0]:
-            ui.chart(td.batch_figure(run, "equal_epochs"), td.batch_sentence(run, "equal_epochs"),
-                     export="equal_epochs")
-        with cols[1]:
-            ui.chart(td.batch_figure(run, "equal_time"), td.batch_sentence(run, "equal_time"), export="equal_time")
-        noise = ui.computed("Measuring the gradient noise", td.gradient_noise, 0)
-        ui.chart(td.noise_figure(noise), td.noise_sentence(noise), export="gradient_noise")
+        # The defaults are committed runs (instant; timed where they were made), other settings train live
+        run = ui.experiment("Training the MLP at batch sizes 1, 32 and 3,500", batch_size.batch_size_experiment,
+                            epochs, round(bs_lr, 6), committed.SEED)
+        st.markdown(batch_size.iterations_text(run))
+        for col, kind in zip(st.columns(2), ("equal_epochs", "equal_time")):
+            with col:
+                ui.chart(batch_size.batch_figure(run, kind), batch_size.batch_caption(run, kind), export=kind)
+        noise = ui.experiment("Measuring the gradient noise", gradient_noise.gradient_noise, committed.SEED)
+        ui.chart(gradient_noise.noise_figure(noise), gradient_noise.noise_caption(noise), export="gradient_noise")
     elif view == "Feature scaling":
         f = st.columns(3)
         with f[0]:
             mean = ui.slider("Feature mean", "fs_mean", 0.0, 20.0, 10.0, step=0.5)
         with f[1]:
             std = ui.slider("Feature spread (std)", "fs_std", 0.5, 5.0, 2.0, step=0.1)
-        runs = st.cache_data(td.scaling_runs, max_entries=32)(mean, std, tol)
+        runs = ui.cached(scaling.scaling_runs, mean, std, tol)
         for col, case in zip(st.columns(2), ("raw", "standardised")):
             with col:
-                ui.chart(td.scaling_figure(runs[case], case), td.scaling_sentence(runs[case], case, tol))
+                ui.chart(scaling.scaling_figure(runs[case], case), scaling.scaling_caption(runs[case], case, tol))
         ui.section("Feature scaling")
     elif view == "Schedules":
         s = st.columns(3)
@@ -174,20 +146,18 @@ with box:
             peak = 10 ** ui.slider("Peak learning rate", "sch_lr", -3.0, 0.0, -1.3, step=0.1, format="10^%.1f")
         with s[1]:
             sch_epochs = ui.slider("Epochs", "sch_epochs", 1, 6, 4)
-        lrs = st.cache_data(td.schedules_for_run)(round(peak, 6), sch_epochs)
-        ui.chart(plots.line_chart(np.arange(len(lrs["Constant"])), lrs, "Learning rate per step "
-                                  "(torch.optim.lr_scheduler)", "step", "learning rate"),
-                 td.schedules_sentence(lrs, sch_epochs, peak))
-        runs = ui.computed("Training the MLP under six schedules", td.schedule_experiment, round(peak, 6),
-                           sch_epochs, 0)
-        ui.chart(td.schedule_figure(runs), td.schedule_sentence(runs), export="schedules")
-        test = ui.computed("LR range test", td.lr_range_test, 0)
-        ui.chart(td.range_figure(test), td.range_sentence(test), export="lr_range_test")
+        lrs = ui.cached(schedules.schedules_for_run, round(peak, 6), sch_epochs)
+        ui.chart(schedules.lrs_figure(lrs), schedules.lrs_caption(lrs, sch_epochs, peak))
+        runs = ui.experiment("Training the MLP under six schedules", schedules.schedule_experiment, round(peak, 6),
+                             sch_epochs, committed.SEED)
+        ui.chart(schedules.schedule_figure(runs), schedules.schedule_caption(runs), export="schedules")
+        test = ui.experiment("LR range test", range_test.lr_range_test, committed.SEED)
+        ui.chart(range_test.range_figure(test), range_test.range_caption(test), export="lr_range_test")
     else:
-        fractions = st.cache_data(td.minima_fraction)()
-        ui.chart(td.minima_figure(fractions), td.minima_sentence(fractions))
+        fractions = ui.cached(saddles.minima_fraction)
+        ui.chart(saddles.minima_figure(fractions), saddles.minima_caption(fractions))
         ui.section("Saddle points")
 
 ui.key_ideas()
-ui.show_code(opt.update, opt.make_stepper, opt.race, opt.optimal, opt.predicted_rate, td.schedule_formula,
-             td.iterations_per_epoch)
+ui.show_code(rules.update, rules.make_stepper, race.run, theory.optimal, theory.predicted_rate,
+             schedules.schedule_formula, batch_size.iterations_per_epoch)

@@ -1,11 +1,10 @@
 """Recurrent networks: gradient through time, LSTM and GRU gates, text generation, padding and masking."""
-import numpy as np
+import time
+
 import streamlit as st
 
 import ui
-from demos import plots
-from demos import recurrent as rc
-from demos import text_generation as tg
+from demos.recurrent import bptt, cells, masking, recall, text_generation
 from models import metadata
 
 page = ui.page_setup(__file__)
@@ -14,12 +13,12 @@ page = ui.page_setup(__file__)
 key_row = st.columns([3, 3, 3, 1])
 more = ui.more_controls(key_row[3])
 with key_row[0]:
-    rho = ui.slider("Vanilla RNN: recurrent scale ρ", "rho", *rc.RHO_RANGE, 1.0, step=0.05,
+    rho = ui.slider("Vanilla RNN: recurrent scale ρ", "rho", *bptt.RHO_RANGE, 1.0, step=0.05,
                     help="W_hh = ρ·Q with Q a random orthogonal matrix: every singular value is ρ")
 with key_row[1]:
-    lag = ui.slider("Lag: distractors to remember across", "lag", *rc.LAG_RANGE, 40)
+    lag = ui.slider("Lag: distractors to remember across", "lag", *bptt.LAG_RANGE, 40)
 with key_row[2]:
-    bias = ui.slider("LSTM / GRU: memory bias b", "bias", *rc.BIAS_RANGE, 3.0, step=0.5,
+    bias = ui.slider("LSTM / GRU: memory bias b", "bias", *bptt.BIAS_RANGE, 3.0, step=0.5,
                      help="At initialisation the gated cells keep σ(b) of their memory per step and write σ(−b)")
 with more:
     m = st.columns(3)
@@ -31,103 +30,75 @@ with more:
     with m[2]:
         seed = ui.number("Seed", "seed", 0, 9999, 0, help="Initial weights, probe sequences and training data")
 
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def init_curves(lag: int, rho: float, bias: float, act: str, seed: int) -> dict:
-    return rc.curves(rc.fresh_models(rho, bias, act, seed), rc.probe(lag, seed)[0])
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def trained_view(lag: int, seed: int) -> tuple[dict, dict]:
-    models = {cell: ui.model(f"recall_{cell}") for cell in rc.CELL_NAMES}
-    accs = {cell: rc.accuracy_by_lag(mdl, (lag,), 500, seed + 3)[0] for cell, mdl in models.items()}
-    return rc.curves(models, rc.probe(lag, seed)[0]), accs
-
-
-@st.cache_data(show_spinner="Measuring the committed models at nine lags…")
-def mixed_lag_accuracy() -> dict:
-    return {c: rc.accuracy_by_lag(ui.model(f"recall_{c}"), rc.TEST_LAGS) for c in rc.CELL_NAMES}
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def gate_view(cell: str, symbol: int, lag: int, seed: int, override: str):
-    model = ui.model(f"recall_{cell}")
-    run = rc.unroll(model, rc.sequence(symbol, lag, seed)[0], override)
-    return run, rc.unit_order(model, lag), rc.override_accuracy(model, lag, 500, seed + 3)
-
-
-@st.cache_data(max_entries=64, show_spinner="Sampling…")
-def generate(prompt: str, length: int, temp: float, top_k: int, seed: int) -> tg.Sample:
-    return tg.sample(ui.model("char_lstm"), prompt, length, temp, top_k, seed)
-
-
-@st.cache_resource(show_spinner=False)
-def known_words() -> frozenset[str]:
-    try:
-        from models.char_rnn import corpus, split
-        return tg.corpus_words(split(corpus()).train)
-    except ImportError:  # a Python without pydoc_data: the sweep shows repetition only
-        return frozenset()
-
-
-@st.cache_data(max_entries=32, show_spinner="Sampling 4 × 200 characters at eight temperatures…")
-def sweep(prompt: str, seed: int) -> dict:
-    return tg.temperature_sweep(ui.model("char_lstm"), prompt, tg.TEMPERATURES, 200, seed, known_words())
-
-
 # Hero: the gradient that reaches each earlier step, at initialisation and after training
-k = lag + 1  # steps back from the answer to the remembered symbol
 height = 330 if ui.is_presenting() else 380
 left, right = st.columns(2)
 with left:
-    c0 = init_curves(lag, rho, bias, act, seed)
-    ui.chart(rc.gradient_figure(c0, "At initialisation", rho ** np.arange(lag + 2), height=height),
-             f"Gradient reaching the symbol {k} steps back: vanilla RNN {c0['rnn'][k]:.1e} (never above "
-             f"ρ^k = {rho ** k:.1e}), LSTM {c0['lstm'][k]:.1e}, GRU {c0['gru'][k]:.1e}.", export="gradient_init")
+    c0 = ui.cached(bptt.init_curves, lag, rho, bias, act, seed, max_entries=64)
+    ui.chart(bptt.gradient_figure(c0, "At initialisation", bptt.ceiling(rho, lag), height=height),
+             bptt.gradient_init_caption(c0, lag, rho), export="gradient_init")
 with right:
-    c1, accs = trained_view(lag, seed)
-    ui.chart(rc.gradient_figure(c1, "After training (lags 1–60)", height=height),
-             f"Trained: the symbol {k} steps back receives {c1['rnn'][k]:.1e} (RNN), {c1['lstm'][k]:.1e} (LSTM), "
-             f"{c1['gru'][k]:.1e} (GRU); they answer {accs['rnn']:.0%}, {accs['lstm']:.0%} and {accs['gru']:.0%} "
-             f"of 500 sequences at lag {lag} (chance 12.5%).", export="gradient_trained")
+    recall_models = {cell: ui.model(f"recall_{cell}") for cell in cells.CELL_NAMES}  # trained on lags 1-60
+    c1, accs = ui.cached(recall.trained_view, recall_models, lag, seed, key=(lag, seed), max_entries=64)
+    ui.chart(bptt.gradient_figure(c1, "After training (lags 1–60)", height=height),
+             recall.gradient_trained_caption(c1, accs, lag), export="gradient_trained")
 ui.end_of_hero()
 
 view, box = ui.tabs("view", ["Gates at work", "Train at your lag", "Accuracy vs lag", "Text generation",
                              "Padding and masking"])
 with box:
     if view == "Train at your lag":
-        rec = ui.computed(f"Training three recurrent networks at lag {lag}", rc.train_recall, lag, rho, bias,
-                          act, clip, seed, stoppable=True)
-        ui.chart(rc.training_figure(rec), rc.training_summary(rec), export="training")
+        # The default settings open the committed run at once; any other trains live, drawn as it goes
+        args = (lag, float(rho), float(bias), act, bool(clip), int(seed))
+        live, drawn = st.empty(), [0.0]
+
+        def show_partial(partial) -> None:  # at most one redraw a second (the first at once)
+            if time.time() - drawn[0] >= 1.0:
+                drawn[0] = time.time()
+                with live.container():
+                    ui.chart(recall.training_figure(partial), recall.training_progress_caption(partial))
+        rec = ui.experiment(f"Training three recurrent networks at lag {lag}", recall.train_recall, *args,
+                            stored=recall.committed_training, command=recall.PRECOMPUTE_COMMAND, show=show_partial,
+                            stoppable=True)
+        live.empty()
+        committed = "command" in rec.meta  # (set by recall.committed_training only)
+        fig = ui.cached(recall.training_figure, rec, key=(args, committed, rec.stopped, int(rec.steps[-1]),
+                                                          rec.seconds), max_entries=8)
+        ui.chart(fig, recall.training_caption(rec, committed=committed), export="training")
         ui.section("Training")
     elif view == "Accuracy vs lag":
-        fixed = {c: {int(k): v for k, v in metadata(f"recall_{c}")["metrics"]["fixed_lag_test_accuracy"].items()}
-                 for c in rc.CELL_NAMES}
-        mixed = mixed_lag_accuracy()
-        ui.chart(rc.lag_figure(fixed, rc.TEST_LAGS, mixed), rc.lag_summary(fixed, rc.TEST_LAGS, mixed),
+        fixed = recall.fixed_lag_accuracy({c: metadata(f"recall_{c}") for c in cells.CELL_NAMES})
+        mixed = ui.experiment("Measuring the committed models at nine lags", recall.committed_lag_accuracy)
+        ui.chart(recall.lag_figure(fixed, recall.TEST_LAGS, mixed), recall.lag_caption(fixed, recall.TEST_LAGS, mixed),
                  export="accuracy_vs_lag")
         ui.section("Lag")
     elif view == "Gates at work":
         g = st.columns([1.2, 2, 3.3])
         with g[0]:
-            cell = ui.select("Model", "cell", ["lstm", "gru"], format_func=rc.CELL_NAMES.get, widget="segmented")
+            cell = ui.select("Model", "cell", ["lstm", "gru"], format_func=cells.CELL_NAMES.get, widget="segmented")
         with g[1]:
             symbol = ui.slider("Symbol to remember", "symbol", 0, 7, 5)
         with g[2]:
-            override = ui.select("Memory gate during the distractors", "override", list(rc.OVERRIDES),
-                                 format_func=rc.OVERRIDES.get, widget="segmented")
-        run, order, accs = gate_view(cell, symbol, lag, seed, override)
-        ui.chart(rc.gates_figure(run, cell, order, rc.sequence(symbol, lag, seed)[1]),
-                 rc.gates_summary(run, cell, override, accs, symbol), export="gates")
+            override = ui.select("Memory gate during the distractors", "override", list(cells.OVERRIDES),
+                                 format_func=cells.OVERRIDES.get, widget="segmented")
+        # cells.gate_view in parts, each cached on what it depends on: a new symbol or override re-runs one sequence
+        model = recall_models[cell]
+        x, tokens = cells.sequence(symbol, lag, seed)
+        run = ui.cached(cells.unroll, model, x, override, key=(cell, symbol, lag, seed, override), max_entries=32)
+        order = ui.cached(cells.unit_order, model, lag, key=(cell, lag), max_entries=32)
+        accs = ui.cached(cells.override_accuracy, model, lag, 500, seed + 3, key=(cell, lag, seed), max_entries=32)
+        fig = ui.cached(cells.gates_figure, run, cell, order, tokens, key=(cell, symbol, lag, seed, override),
+                        max_entries=32)
+        ui.chart(fig, cells.gates_caption(run, cell, override, accs, symbol), export="gates")
         ui.section("Gates")
         d = st.columns(2)
         with d[0]:
             inputs = ui.slider("Input size D", "inputs", 1, 512, 10)
         with d[1]:
             hidden = ui.slider("Hidden size H", "hidden", 1, 1024, 32)
-        counts = rc.parameter_counts(inputs, hidden)
-        st.dataframe(rc.count_table(counts, inputs, hidden), hide_index=True)
-        st.caption(rc.count_summary(counts))
+        counts = cells.parameter_counts(inputs, hidden)
+        st.dataframe(cells.count_table(counts, inputs, hidden), hide_index=True)
+        st.caption(cells.count_caption(counts))
     elif view == "Text generation":
         t = st.columns([4, 2, 2, 2])
         with t[0]:
@@ -139,33 +110,36 @@ with box:
         with t[3]:
             length = ui.slider("Characters", "length", 20, 500, 300, step=10)
         lm = ui.model("char_lstm")
-        dropped = tg.dropped_characters(prompt, lm.config.vocab)
-        if dropped:
-            st.warning(f"The model only knows newline and printable ASCII; left out: {dropped}", icon="🔤")
-        s = generate(prompt, length, temp, top_k, seed)
+        note = text_generation.dropped_note(prompt, lm.config.vocab)
+        if note:
+            st.warning(note, icon="🔤")
+        s = ui.cached(text_generation.sample, lm, prompt, length, temp, top_k, seed,
+                      key=(prompt, length, temp, top_k, seed), max_entries=64, spinner="Sampling…")
         st.code(s.prompt + s.text, language=None, wrap_lines=True)
-        ui.chart(tg.distribution_figure(s), tg.sample_summary(s, temp, top_k), export="next_character")
-        sw = sweep(prompt, seed)
-        ui.chart(plots.line_chart(sw["temperature"], {"repeated 10-character windows": sw["repeated"],
-                                                      "words found in the training text": sw["known"]},
-                                  "Temperature: repetition against invention (4 samples of 200 characters each)", "temperature",
-                                  "share", y_range=(0, 1.02)), tg.sweep_summary(sw), export="temperature")
-        st.caption(tg.card_summary(metadata("char_lstm")))
+        ui.chart(ui.cached(text_generation.distribution_figure, s, key=(prompt, length, temp, top_k, seed)),
+                 text_generation.distribution_caption(s, temp, top_k), export="next_character")
+        words = ui.cached(text_generation.training_words)
+        sw = ui.cached(text_generation.temperature_sweep, lm, prompt, text_generation.TEMPERATURES, 200, seed, words,
+                       key=(prompt, seed), spinner="Sampling 4 × 200 characters at eight temperatures…")
+        ui.chart(ui.cached(text_generation.sweep_figure, sw, key=(prompt, seed)), text_generation.sweep_caption(sw),
+                 export="temperature")
+        st.caption(text_generation.card_caption(metadata("char_lstm")))
         ui.section("Corpus")
     else:
         texts = ui.text_area("One text per line (up to 6 lines, 60 characters each)", "texts",
-                             rc.DEFAULT_TEXTS, height=130, max_chars=400)
-        batch, problems = rc.parse_texts(texts, ui.model("char_lstm").config.vocab)
+                             masking.DEFAULT_TEXTS, height=130, max_chars=400)
+        lm = ui.model("char_lstm")
+        batch, problems = masking.parse_texts(texts, lm.config.vocab)
         for problem in problems:
             st.warning(problem, icon="✂️")
         if not batch:
             st.info("Type at least one line of text to build a batch.")
         else:
-            mask = rc.masking(ui.model("char_lstm"), batch)
-            ui.chart(rc.padding_figure(mask), rc.padding_summary(mask), export="padded_batch")
-            st.dataframe(rc.masking_table(mask), hide_index=True)
-            st.caption(rc.masking_summary(mask))
+            mask = masking.masking(lm, batch)
+            ui.chart(masking.padding_figure(mask), masking.padding_caption(mask), export="padded_batch")
+            st.dataframe(masking.masking_table(mask), hide_index=True)
+            st.caption(masking.masking_caption(mask))
 
 ui.key_ideas()
-ui.show_code(rc.cell_step, rc.step_jacobian, rc.gradient_through_time, rc.train_recall, tg.sample,
-             tg.sampling_distribution, rc.masking)
+ui.show_code(cells.cell_step, bptt.step_jacobian, bptt.gradient_through_time, recall.train_recall,
+             text_generation.sample, text_generation.sampling_distribution, masking.masking)

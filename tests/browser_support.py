@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ARTIFACTS, OFFLINE_DIR, ROOT
+from tests.support import ARTIFACTS, OFFLINE_DIR, ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = ARTIFACTS / "browser"
@@ -110,14 +110,20 @@ def new_page(browser, width=1280, height=720):
     return context.new_page()
 
 
+def visit(browser, address: str, title: str, hero: bool = False, timeout: float = 90_000):
+    """A new 1280x720 tab at `address`, rendered (its title shown) and idle, and with `hero` its first
+    chart or image drawn."""
+    page = new_page(browser)
+    page.goto(address)
+    wait_rendered(page, title, timeout=timeout)
+    if hero:
+        page.locator(HERO).first.wait_for(timeout=timeout)
+    return page
+
+
 def open_view(browser, url: str, info, query: str = "", hero: bool = True):
     """A new 1280x720 tab on `info`'s page with `query`, rendered and idle (and its hero drawn)."""
-    page = new_page(browser)
-    page.goto(f"{url}/{info.slug}" + (f"?{query}" if query else ""))
-    wait_rendered(page, info.title)
-    if hero:
-        page.locator(HERO).first.wait_for(timeout=90_000)
-    return page
+    return visit(browser, f"{url}/{info.slug}" + (f"?{query}" if query else ""), info.title, hero)
 
 
 def reruns(page) -> int:

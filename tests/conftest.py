@@ -1,25 +1,57 @@
-"""Shared fixtures. The whole suite runs with the network cut off (loopback only)."""
+"""Shared fixtures, once for the whole suite. The suite runs with the network cut off (loopback
+only) and single-threaded, as the gallery runs (ui/cache.py, scripts/run.sh). Plain helpers are in
+tests/support.py; real-browser fixtures (`browser`, `server`) in tests/browser_support.py."""
 from __future__ import annotations
 
 import importlib.util
 import os
-import socket
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-OFFLINE_DIR = Path(__file__).resolve().parent / "offline"
-ARTIFACTS = ROOT / "test-artifacts"
+from tests.support import OFFLINE_DIR
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("OMP_NUM_THREADS", "1")  # as the gallery runs (ui/compute.py, scripts/run.sh)
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("GALLERY_WARMUP", "0")  # each test loads what it needs; ui.warmup is tested on its own
+
+
+BROWSER_FILES = "test_browser"  # every real-browser test lives in a tests/**/test_browser*.py file
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests run first (see pytest_xdist_make_scheduler), and only where their file name says."""
+    for item in items:
+        if item.get_closest_marker("browser") and not item.path.name.startswith(BROWSER_FILES):
+            raise pytest.UsageError(f"{item.nodeid}: browser tests live in test_browser*.py files")
+    items.sort(key=lambda item: not item.path.name.startswith(BROWSER_FILES))  # stable: file order kept
+
+
+if importlib.util.find_spec("xdist"):
+    def pytest_xdist_make_scheduler(config, log):
+        """`-n 2 --dist loadscope --no-loadscope-reorder` (scripts/test.sh): all browser tests are one
+        work unit, so one worker takes them all in order, sharing one Chromium and one server, while the
+        other works through the unit and AppTest files, a module at a time. A browser test keeps about one
+        core busy, so two at once only slow each other. (xdist's own `loadgroup` marks do not take under
+        pytest 9.)"""
+        if config.getvalue("dist") != "loadscope":
+            return None
+        from xdist.scheduler import LoadScopeScheduling
+
+        class BrowserTestsOnOneWorker(LoadScopeScheduling):
+            def _split_scope(self, nodeid: str) -> str:
+                file = nodeid.split("::")[0].rsplit("/", 1)[-1]
+                return "browser" if file.startswith(BROWSER_FILES) else super()._split_scope(nodeid)
+
+        return BrowserTestsOnOneWorker(config, log)
 
 
 @pytest.fixture(scope="session", autouse=True)
 def no_network():
     """Any non-loopback connection or DNS lookup raises for the whole session."""
+    import socket
+
     saved = socket.socket.connect, socket.socket.connect_ex, socket.getaddrinfo
     spec = importlib.util.spec_from_file_location("offline_guard", OFFLINE_DIR / "sitecustomize.py")
     spec.loader.exec_module(importlib.util.module_from_spec(spec))  # patches socket
@@ -27,57 +59,45 @@ def no_network():
     socket.socket.connect, socket.socket.connect_ex, socket.getaddrinfo = saved
 
 
+@pytest.fixture(scope="session", autouse=True)
+def one_thread():
+    """One thread per op, as the server runs: tiny networks are faster so, and results match the page."""
+    import torch
+
+    torch.set_num_threads(1)
+
+
+@pytest.fixture(scope="session")
+def pretrained():
+    """`pretrained(name)`: a registry model, loaded once for the whole suite (read-only, like the
+    server's shared models: a test that needs to change one makes a copy)."""
+    import functools
+
+    from models import load_pretrained
+
+    return functools.lru_cache(maxsize=None)(load_pretrained)
+
+
 @pytest.fixture(scope="session")
 def mnist():
     from models.data import mnist_split
+
     return mnist_split()
 
 
 @pytest.fixture(scope="session")
-def mnist_cnn():
-    from models import load_pretrained
-    return load_pretrained("mnist_cnn")
+def mnist_cnn(pretrained):
+    return pretrained("mnist_cnn")
 
 
 @pytest.fixture(scope="session")
-def effnet():
-    from models import load_pretrained
-    return load_pretrained("efficientnet_lite0")
+def effnet(pretrained):
+    return pretrained("efficientnet_lite0")
 
 
-def open_page(file: str, timeout: float = 60, **params: str):
-    """Run a page the way a browser reaches it: through the entrypoint, then to the page, with the
-    given URL query parameters. Returns the AppTest after the page's first run."""
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=timeout).run()
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.switch_page(file).run()
+@pytest.fixture(scope="session")
+def minilm(pretrained):
+    return pretrained("minilm_l6")
 
 
-def captions(at) -> list[str]:
-    """Captions of the page body (the sidebar's navigation labels are captions too)."""
-    return [c.value for c in at.main.caption]
-
-
-def plotly_specs(at) -> list[dict]:
-    import json
-    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
-
-
-def plotly_array(value):
-    """A data array from a Plotly figure's JSON (plain list or base64 typed array)."""
-    import base64
-
-    import numpy as np
-    if isinstance(value, dict) and "bdata" in value:
-        data = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
-        shape = value.get("shape")
-        if isinstance(shape, str):
-            shape = [int(n) for n in shape.split(",")]
-        return data.reshape(shape) if shape else data
-    return np.array(value, dtype=float)
-
-
-from browser_support import browser, server  # noqa: E402,F401  (session fixtures for every browser test)
+from tests.browser_support import browser, server  # noqa: E402,F401  (session fixtures for every browser test)

@@ -28,7 +28,8 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--input-noise", type=float, default=0.0, help="denoising: input noise std")
     args = p.parse_args(argv)
 
-    from demos.anomaly import auroc, reconstruction_errors  # the page's own scoring, not a copy
+    from demos.anomaly_detection.curves import auroc  # the page's own scoring, not a copy
+    from demos.anomaly_detection.scoring import reconstruction_errors
 
     gen = seed_everything(args.seed)
     data = mnist_split()

@@ -14,7 +14,7 @@ import time
 import torch
 import torch.nn.functional as F
 
-from demos.text_generation import bits_per_character, unigram_bits
+from demos.recurrent.text_generation import bits_per_character, unigram_bits
 from models.char_rnn import CORPUS_SOURCE, CharRNN, CharRNNConfig, corpus, encode, fingerprint, split
 from train.common import command_line, fit, parser, recipe, save_pretrained, seed_everything
 

@@ -142,7 +142,7 @@ def random_affine(images: torch.Tensor, generator: torch.Generator, degrees: flo
 def robust_metrics(model: nn.Module, images: torch.Tensor, labels: torch.Tensor,
                    eps_list: tuple[float, ...] = (0.1, 0.2, 0.3), steps: int = 20) -> dict[str, float]:
     """Held-out accuracy under PGD-`steps` at each eps, for the card (the page's own attack)."""
-    from demos.adversarial import robust_accuracy
+    from demos.adversarial_attacks.robustness import robust_accuracy
 
     accs = robust_accuracy(model.eval(), images, labels, eps_list, steps=steps)
     return {f"pgd{steps}_accuracy_eps_{e:g}": round(a, 4) for e, a in zip(eps_list, accs)}

@@ -15,10 +15,11 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from demos.digit_generators import features, frechet_distance, generate, latent_noise, nearest_neighbours
+from demos.generative.digit_gan import generate, latent_noise
+from demos.generative.digits import features, frechet_distance, nearest_neighbours
 from models.data import mnist_split, validation_split
 from models.gan import DigitGan, DigitGanConfig
-from models.mnist_cnn import MNIST_MEAN, MNIST_STD
+from models.mnist_cnn import normalise
 from models.registry import load_pretrained
 from train.common import batches, command_line, mnist_card, n_batches, parser, recipe, save_pretrained, seed_everything
 
@@ -39,7 +40,7 @@ def score(gan: DigitGan, cnn, real: torch.Tensor | np.ndarray, per_class: int, s
     """Frechet distance of the samples to `real` images (or their CNN features, see `features`) in the
     digit CNN's features, and class fidelity (the CNN reads the class each sample was asked for)."""
     fakes, labels = sample_per_class(gan, per_class, seed)
-    fmap = cnn.features((fakes - MNIST_MEAN) / MNIST_STD)  # one pass gives both the features and the class
+    fmap = cnn.features(normalise(fakes))  # one pass gives both the features and the class
     fake_features = fmap.mean((2, 3)).numpy().astype(np.float64)
     real_features = real if isinstance(real, np.ndarray) else features(cnn, real)
     return {"fid_cnn": round(frechet_distance(fake_features, real_features), 3),

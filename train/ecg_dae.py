@@ -23,7 +23,7 @@ AUROC_BAR = 0.9
 
 def window_auroc(model: DenseAutoencoder, seed: int, seconds: float = 120.0) -> float:
     """AUROC of the windows' reconstruction error on a trace with one of each anomaly (seeded)."""
-    from demos.anomaly import auroc  # the page's own metric
+    from demos.anomaly_detection.curves import auroc  # the page's own metric
 
     signal, mask = anomalous_signal(seconds, ANOMALIES, seed=seed)
     w = torch.from_numpy(windows(signal, model.config.window, STRIDE))

@@ -14,8 +14,9 @@ import time
 import numpy as np
 import torch
 
-from demos.digit_generators import (BETAS, decode, elbo_terms, empty_share, encode, features,
-                                    frechet_distance, knn_accuracy)
+from demos.generative.digits import features, frechet_distance
+from demos.generative.latent_space import empty_share, knn_accuracy
+from demos.generative.vae import BETAS, decode, elbo_terms, encode
 from models.data import mnist_split, validation_split
 from models.registry import load_pretrained
 from models.vae import LatentAutoencoderConfig, LatentAutoencoders

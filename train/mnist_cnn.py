@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> dict:
         x = random_affine(x, gen)
         if args.pgd_eps == 0:
             return x
-        from demos.adversarial import pgd  # the same attack the page teaches, not a copy of it
+        from demos.adversarial_attacks.attacks import pgd  # the same attack the page teaches, not a copy of it
         eps = args.pgd_eps * min(1.0, epoch / max(1, epochs // 3))
         model.eval()  # craft against fixed BatchNorm statistics
         return pgd(model, x, y, eps, 2.5 * eps / args.pgd_steps, args.pgd_steps, generator=gen)

@@ -1,10 +1,10 @@
 """Compute the experiments whose answers depend only on committed weights and a small grid of
-settings, and store them in models/results/<module>.json (with the weights' sha256), so that pages
+settings, and store them in models/results/<slug>.json (one file per page) (with the weights' sha256), so that pages
 show them at once instead of running minutes of attacks on first visit.
 
     python -m train.precompute                      # everything (~15 min on 2 quiet cores)
-    python -m train.precompute --only attention     # one module
-    python -m train.precompute --dry-run            # the smallest entry of each module, nothing saved
+    python -m train.precompute --only attention     # one page
+    python -m train.precompute --dry-run            # the smallest entry of each page, nothing saved
 """
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ from typing import Callable
 
 import torch
 
-from demos import attention as att
-from demos import robustness as rob
-from demos.adversarial import DIGIT_MODELS
+from demos.attention import seq2seq
+from demos.adversarial_attacks import defences, robustness, transfer
+from demos.adversarial_attacks.attacks import DIGIT_MODELS
 from demos.precomputed import RESULTS_DIR, encode, entry_key
 from models.registry import weights_digest
 from train.common import command_line
@@ -31,35 +31,35 @@ MATRIX_DIGITS = 200  # transfer and defence tables are stored at the default 200
 
 
 def grid() -> dict[str, list[tuple[Callable, tuple, tuple[str, ...]]]]:
-    """module -> [(function, arguments, weights it depends on)]"""
+    """page slug (its results file) -> [(function, arguments, weights it depends on)]"""
     digit_models = tuple(DIGIT_MODELS)
     return {
-        "robustness": [(rob.robustness_experiment, (n,), digit_models) for n in N_DIGITS]
-        + [(rob.transfer_experiment, (MATRIX_DIGITS, e), digit_models) for e in EPS_GRID]
-        + [(rob.defence_experiment, (MATRIX_DIGITS, e, b), ("mnist_cnn", "mnist_cnn_robust"))
+        "adversarial_attacks": [(robustness.robustness_experiment, (n,), digit_models) for n in N_DIGITS]
+        + [(transfer.transfer_experiment, (MATRIX_DIGITS, e), digit_models) for e in EPS_GRID]
+        + [(defences.defence_experiment, (MATRIX_DIGITS, e, b), ("mnist_cnn", "mnist_cnn_robust"))
            for e in EPS_GRID for b in BITS],
-        "attention": [(att.accuracy_by_length, (), ("seq2seq_dates", "seq2seq_dates_noattn"))],
+        "attention": [(seq2seq.accuracy_by_length, (), ("seq2seq_dates", "seq2seq_dates_noattn"))],
     }
 
 
-DRY_RUN = {"robustness": (rob.transfer_experiment, (20, 0.1), ()),
-           "attention": (att.accuracy_by_length, (("seq2seq_dates", "seq2seq_dates_noattn"), 50), ())}
+DRY_RUN = {"adversarial_attacks": (transfer.transfer_experiment, (20, 0.1), ()),
+           "attention": (seq2seq.accuracy_by_length, (("seq2seq_dates", "seq2seq_dates_noattn"), 50), ())}
 
 
 def main(argv: list[str] | None = None) -> dict:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--only", choices=sorted(grid()))
-    p.add_argument("--dry-run", action="store_true", help="one small entry per module, nothing saved")
-    p.add_argument("--out", type=Path, default=RESULTS_DIR, help="folder for <module>.json")
+    p.add_argument("--dry-run", action="store_true", help="one small entry per page, nothing saved")
+    p.add_argument("--out", type=Path, default=RESULTS_DIR, help="folder for <slug>.json")
     args = p.parse_args(argv)
     torch.manual_seed(0)
     done = {}
-    for module, calls in grid().items():
-        if args.only and module != args.only:
+    for slug, calls in grid().items():
+        if args.only and slug != args.only:
             continue
-        if args.dry_run:  # the cheapest call of the module's functions, on a few digits or dates
-            calls = [DRY_RUN[module]]
-        path = args.out / f"{module}.json"
+        if args.dry_run:  # the cheapest call of the page's functions, on a few digits or dates
+            calls = [DRY_RUN[slug]]
+        path = args.out / f"{slug}.json"
         old = json.loads(path.read_text()) if path.is_file() and not args.dry_run else {}
         entries, weights, start = {}, {}, time.time()
         for i, (fn, fn_args, uses) in enumerate(calls):
@@ -70,16 +70,16 @@ def main(argv: list[str] | None = None) -> dict:
             else:
                 entries[key] = encode(fn(*fn_args))
             weights |= digests
-            print(f"{module} {i + 1}/{len(calls)} {key}  {time.time() - start:.0f}s", flush=True)
+            print(f"{slug} {i + 1}/{len(calls)} {key}  {time.time() - start:.0f}s", flush=True)
             if not args.dry_run:  # saved after every entry: an interrupted run resumes where it stopped
                 args.out.mkdir(parents=True, exist_ok=True)
                 path.write_text(json.dumps({
-                    "module": f"demos.{module}", "weights": weights,
+                    "module": f"demos.{slug}", "weights": weights,
                     "seconds": round(time.time() - start, 1),  # this run's (reused entries cost nothing)
-                    "command": command_line("train.precompute", argv if argv is not None else ["--only", module]),
+                    "command": command_line("train.precompute", argv if argv is not None else ["--only", slug]),
                     "versions": {"python": platform.python_version(), "torch": torch.__version__},
                     "entries": entries}, indent=1) + "\n")
-        done[module] = len(entries)
+        done[slug] = len(entries)
     return done
 
 

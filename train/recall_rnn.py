@@ -19,7 +19,8 @@ import time
 import torch
 import torch.nn.functional as F
 
-from demos.recurrent import TEST_LAGS, accuracy, accuracy_by_lag, initialise, train_recall
+from demos.recurrent.bptt import initialise
+from demos.recurrent.recall import TEST_LAGS, accuracy, accuracy_by_lag, train_recall
 from models.recall_rnn import RecallConfig, RecallNet, recall_batch
 from train.common import command_line, fit, parser, recipe, save_pretrained, seed_everything
 

@@ -13,7 +13,7 @@ import time
 import torch
 import torch.nn.functional as F
 
-from demos.attention import exact_match
+from demos.attention.seq2seq import exact_match
 from models import dates
 from models.seq2seq import Seq2Seq, Seq2SeqConfig
 from train.common import (batches, command_line, fit, n_batches, parser, recipe, save_pretrained,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -12,8 +12,10 @@ import torch
 from PIL import Image
 
 from demos import images
-from ui import compute
-from ui.state import is_presenting, quote, run_state, select, slider
+from demos.text import quote
+from ui import cache
+from ui.controls import select, slider
+from ui.state import is_presenting, run_state
 
 
 def chart(fig: go.Figure, summary: str, key: str | None = None, export: str | None = None) -> None:
@@ -80,12 +82,12 @@ def image_picker(digits: bool, slots: dict[str, Any] | None = None,
             digit = slider("Digit", "digit", 0, 9, 7)
         with slots["index"]:
             index = slider("Example", "index", 0, 99, 0, help="Which of the 100 held-out examples of this digit")
-        data = compute.mnist()
+        data = cache.mnist()
         row = int((data.test_labels == digit).nonzero()[index])
         return Picked(data.test_images[row:row + 1], str(digit), f"digit {digit}, example {index}")
     with slots["photo"]:
         name = select("Photo", "photo", list(images.PHOTOS), format_func=lambda p: images.PHOTOS[p].title)
-    return Picked(images.photo_input(compute.photo(name)), None, name)
+    return Picked(images.photo_input(cache.photo(name)), None, name)
 
 
 def image_upload(label: str, key: str, help: str | None = None) -> tuple[Image.Image | None, str]:
@@ -105,6 +107,37 @@ def image_upload(label: str, key: str, help: str | None = None) -> tuple[Image.I
         st.error(f"Could not use **{quote(file.name)}**: {err}", icon="🚫")
         return None, ""
     return picture, "upload " + hashlib.sha256(data).hexdigest()[:12]
+
+
+def image_uploads(key: str, limit: int) -> tuple[list[Image.Image], list[str]]:
+    """Several pictures through the safe uploader: one uploader, and another once it holds a picture
+    (at most `limit`). Returns (images, their ids) of the uploads that could be used so far."""
+    pictures, ids = [], []
+    for j in range(limit):
+        picture, upload_id = image_upload("Picture" if j == 0 else "Another (optional)", f"{key}_{j}")
+        if picture is None:
+            break
+        pictures.append(picture)
+        ids.append(upload_id)
+    return pictures, ids
+
+
+def file_upload(label: str, key: str, types: Sequence[str], read: Callable[[bytes], Any], prompt: str,
+                errors: type[Exception] | tuple[type[Exception], ...] = ValueError) -> tuple[Any, str]:
+    """The one uploader for data files (images go through `image_upload`): the file's bytes are read
+    by `read`, a demos function that raises `errors` with a message for anything it cannot use. No
+    file yet stops the page with `prompt`; an unusable file stops it with a message naming the file.
+    Returns (what `read` made, the file's id)."""
+    file = st.file_uploader(label, type=list(types), key=key)
+    if file is None:
+        st.info(prompt, icon="📄")
+        st.stop()
+    try:
+        value = read(file.getvalue())
+    except errors as err:
+        st.error(f"Could not use **{quote(file.name)}**: {err}", icon="🚫")
+        st.stop()
+    return value, file.file_id
 
 
 def download_json(label: str, data: dict, file_name: str) -> None:

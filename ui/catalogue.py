@@ -16,19 +16,42 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @dataclass(frozen=True)
 class PageInfo:
+    """One page. Everything else about it is found from its slug, one name per concept in every
+    folder: `pages/NN_<slug>.py` + `.md` ↔ `demos/<slug>/` (or `demos/<slug>.py` for a small page) ↔
+    `tests/<slug>/` ↔ `bench/bench_<slug>.py` ↔ `ui/thumbnails/<slug>.png`."""
     file: str  # path from the repository root, e.g. "pages/01_model_zoo.py"
     title: str
     icon: str
     section: str  # gallery heading and sidebar group
     pitch: str  # one line on the card
-    demos: tuple[str, ...]  # the pure modules behind the page (its concept's logic)
     models: tuple[str, ...]  # registry names the page uses
-    test: str  # the test file that covers it
 
     @property
     def slug(self) -> str:
         """URL path Streamlit gives the file: the name without its number prefix."""
         return Path(self.file).stem.split("_", 1)[1]
+
+    @property
+    def demos(self) -> Path:
+        """The page's pure logic: its package `demos/<slug>/`, or one module `demos/<slug>.py`."""
+        package = ROOT / "demos" / self.slug
+        return package if package.is_dir() else package.with_suffix(".py")
+
+    @property
+    def demo_modules(self) -> tuple[Path, ...]:
+        """Every module of the page's logic (a package's, without `__init__.py`)."""
+        if self.demos.is_dir():
+            return tuple(sorted(p for p in self.demos.glob("*.py") if p.name != "__init__.py"))
+        return (self.demos,)
+
+    @property
+    def tests(self) -> Path:
+        """`tests/<slug>/`: a `test_<module>.py` per demos module, `test_page.py`, `test_browser.py`."""
+        return ROOT / "tests" / self.slug
+
+    @property
+    def bench(self) -> Path:
+        return ROOT / "bench" / f"bench_{self.slug}.py"
 
     @property
     def thumbnail(self) -> Path:
@@ -43,6 +66,11 @@ class PageInfo:
     def params(self) -> tuple[str, ...]:
         """Every URL parameter the page can set, whichever view is open."""
         return page_params(ROOT / self.file)
+
+    @property
+    def tabs(self) -> tuple[str, ...]:
+        """The labels of the page's `ui.tabs("view", [...])`, first (default) first; () without tabs."""
+        return page_tabs(ROOT / self.file)
 
 
 KEY_ARG = {"slider": 1, "number": 1, "select": 1, "toggle": 1, "text_area": 1, "tabs": 0}  # ui.<fn> -> key's position
@@ -72,6 +100,16 @@ def page_params(path: Path) -> tuple[str, ...]:
     return tuple(sorted(keys))
 
 
+@functools.lru_cache(maxsize=None)
+def page_tabs(path: Path) -> tuple[str, ...]:
+    """The literal labels of a page's `ui.tabs(key, [labels])` call (a page has at most one)."""
+    for node in ast.walk(ast.parse(Path(path).read_text())):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "tabs"
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == "ui"):
+            return tuple(ast.literal_eval(node.args[1]))
+    return ()
+
+
 def _literal_keys(node: ast.expr | None) -> list[str]:
     """"k" -> ["k"]; "a" if c else "b" -> ["a", "b"]; ("a", "b")[i] -> ["a", "b"]; anything else (f-strings, names) -> []."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
@@ -91,49 +129,40 @@ SECTIONS = ("Start here", "Foundations", "Vision", "Sequences and attention", "G
 PAGES: tuple[PageInfo, ...] = (
     PageInfo("pages/01_model_zoo.py", "Model zoo", "🧰", "Start here",
              "Every pretrained model in the gallery: its card, its numbers, and a live prediction.",
-             ("demos/model_zoo.py",), ("mnist_cnn", "efficientnet_lite0"), "tests/test_model_zoo.py"),
+             ("mnist_cnn", "efficientnet_lite0")),
     PageInfo("pages/02_adversarial_attacks.py", "Adversarial attacks", "⚔️", "Robustness",
              "FGSM, PGD and MI-FGSM on digits and photos; robust accuracy, transfer, real defences.",
-             ("demos/adversarial.py", "demos/robustness.py"),
-             ("mnist_cnn", "mnist_cnn_robust", "mnist_mlp", "efficientnet_lite0"),
-             "tests/test_adversarial.py"),
+             ("mnist_cnn", "mnist_cnn_robust", "mnist_mlp", "efficientnet_lite0")),
     PageInfo("pages/03_anomaly_detection.py", "Anomaly detection", "🚨", "Generative and unsupervised",
              "Autoencoders trained on one digit flag what they cannot rebuild; you set the threshold.",
-             ("demos/anomaly.py",), ("mnist_ae", "mnist_dae", "ecg_dae"), "tests/test_anomaly.py"),
+             ("mnist_ae", "mnist_dae", "ecg_dae")),
     PageInfo("pages/04_style_transfer.py", "Style transfer", "🎨", "Vision",
              "Paint a photo in another image's style: watch Gatys' optimisation live, then one pass.",
-             ("demos/style_transfer.py",), ("efficientnet_lite0", "magenta_arbitrary_style"),
-             "tests/test_style_transfer.py"),
+             ("efficientnet_lite0", "magenta_arbitrary_style")),
     PageInfo("pages/05_attention.py", "Attention maps", "🔦", "Sequences and attention",
              "MiniLM's 72 heads on your text, a translator's alignment, and softmax(QKᵀ/√d)V by hand.",
-             ("demos/attention.py",), ("minilm_l6", "seq2seq_dates", "seq2seq_dates_noattn"),
-             "tests/test_attention.py"),
+             ("minilm_l6", "seq2seq_dates", "seq2seq_dates_noattn")),
     PageInfo("pages/06_playground.py", "Neural-network playground", "🧪", "Foundations",
              "Build an MLP, train it live on 2-D data, digits or your CSV, and scrub the replay; the perceptron too.",
-             ("demos/playground.py", "demos/playground_figures.py", "demos/perceptron.py",
-              "demos/network_export.py"), (), "tests/test_playground.py"),
+             ()),
     PageInfo("pages/07_optimisers.py", "Gradient descent and optimisers", "⛷️", "Foundations",
-             "Seven real torch.optim optimisers race on 2-D losses, theory beside measurement; batch size and "
-             "schedules on digits.", ("demos/optimisers.py", "demos/training_dynamics.py"), (),
-             "tests/test_optimisers.py"),
+             "Seven real torch.optim optimisers race on 2-D losses, theory beside measurement; batch size and schedules on digits.",
+             ()),
     PageInfo("pages/08_backprop.py", "Backpropagation and gradient flow", "⛓️", "Foundations",
              "The chain rule node by node, checked against autograd; activations, init, vanishing and exploding gradients.",
-             ("demos/backprop.py", "demos/gradient_flow.py"), ("mnist_mlp",), "tests/test_backprop.py"),
+             ("mnist_mlp",)),
     PageInfo("pages/09_convolutions.py", "Convolutional networks", "🔳", "Vision",
              "Slide a kernel over your image, then look inside two trained CNNs: maps, receptive fields, filters.",
-             ("demos/convolution.py", "demos/feature_maps.py"), ("mnist_cnn", "efficientnet_lite0"),
-             "tests/test_convolution.py"),
+             ("mnist_cnn", "efficientnet_lite0")),
     PageInfo("pages/10_recurrent.py", "Recurrent networks", "🔁", "Sequences and attention",
              "Watch the gradient through time vanish and gates rescue it; LSTM/GRU gates; a char-LSTM writes.",
-             ("demos/recurrent.py", "demos/text_generation.py"),
-             ("recall_rnn", "recall_lstm", "recall_gru", "char_lstm"), "tests/test_recurrent.py"),
+             ("recall_rnn", "recall_lstm", "recall_gru", "char_lstm")),
     PageInfo("pages/11_generative.py", "Generative models: GANs and VAEs", "🎭", "Generative and unsupervised",
              "Train a GAN in 2-D and rewind it; a digit GAN checked for copying; a VAE's map beside an autoencoder's.",
-             ("demos/generative.py", "demos/digit_generators.py"),
-             ("mnist_cgan", "mnist_ae_2d", "mnist_vae_2d", "mnist_cnn"), "tests/test_generative.py"),
+             ("mnist_cgan", "mnist_ae_2d", "mnist_vae_2d", "mnist_cnn")),
     PageInfo("pages/12_transfer_learning.py", "Transfer, few-shot and zero-shot learning", "♻️", "Vision",
              "How many labels does a new task need? Scratch vs probe vs fine-tuning, forgetting, prototypes, zero-shot.",
-             ("demos/transfer.py", "demos/few_shot.py"), ("mnist_cnn_04", "efficientnet_lite0", "minilm_l6"), "tests/test_transfer.py"),
+             ("mnist_cnn_04", "efficientnet_lite0", "minilm_l6")),
 )
 
 

@@ -11,7 +11,7 @@ import streamlit as st
 from ui.catalogue import PageInfo, by_section, find
 from ui.share import PAGE, finish_page
 from ui.state import PRESENT_KEY, RUN, is_embedded, is_presenting, read_flag
-from ui import texts
+from ui import texts, warmup
 from ui.texts import PageText
 
 _PRESENTER_CSS = """<style>
@@ -38,6 +38,17 @@ def page_setup(file: str) -> PageInfo:
     if "Intro" in page_text().sections:
         prose(page_text().get("Intro"))
     return page
+
+
+def _page_drawn() -> None:
+    """Every control has run: the URL check and Share menu, then (once per server) the warm-up."""
+    finish_page()
+    warmup.start()
+
+
+def home_done() -> None:
+    """The home page's last call: it is drawn, so the warm-up may start (once per server)."""
+    warmup.start()
 
 
 def home_setup() -> None:
@@ -98,7 +109,7 @@ def section(name: str) -> None:
 def end_of_hero() -> None:
     """Call right after the hero visual: in presenter mode the page ends here (nothing below)."""
     if is_presenting():
-        finish_page()
+        _page_drawn()
         st.stop()
 
 
@@ -119,11 +130,13 @@ def key_ideas() -> None:
 
 
 def show_code(*objects: Any) -> None:
-    """The last call of every page: the source of the demo functions it used, in an expander;
+    """The last call of every page: the source of the demo functions it used, in an expander drawn
+    only when opened;
     then the URL check and the Share menu (once every control has been drawn)."""
-    finish_page()
+    _page_drawn()
     if is_presenting():
         return
-    with st.expander("Show the code"):
+    code = st.expander("Show the code", key="show_code", on_change="rerun")
+    if code.open:  # lazy: highlighting the source costs the browser ~0.4 s, so only once someone opens it
         for obj in objects:
-            st.code(textwrap.dedent(inspect.getsource(obj)), language="python")
+            code.code(textwrap.dedent(inspect.getsource(obj)), language="python")

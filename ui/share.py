@@ -8,9 +8,9 @@ from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
+from demos.text import quote
 from ui.catalogue import PAGES, PageInfo
-from ui.state import (PRESENT_KEY, check_unknown_params, is_embedded, is_presenting, notify, quote,
-                      run_state, url_params)
+from ui.state import PRESENT_KEY, check_unknown_params, is_embedded, is_presenting, notify, run_state, url_params
 
 MANIFEST = "_ui_manifest"  # the current view's reproducibility manifest (also read by tests)
 PAGE = "_ui_page"  # slug of the page this session is on (for the manifest restore callback)

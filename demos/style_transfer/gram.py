@@ -1,0 +1,48 @@
+"""Style as numbers: the Gram matrix of a layer's features, G = F Fᵀ / (C H W), channel co-activations
+averaged over positions (Gatys, Ecker & Bethge 2015), shown for the style image and for the result."""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+import torch
+from torch import nn
+
+from demos import plots
+
+GRAM_CHANNELS = 24  # channels shown of a Gram matrix (the first ones): a readable 24 × 24 grid
+
+
+def gram_matrix(features: torch.Tensor) -> torch.Tensor:
+    """G = F Fᵀ / (C H W) for features (B, C, H, W) flattened to F (B, C, H W): channel
+    co-activations, averaged over positions, so G keeps texture statistics and drops layout."""
+    b, c, h, w = features.shape
+    f = features.reshape(b, c, h * w)
+    return f @ f.transpose(1, 2) / (c * h * w)
+
+
+def gram_view(model: nn.Module, images: torch.Tensor, block: int, channels: int = GRAM_CHANNELS) -> np.ndarray:
+    """The top-left `channels` × `channels` corner of the Gram matrix of `model`'s `block` output.
+    images: (1, 3, H, W) in [0, 1]; model: a feature network with `block_outputs` (EfficientNet-Lite0)."""
+    with torch.no_grad():
+        return gram_matrix(model.block_outputs(images, (block,))[block])[0, :channels, :channels].numpy()
+
+
+def relative_difference(g: np.ndarray, target: np.ndarray) -> float:
+    """Σ|g − target| / Σ|target|: how far a Gram matrix is from the style's."""
+    return float(np.abs(g - target).sum() / np.abs(target).sum())
+
+
+def gram_figure(g: np.ndarray, title: str) -> go.Figure:
+    """g: a `gram_view`; its rows and columns are labelled c0 … c23 (block 0 has only 16 channels)."""
+    channels = [f"c{i}" for i in range(GRAM_CHANNELS)]
+    return plots.heatmap(g, title, x=channels, y=channels, height=340, square=True, colorbar_title="G")
+
+
+def style_gram_caption(block: int | str) -> str:
+    return (f"Channel co-activations of the style image at block {block} (first {GRAM_CHANNELS} channels; rows and "
+            "columns are channels).")
+
+
+def result_gram_caption(g: np.ndarray, target: np.ndarray, which: str) -> str:
+    """which: "optimised result" or "fast network's result"."""
+    return f"The same for the {which}; relative difference {relative_difference(g, target):.0%}."

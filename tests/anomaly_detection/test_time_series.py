@@ -1,0 +1,35 @@
+"""The ECG detector: every injected anomaly found, spans merged, the page's run and caption."""
+import numpy as np
+
+from demos.anomaly_detection import curves, thresholds, time_series
+from models import metadata
+from models.ecg import ANOMALIES, anomalous_signal, synthetic_ecg, window_labels
+
+
+def test_ecg_detector_finds_every_injected_anomaly(pretrained):
+    ae = pretrained("ecg_dae")
+    normal_scores, _ = time_series.window_errors(ae, synthetic_ecg(60, 5000), 128, 16)
+    threshold = thresholds.threshold_percentile(normal_scores, 99)
+    aurocs = {}
+    for kind in ANOMALIES:
+        signal, mask = anomalous_signal(60, (kind,), seed=1000)
+        scores, recon = time_series.window_errors(ae, signal, 128, 16)
+        labels = window_labels(mask, 128, 16)
+        assert scores[labels].max() > 1.5 * threshold, kind  # found, with margin
+        aurocs[kind] = curves.auroc(scores, labels)
+        assert recon.shape == signal.shape
+    print("ECG window AUROC per anomaly", aurocs)
+    assert metadata("ecg_dae")["metrics"]["window_auroc"] >= 0.9
+
+
+def test_spans_merge_overlapping_windows():
+    assert time_series.spans(np.array([0, 1, 1, 0, 0, 0, 1]), 4, 2, 2.0) == [(1.0, 4.0), (6.0, 8.0)]
+
+
+def test_the_pages_run_flags_injected_anomalies_and_its_caption_quotes_its_auroc(pretrained):
+    run = time_series.ecg_run(pretrained("ecg_dae"), seed=0)
+    assert run["flagged"] and run["truth"] and len(run["t"]) == len(run["signal"]) == len(run["reconstruction"])
+    assert any(a < tb and ta < b for a, b in run["flagged"] for ta, tb in run["truth"])  # a flag meets a truth
+    assert 0.5 < run["auroc"] <= 1
+    assert time_series.ecg_caption(run).endswith(f"Window AUROC {run['auroc']:.3f}.")
+    assert len(time_series.ecg_figure(run).data) == 2
