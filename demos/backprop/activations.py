@@ -164,5 +164,6 @@ def factors_caption(factors: dict[str, dict[str, np.ndarray]], focus: str, depth
 def dead_relus_caption(shares: list[np.ndarray]) -> str:
     """Under the dead-ReLU histograms: how many units of each layer never fire on the 500 digits."""
     dead = [int((s == 0).sum()) for s in shares]
-    return (f"Of {len(shares[0])} units, {dead[0]} in layer 1 and {dead[1]} in layer 2 output 0 for every one of the 500 "
+    return (f"Of the {len(shares[0])} units in each layer ({sum(len(s) for s in shares):,} in all), {dead[0]} in layer 1 "
+            f"and {dead[1]} in layer 2 output 0 for every one of the 500 "
             "digits: dead on this data, their weights get no gradient from it.")

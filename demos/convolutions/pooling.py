@@ -90,9 +90,9 @@ def invariance_meter(image: np.ndarray, weights: np.ndarray, stride: int, paddin
         back = shift(torch.from_numpy(f2), -cells).numpy()
         curves["input"].append(relative_change(image, moved[0, 0].numpy()))
         curves["feature map"].append(relative_change(fmap, f2))
-        curves["feature map, moved back"].append(
-            relative_change(_interior(fmap, border, cells), _interior(back, border, cells))
-            if s % stride == 0 else math.nan)
+        inner = _interior(fmap, border, cells)
+        curves["feature map, moved back"].append(  # NaN: not whole cells, or no cell far enough from the borders
+            relative_change(inner, _interior(back, border, cells)) if s % stride == 0 and inner.size else math.nan)
         curves["max-pooled"].append(relative_change(mx, m2))
         curves["average-pooled"].append(relative_change(av, a2))
         curves["global max"].append(relative_change(np.array([fmap.max()]), np.array([f2.max()])))
@@ -138,12 +138,20 @@ def stages_figure(stages: dict[str, object], height: int = 380) -> go.Figure:
 def stages_caption(stages: dict[str, object], meter: dict[str, list[float]], move: int, stride: int) -> str:
     """Under the stages: whether the map moved by whole cells, and how much each pooled map changed."""
     err = stages["equivariance_error"]
-    return ((f"Shifted {move} px: the feature map moved by exactly {move // stride} cell(s) (largest difference "
-             f"away from the borders {err:.1e})" if err is not None else
-             f"A {move}-px shift is not a multiple of the stride {stride}, so the feature map cannot move "
-             "by whole cells: striding breaks exact equivariance")
-            + f"; the max-pooled map changed by {meter['max-pooled'][move]:.0%}, the average-pooled map by "
-              f"{meter['average-pooled'][move]:.0%} (relative L2).")
+    if err is None:
+        head = (f"A {move}-px shift is not a multiple of the stride {stride}, so the feature map cannot move "
+                "by whole cells: striding breaks exact equivariance")
+    elif math.isnan(err):  # e.g. k = 7, dilation 3 on 28 px: every output cell sees a border
+        head = (f"Shifted {move} px: with this kernel size and dilation no cell of the feature map lies far enough "
+                "from the borders to compare, so whether it moved by whole cells cannot be checked here")
+    else:
+        scale = float(np.abs(stages["original"]["feature map"]).max()) or 1.0
+        head = (f"Shifted {move} px: the feature map moved by exactly {move // stride} cell(s) (largest difference "
+                f"away from the borders {err:.1e})" if err <= 1e-9 * scale else
+                f"Shifted {move} px: the feature map moved by {move // stride} cell(s), but away from the borders it "
+                f"still differs by up to {err:.1e}")
+    return (head + f"; the max-pooled map changed by {meter['max-pooled'][move]:.0%}, the average-pooled map by "
+                   f"{meter['average-pooled'][move]:.0%} (relative L2).")
 
 
 def meter_figure(meter: dict[str, list[float]]) -> go.Figure:
@@ -154,4 +162,6 @@ def meter_figure(meter: dict[str, list[float]]) -> go.Figure:
 def meter_caption(meter: dict[str, list[float]], move: int) -> str:
     return (f"At {move} px the input changed by {meter['input'][move]:.0%} and the feature map by "
             f"{meter['feature map'][move]:.0%}; the global maximum changed by {meter['global max'][move]:.0%}. "
-            "'Moved back' is missing where the shift is not a multiple of the stride.")
+            + ("'Moved back' is missing everywhere: no cell of the feature map lies far enough from the borders to "
+               "compare at this kernel size and dilation." if math.isnan(meter["feature map, moved back"][0]) else
+               "'Moved back' is missing where the shift is not a multiple of the stride."))

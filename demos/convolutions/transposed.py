@@ -91,10 +91,20 @@ def resize_conv_counts(n: int, k: int, stride: int) -> np.ndarray:
                     padding="same")[0, 0].numpy()
 
 
-def interior_values(counts: np.ndarray, k: int, stride: int) -> list[int]:
-    """The distinct stamp counts away from the borders (where fewer windows reach)."""
-    m = max(k, stride)
-    inner = counts[m:-m, m:-m] if min(counts.shape) > 2 * m else counts
+def interior_values(counts: np.ndarray, k: int, stride: int, method: str = "transposed") -> list[int]:
+    """The distinct stamp counts of the pixels every window that could reach them does reach (no border
+    cut any off). Transposed conv of an n-wide input: output pixel p gets the stamps of inputs i with
+    i·s ≤ p < i·s + k, all of them present for k − 1 ≤ p ≤ n·s − 1. Resize then a 'same' k × k conv:
+    the pixels whose window lies inside the resized image, (k − 1)//2 from the top and left and
+    k − 1 − (k − 1)//2 from the bottom and right. Both ranges hold n·s − k + 1 ≥ 1 pixels a side
+    (n = COUNT_SIDE = 6 ≥ k), so the interior is never empty on this tab."""
+    if method == "transposed":
+        n = (counts.shape[0] - k) // stride + 1
+        inner = counts[k - 1:n * stride, k - 1:n * stride]
+    else:
+        lo = (k - 1) // 2
+        hi = counts.shape[0] - (k - 1 - lo)
+        inner = counts[lo:hi, lo:hi]
     return sorted({int(round(v)) for v in inner.ravel()})
 
 
@@ -133,7 +143,7 @@ def checkerboard_figure(k: int, stride: int) -> go.Figure:
 
 def checkerboard_caption(k: int, stride: int) -> str:
     uneven = interior_values(overlap_counts(COUNT_SIDE, k, stride), k, stride)
-    even = interior_values(resize_conv_counts(COUNT_SIDE, k, stride), k, stride)
+    even = interior_values(resize_conv_counts(COUNT_SIDE, k, stride), k, stride, "resize")
     return (f"Away from the borders, a stride-{stride} transposed conv with a {k}×{k} kernel gives pixels "
             f"{', '.join(map(str, uneven))} stamps" + (" — uneven, the checkerboard" if len(uneven) > 1 else " — even")
             + f"; nearest resize then a {k}×{k} conv gives {', '.join(map(str, even))}.")

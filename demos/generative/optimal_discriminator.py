@@ -44,7 +44,8 @@ def train_discriminator_1d(fake_mean: float, fake_std: float, steps: int = 1000,
                            on_progress: Callable[[float], None] | None = None) -> dict[str, np.ndarray]:
     """Train a discriminator (1 -> 32 -> 32 -> 1 MLP, Adam, BCE) to tell N(0, 1) "data" from
     N(fake_mean, fake_std^2) "fakes" with a fixed generator, and return it on a grid next to the
-    closed form: {"x", "p_data", "p_g", "d_trained", "d_star"} and the value V(D, G) of each."""
+    closed form on the drawn axis: {"x", "p_data", "p_g", "d_trained", "d_star"}, and the value V(D, G) of
+    each and JSD(p_data || p_g), integrated over both densities' whole support."""
     gen = torch.Generator().manual_seed(seed)
     D = mlp([1, 32, 32, 1], gen)
     opt = torch.optim.Adam(D.parameters(), lr=3e-3, foreach=True)
@@ -57,18 +58,26 @@ def train_discriminator_1d(fake_mean: float, fake_std: float, steps: int = 1000,
         opt.step()
         if on_progress is not None and (i + 1) % 100 == 0:
             on_progress((i + 1) / steps)
-    x = np.linspace(*D1_RANGE, 501)
+    x = np.linspace(*D1_RANGE, 501)  # the axis drawn
+    # the integrals run over both densities' support (±10 std around each mean, where the tails hold
+    # under 1e-22 of the mass), not over the axis drawn: with fake_mean = -2 and fake_std = 2 a quarter
+    # of p_g lies left of -4, and a sum over the drawn axis alone gave V(D*) = -0.938 and JSD 0.170,
+    # which break V = -log 4 + 2 JSD (the true JSD is 0.224)
+    lo, hi = min(-10.0, fake_mean - 10 * fake_std), max(10.0, fake_mean + 10 * fake_std)
+    xs = np.linspace(lo, hi, 40_001)
     with torch.no_grad():
-        d = D(torch.as_tensor(x, dtype=torch.float32)[:, None]).sigmoid().squeeze(1).numpy()
+        d_all = D(torch.as_tensor(np.concatenate([x, xs]), dtype=torch.float32)[:, None]).sigmoid().squeeze(1).numpy()
+    d, d_wide = d_all[:len(x)], d_all[len(x):].astype(np.float64)
     p, q = gaussian_pdf(x, 0.0, 1.0), gaussian_pdf(x, fake_mean, fake_std)
-    star, dx = optimal_discriminator(p, q), x[1] - x[0]
+    pw, qw = gaussian_pdf(xs, 0.0, 1.0), gaussian_pdf(xs, fake_mean, fake_std)
+    dx = xs[1] - xs[0]
 
-    def value(dd: np.ndarray) -> float:  # V(D, G) = E_data[log D] + E_g[log(1 - D)], on the grid
+    def value(dd: np.ndarray) -> float:  # V(D, G) = E_data[log D] + E_g[log(1 - D)] = ∫ p log D + p_g log(1 - D)
         dd = np.clip(dd, 1e-7, 1 - 1e-7)
-        return float(np.sum(p * np.log(dd) + q * np.log(1 - dd)) * dx)
+        return float(np.sum(pw * np.log(dd) + qw * np.log(1 - dd)) * dx)
 
-    return {"x": x, "p_data": p, "p_g": q, "d_trained": d, "d_star": star,
-            "v_trained": value(d), "v_star": value(star), "jsd": jensen_shannon(p, q, dx)}
+    return {"x": x, "p_data": p, "p_g": q, "d_trained": d, "d_star": optimal_discriminator(p, q),
+            "v_trained": value(d_wide), "v_star": value(optimal_discriminator(pw, qw)), "jsd": jensen_shannon(pw, qw, dx)}
 
 
 def optimal_discriminator_figure(r: dict, height: int = 340) -> go.Figure:

@@ -99,13 +99,22 @@ def saturation_experiment_figure(r: dict, height: int = 320) -> go.Figure:
     return layout(fig, None, height)
 
 
+def how_much(ratio: float) -> str:
+    """How one gradient compares with another as a reader can check it: "4.0× as much", "1.16× as much",
+    "only 0.81× as much" (less, said so), "about as much" within 0.5 %."""
+    if abs(ratio - 1) < 0.005:
+        return "about as much"
+    number = f"{ratio:,.0f}" if ratio >= 100 else f"{ratio:.3g}"
+    return f"{number}× as much" if ratio > 1 else f"only {number}× as much"
+
+
 def saturation_experiment_caption(r: dict) -> str:
     mm, ns = r["minimax"], r["nonsaturating"]
     w = max(1, len(mm["g_grad"]) // 10)
     ratio = ns["g_grad"][:w].mean() / max(mm["g_grad"][:w].mean(), 1e-30)
     return (f"After the discriminator's head start it gives the generated points D(G(z)) ≈ {mm['d_fake'][0]:.1e}. Over "
             f"the first {w} steps the minimax loss hands each point a gradient of {mm['g_grad'][:w].mean():.1e}, the "
-            f"non-saturating loss {ns['g_grad'][:w].mean():.1e} ({ratio:,.0f}× more). Moved by plain SGD, the minimax "
+            f"non-saturating loss {ns['g_grad'][:w].mean():.1e} ({how_much(ratio)}). Moved by plain SGD, the minimax "
             f"generator's points go from {mm['distance'][0]:.2f} to {mm['distance'][-1]:.2f} from the data, the "
             f"non-saturating ones to {ns['distance'][-1]:.2f}.")
 
@@ -141,8 +150,8 @@ def saturation_caption(early: float | None, loss: str) -> str:
                 f"which vanishes when D rejects fakes confidently; {LOSSES.get(loss, loss)} scores fakes with an "
                 "unbounded critic instead, so this curve does not apply to it.")
     return (f"Early in this run D(G(z)) averaged {early:.3f}: there the minimax loss passes on {early:.3f} of the "
-            f"logit's gradient and the non-saturating loss {1 - early:.3f}, {(1 - early) / max(early, 1e-12):.0f}× "
-            "more. Both losses have the same fixed point; only the strength of the early signal differs.")
+            f"logit's gradient and the non-saturating loss {1 - early:.3f}, {how_much((1 - early) / max(early, 1e-12))}. "
+            "Both losses have the same fixed point; only the strength of the early signal differs.")
 
 
 # ---------------------------------------------------------------- the gradient measured in the hero's run

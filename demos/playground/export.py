@@ -21,7 +21,8 @@ def export_script(config: Config, state: dict[str, torch.Tensor], n_in: int, n_o
     evaluation mode) with its weights as literals (small nets) or from `playground.safetensors`."""
     layers, width = config.layers, config.width
     act = {"none": None, "relu": "nn.ReLU()", "tanh": "nn.Tanh()", "sigmoid": "nn.Sigmoid()", "gelu": "nn.GELU()"}[config.activation]
-    residual = config.residual and layers > 1
+    skips = skip_blocks(config, n_in)
+    residual = any(skips)
     lines = ['"""A network trained in the neural-network playground. Run: python playground_model.py"""',
              "import torch", "from torch import nn", ""]
     if residual:
@@ -31,9 +32,9 @@ def export_script(config: Config, state: dict[str, torch.Tensor], n_in: int, n_o
     for i, (a, b) in enumerate(zip(sizes, sizes[1:])):
         parts = [f"nn.Linear({a}, {b})"] + ([f"nn.BatchNorm1d({b})"] if config.batch_norm else []) + ([act] if act else [])
         block = f"nn.Sequential({', '.join(parts)})"
-        blocks.append(f"Residual({block})" if residual and i > 0 else block)
+        blocks.append(f"Residual({block})" if skips[i] else block)
     blocks.append(f"nn.Linear({sizes[-1]}, {n_out})")
-    keys = export_keys(config)
+    keys = export_keys(config, n_in)
     lines += ["model = nn.Sequential(", *[f"    {b}," for b in blocks], ")"]
     n_params = sum(state[k].numel() for k, _ in keys if state[k].dtype.is_floating_point)
     if n_params <= LITERAL_LIMIT:
@@ -62,11 +63,18 @@ def export_script(config: Config, state: dict[str, torch.Tensor], n_in: int, n_o
     return "\n".join(lines) + "\n"
 
 
-def export_keys(config: Config) -> list[tuple[str, str]]:
+def skip_blocks(config: Config, n_in: int) -> list[bool]:
+    """Which hidden layers add their input (as `network.Block` decides: Residual on and the layer's
+    input as wide as its output, so the first layer too when `width` equals the number of inputs)."""
+    sizes = [n_in] + [config.width] * config.layers
+    return [config.residual and a == b for a, b in zip(sizes, sizes[1:])]
+
+
+def export_keys(config: Config, n_in: int) -> list[tuple[str, str]]:
     """(our state_dict name, the exported nn.Sequential's name) for every tensor."""
-    keys, residual = [], config.residual and config.layers > 1
+    keys, skips = [], skip_blocks(config, n_in)
     for i in range(config.layers):
-        prefix = f"{i}.f." if residual and i > 0 else f"{i}."
+        prefix = f"{i}.f." if skips[i] else f"{i}."
         keys += [(f"hidden.{i}.linear.{p}", f"{prefix}0.{p}") for p in ("weight", "bias")]
         if config.batch_norm:
             keys += [(f"hidden.{i}.norm.{p}", f"{prefix}1.{p}")
@@ -76,7 +84,8 @@ def export_keys(config: Config) -> list[tuple[str, str]]:
 
 def export_state(config: Config, state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
     """The weights under the exported script's names (the safetensors download)."""
-    return {theirs: state[ours].contiguous() for ours, theirs in export_keys(config)}
+    n_in = state["hidden.0.linear.weight"].shape[1]
+    return {theirs: state[ours].contiguous() for ours, theirs in export_keys(config, n_in)}
 
 
 def _literal(v: torch.Tensor) -> str:

@@ -165,8 +165,9 @@ def perceptron_caption(run: PerceptronRun, x: np.ndarray, margin: float | None) 
     if run.cycle:
         a, b = run.cycle
         return (f"Never converges: epoch {b - 1} still made {run.mistakes_per_epoch[-1]} mistakes, and the weights at "
-                f"the start of epoch {b} equal those at the start of epoch {a}, so the same "
-                f"{b - a} epoch{'s' * (b - a != 1)} repeat forever. No line separates these classes.")
+                f"the start of epoch {b} equal those at the start of epoch {a}, so "
+                + (f"epoch {a}'s updates repeat forever" if b - a == 1 else f"the same {b - a} epochs repeat forever")
+                + ". No line separates these classes.")
     return (f"Not converged after {len(run.mistakes_per_epoch)} epochs ({run.mistakes_per_epoch[-1]} mistakes in the "
             "last one).")
 

@@ -32,21 +32,24 @@ def dropout_demo(p: float, seed: int, passes: int = 1000) -> dict[str, np.ndarra
 def batchnorm_demo(batch_size: int, seed: int, warmup: int = 200) -> dict[str, np.ndarray | float]:
     """One BatchNorm1d neuron fed batches of N(3, 2²): after `warmup` batches, a new batch of
     `batch_size` through training mode (its own mean and variance) and evaluation mode (the running
-    averages). γ = 1, β = 0 here, so both are plain standardisations."""
+    averages, as this batch's training pass left them: the ones evaluation uses). γ = 1, β = 0 here, so
+    both are plain standardisations."""
     g = torch.Generator().manual_seed(seed)
     norm = nn.BatchNorm1d(1)
     with torch.no_grad():
         for _ in range(warmup):
             norm(3 + 2 * torch.randn(max(batch_size, 2), 1, generator=g))
         x = 3 + 2 * torch.randn(batch_size, 1, generator=g)
-        running = (float(norm.running_mean), float(norm.running_var))
+        before = (float(norm.running_mean), float(norm.running_var))
         norm.train()
-        train_out = norm(x) if batch_size > 1 else torch.zeros_like(x)
+        train_out = norm(x) if batch_size > 1 else torch.zeros_like(x)  # this pass moves the running averages
+        running = (float(norm.running_mean), float(norm.running_var))  # what evaluation mode now uses
         norm.eval()
         eval_out = norm(x)
     return {"x": x[:, 0].numpy(), "train": train_out[:, 0].numpy(), "eval": eval_out[:, 0].numpy(),
             "batch_mean": float(x.mean()), "batch_std": float(x.std(unbiased=False)),
-            "running_mean": running[0], "running_std": math.sqrt(running[1])}
+            "running_mean": running[0], "running_std": math.sqrt(running[1]),
+            "running_mean_before": before[0], "running_std_before": math.sqrt(before[1])}
 
 
 def mechanics_figures(drop: dict, bn: dict, height: int = 300) -> tuple["go.Figure", "go.Figure"]:
@@ -77,7 +80,8 @@ def mechanics_captions(drop: dict, bn: dict, p: float) -> tuple[str, str]:
              if p > 0 else "With p = 0 dropout does nothing: training and evaluation passes are the input itself.")
     diff = float(np.abs(bn["train"] - bn["eval"]).max())
     second = (f"This batch of {len(bn['x'])} has mean {bn['batch_mean']:.2f} and standard deviation {bn['batch_std']:.2f}; "
-              f"the running averages are {bn['running_mean']:.2f} and {bn['running_std']:.2f}. The two modes map the same "
+              f"its training pass moved the running averages to {bn['running_mean']:.2f} and {bn['running_std']:.2f}, which "
+              f"evaluation mode uses. The two modes map the same "
               f"inputs differently, by up to {diff:.2f}: forgetting model.eval() changes predictions."
               if len(bn["x"]) > 1 else "A batch of one has no spread: training mode cannot normalise it (PyTorch refuses), "
                                        "evaluation mode uses the running averages.")

@@ -58,9 +58,11 @@ def test_relu_firing_matches_a_hand_written_forward_pass(pretrained, shares):
 def test_the_dead_relu_caption_counts_units_that_never_fire(shares):
     caption = activations.dead_relus_caption(shares)
     dead = [int((s == 0).sum()) for s in shares]
-    assert caption.startswith(f"Of 512 units, {dead[0]} in layer 1 and {dead[1]} in layer 2 output 0")
+    # 512 units per layer, two layers: 1,024 in all (the issue: "Of 512 units" read as the whole network)
+    assert caption.startswith(f"Of the 512 units in each layer (1,024 in all), {dead[0]} in layer 1 and {dead[1]} in "
+                              "layer 2 output 0")
     fake = [np.array([0.0, 0.5, 0.0, 1.0]), np.array([0.2, 0.0, 0.3, 0.4])]  # 2 dead, then 1 dead
-    assert activations.dead_relus_caption(fake).startswith("Of 4 units, 2 in layer 1 and 1 in layer 2 output 0")
+    assert activations.dead_relus_caption(fake).startswith("Of the 4 units in each layer (8 in all), 2 in layer 1 and 1 in layer 2 output 0")
     assert len(activations.dead_relus_figure(shares).data) == 2
 
 

@@ -69,6 +69,13 @@ def test_zeros_init_gives_no_gradient_to_any_hidden_layer():
     assert (stats.grad_norm[:-1] == 0).all() and stats.grad_norm[-1] > 0  # only the output layer learns at first
     caption = flow.flow_caption(stats, flow.FlowConfig(depth=3, init="zeros"))
     assert caption.startswith("With zeros every unit of a layer computes the same value (1 distinct unit per layer)")
+    # sigmoid (the default): every hidden unit outputs σ(0) = ½, so ∂L/∂W_out = δ hᵀ ≠ 0: the output weights learn
+    assert f"only the output layer's weights (gradient {stats.grad_norm[-1]:.1e}) and biases can start" in caption
+    # tanh: f(0) = 0, every hidden output is 0, so ∂L/∂W_out = δ · 0 = 0 too: only the output bias can move
+    flat = flow.gradient_flow(flow.FlowConfig(depth=3, init="zeros", activation="tanh"))
+    assert (flat.grad_norm == 0).all()
+    assert "so even the output weights get no gradient and only the output bias can start learning" in flow.flow_caption(
+        flat, flow.FlowConfig(depth=3, init="zeros", activation="tanh"))
 
 
 @pytest.mark.parametrize("config", [flow.FlowConfig(depth=10, activation="relu", init="he"),

@@ -85,3 +85,35 @@ def test_stages_and_their_captions(stride, move):
     assert line.startswith(f"At {move} px the input changed by {meter['input'][move]:.0%}")
     assert (move == 0) == line.startswith("At 0 px the input changed by 0% and the feature map by 0%")
     assert len(pooling.meter_figure(meter).data) == 6 and len(pooling.stages_figure(stages).data) == 8
+
+
+def test_a_kernel_whose_reach_leaves_no_interior_says_so_instead_of_exactly():
+    # the issue's case: k = 7, dilation 3 on a 28-px digit. The window spans 3·6 + 1 = 19 px, so every output
+    # cell is within 19 cells of a border and none is left to compare: the caption said "moved by exactly
+    # 2 cells (largest difference … nan)" and the meter drew 0 for "moved back"
+    x = np.zeros((28, 28))
+    x[8:20, 12:15] = 1.0
+    w = np.random.default_rng(0).standard_normal((7, 7))
+    stages = pooling.shift_stages(x, w, 1, 3, 3, 2, 2, 2)
+    meter = pooling.invariance_meter(x, w, 1, 3, 3, 2, 2, pooling.METER_SHIFTS)
+    assert math.isnan(stages["equivariance_error"])
+    assert all(math.isnan(v) for v in meter["feature map, moved back"])
+    text = pooling.stages_caption(stages, meter, 2, 1)
+    assert "exactly" not in text and "nan" not in text
+    assert text.startswith("Shifted 2 px: with this kernel size and dilation no cell of the feature map lies far enough")
+    assert "'Moved back' is missing everywhere" in pooling.meter_caption(meter, 2)
+    # and the same kernel at dilation 1 (a 7-px window) leaves an interior where the move is exact
+    exact = pooling.shift_stages(x, w, 1, 3, 1, 2, 2, 2)
+    assert exact["equivariance_error"] < 1e-12
+    assert "moved by exactly 2 cell(s)" in pooling.stages_caption(exact, pooling.invariance_meter(
+        x, w, 1, 3, 1, 2, 2, pooling.METER_SHIFTS), 2, 1)
+
+
+def test_a_map_that_did_not_move_exactly_is_not_called_exact():
+    x = np.zeros((28, 28))
+    x[8:20, 12:15] = 1.0
+    w = np.ones((3, 3))
+    stages = pooling.shift_stages(x, w, 1, 1, 1, 2, 2, 2)
+    meter = pooling.invariance_meter(x, w, 1, 1, 1, 2, 2, pooling.METER_SHIFTS)
+    stages["equivariance_error"] = 0.25  # as if the moved-back map differed inside (it cannot, here)
+    assert "but away from the borders it still differs by up to 2.5e-01" in pooling.stages_caption(stages, meter, 2, 1)

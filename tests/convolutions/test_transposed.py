@@ -51,7 +51,18 @@ def test_checkerboard_counts():
     # k=3, s=2: output pixels alternate between 1 and 2 overlaps per axis, so 1, 2 and 4 stamps (2x2)
     assert transposed.interior_values(transposed.overlap_counts(6, 3, 2), 3, 2) == [1, 2, 4]
     assert transposed.interior_values(transposed.overlap_counts(6, 4, 2), 4, 2) == [4]  # k a multiple of s: even
-    assert transposed.interior_values(transposed.resize_conv_counts(6, 3, 2), 3, 2) == [9]  # the fix: k² everywhere inside
+    assert transposed.interior_values(transposed.resize_conv_counts(6, 3, 2), 3, 2, "resize") == [9]  # k² inside
+    # the interior is exact, never the whole array: k = 5, s = 1 stamps 25 on every pixel from 4 to 5 (the
+    # borders count 1…20); resize at s = 1 is a plain 'same' conv, 9 wherever the 3 x 3 window fits
+    assert transposed.interior_values(transposed.overlap_counts(6, 5, 1), 5, 1) == [25]
+    assert transposed.interior_values(transposed.resize_conv_counts(6, 3, 1), 3, 1, "resize") == [9]
+    for k in range(1, 6):  # against a brute-force count of the windows that reach each pixel
+        for s in range(1, 4):
+            counts = transposed.overlap_counts(6, k, s)
+            reach = [[i for i in range(-k, 20) if i * s <= p < i * s + k] for p in range(counts.shape[0])]
+            full = [p for p, inputs in enumerate(reach) if all(0 <= i < 6 for i in inputs)]  # no window cut off
+            expected = sorted({int(counts[a, b]) for a in full for b in full})
+            assert transposed.interior_values(counts, k, s) == expected, (k, s)
     flat = transposed.upsample(np.ones((8, 8)), 4, 2, "transposed")
     assert np.allclose(flat[4:-4, 4:-4], 1.0)  # brightness kept where the overlap is even
     bumpy = transposed.upsample(np.ones((8, 8)), 3, 2, "transposed")[4:-4, 4:-4]
@@ -60,10 +71,11 @@ def test_checkerboard_counts():
 
 
 @pytest.mark.parametrize("k,s,stamps,fixed,uneven", [(3, 2, "1, 2, 4", "9", True), (4, 2, "4", "16", False),
-                                                      (3, 1, "9", "4, 6, 9", False), (2, 3, "0, 1", "4", True)])
+                                                      (3, 1, "9", "9", False), (2, 3, "0, 1", "4", True),
+                                                      (5, 1, "25", "25", False)])
 def test_checkerboard_and_upsample_captions(k, s, stamps, fixed, uneven):
-    # a k-wide kernel every s px: (k/s)² stamps when s divides k, else uneven counts (0 where k < s); the
-    # 6 x 6 resize at s = 1 has no interior 3 px from every border, so its border counts show too
+    # a k-wide kernel every s px: (k/s)² stamps when s divides k, else uneven counts (0 where k < s);
+    # resize then conv: k² wherever the window fits (the k = 5, s = 1 said "1, 2, …, 25" and "4, 6, 9")
     text = transposed.checkerboard_caption(k, s)
     assert f"gives pixels {stamps} stamps" + (" — uneven, the checkerboard" if uneven else " — even") in text
     assert text.endswith(f"nearest resize then a {k}×{k} conv gives {fixed}.")

@@ -97,7 +97,7 @@ def test_recompute_live_trains_the_committed_setting_again(monkeypatch):
 
 def test_saturation_tab(at):
     text = shown(show(at, "Saturation"))
-    assert "more). Moved by plain SGD" in text
+    assert "as much). Moved by plain SGD" in text
     assert "Early in this run D(G(z)) averaged" in text  # the non-saturating hero run's own D(G(z))
     assert "Measured in this run (Non-saturating): over the first" in text
 

@@ -25,7 +25,7 @@ def test_the_experiment_caption_and_figure(experiment):
     text = saturation.saturation_experiment_caption(experiment)
     ratio = ns["g_grad"][:12].mean() / mm["g_grad"][:12].mean()  # the first tenth of 120 steps
     assert f"D(G(z)) ≈ {mm['d_fake'][0]:.1e}. Over the first 12 steps" in text
-    assert f"({ratio:,.0f}× more). Moved by plain SGD" in text
+    assert f"({ratio:,.0f}× as much). Moved by plain SGD" in text  # over 100×: a whole number
     assert f"go from {mm['distance'][0]:.2f} to {mm['distance'][-1]:.2f}" in text
     assert text.endswith(f"the non-saturating ones to {ns['distance'][-1]:.2f}.")
     fig = saturation.saturation_experiment_figure(experiment)
@@ -49,15 +49,31 @@ def test_early_d_fake_is_the_first_twentieth_and_only_for_the_cross_entropy_loss
 
 @pytest.mark.parametrize("early,loss,expected", [
     (0.01, "minimax", "D(G(z)) averaged 0.010: there the minimax loss passes on 0.010 of the logit's gradient and "
-                      "the non-saturating loss 0.990, 99× more."),
+                      "the non-saturating loss 0.990, 99× as much."),
     (0.2, "nonsaturating", "D(G(z)) averaged 0.200: there the minimax loss passes on 0.200 of the logit's gradient "
-                           "and the non-saturating loss 0.800, 4× more."),
+                           "and the non-saturating loss 0.800, 4× as much."),
+    (0.6, "minimax", "the non-saturating loss 0.400, only 0.667× as much."),  # 0.4 / 0.6: less, and said so
+    (0.5, "nonsaturating", "the non-saturating loss 0.500, about as much."),
     (None, "wgan_gp", "WGAN-GP scores fakes with an unbounded critic instead"),
     (None, "hinge", "Hinge scores fakes with an unbounded critic instead"),
     (None, "minimax", "so this curve does not apply to it."),
 ])
 def test_saturation_caption_at_several_runs(early, loss, expected):
     assert expected in saturation.saturation_caption(early, loss)
+
+
+@pytest.mark.parametrize("ratio,said", [(1.16, "1.16× as much"), (0.81, "only 0.81× as much"), (1.003, "about as much"),
+                                        (12.345, "12.3× as much"), (1234.5, "1,234× as much")])
+def test_a_ratio_is_said_with_its_direction_and_enough_digits(ratio, said):
+    # the cases: 1.16× at the defaults was printed "1× more", and 0.81× (the non-saturating loss
+    # passing on less, lr_d = 0.0001) also "1× more"
+    assert saturation.how_much(ratio) == said
+
+
+def test_the_experiment_caption_says_less_when_the_non_saturating_loss_passes_on_less(experiment):
+    flipped = {"minimax": experiment["nonsaturating"], "nonsaturating": experiment["minimax"]}
+    text = saturation.saturation_experiment_caption(flipped)
+    assert "× as much). Moved by plain SGD" in text and "(only 0.0" in text  # well under 1×
 
 
 def test_the_two_curves_cross_at_one_half_and_mark_the_run():

@@ -22,6 +22,19 @@ def test_the_learning_rate_sweep_agrees_with_the_race():
             assert (got is None and np.isnan(steps)) or got == steps
 
 
+def test_a_working_range_with_holes_names_them():
+    # the case: RMSprop on Himmelblau reached the tolerance from 0.01 to 3.2 but not at 0.32 or 0.56
+    grid = np.arange(-2.0, 0.51, 0.25)  # 0.01 … 3.2, a quarter decade apart
+    steps = np.array([50.0] * len(grid))
+    steps[[6, 7]] = math.nan  # 10^-0.5 = 0.32 and 10^-0.25 = 0.56
+    sweep = {"rmsprop": {"log_lr": grid, "steps_to_tol": steps, "final_gap": np.ones(len(grid))}}
+    assert sensitivity.holes(sweep["rmsprop"]) == [-0.5, -0.25]
+    assert "RMSprop 0.01 to 3.2 (2.50 decades) except 0.32 and 0.56." in sensitivity.sweep_caption(sweep, 1e-6)
+    steps[3] = math.nan  # three holes: a list
+    assert "(2.50 decades) except 0.056, 0.32 and 0.56." in sensitivity.sweep_caption(sweep, 1e-6)
+    assert "except" not in sensitivity.sweep_caption({"rmsprop": {**sweep["rmsprop"], "steps_to_tol": np.full(len(grid), 5.0)}}, 1e-6)
+
+
 @pytest.mark.parametrize("tol", [1e-6, 1e-3])
 def test_the_sweep_caption_names_each_optimisers_working_range(tol):
     lrs = (-3.0, -2.0, -1.0, -0.75, 0.0)
@@ -35,6 +48,8 @@ def test_the_sweep_caption_names_each_optimisers_working_range(tol):
     caption = sensitivity.sweep_caption(sweeps, tol)
     assert caption.startswith(f"Learning rates that reached f − f* ≤ 10{'⁻⁶' if tol == 1e-6 else '⁻³'} within the race")
     assert f"SGD {10 ** span[1]:.2g} to {10 ** span[2]:.2g} ({span[0]:.2f} decades)" in caption
+    assert sensitivity.holes(sweeps["sgd"]) == [lr for lr, t in zip(lrs, sweeps["sgd"]["steps_to_tol"])
+                                                if span[1] < lr < span[2] and np.isnan(t)]
     none = {"sgd": {"log_lr": np.array(lrs), "steps_to_tol": np.full(5, math.nan), "final_gap": np.ones(5)}}
     assert sensitivity.working_decades(none["sgd"]) is None and "SGD none." in sensitivity.sweep_caption(none, tol)
     fig = sensitivity.sweep_figure(sweeps, 200)

@@ -45,7 +45,13 @@ def test_perceptron_never_converges_on_xor_and_the_page_says_why():
     a, b = run.cycle  # the state at the start of epoch b repeats epoch a: the rule loops forever
     start = lambda e: (run.w[(e - 1) * 4].tolist(), run.b[(e - 1) * 4])  # noqa: E731
     assert start(a) == start(b)
-    assert "Never converges" in perceptron.perceptron_caption(run, x, margin)
+    text = perceptron.perceptron_caption(run, x, margin)
+    assert "Never converges" in text
+    assert (f"so epoch {a}'s updates repeat forever." if b - a == 1 else f"so the same {b - a} epochs repeat forever.") in text
+    assert "the same 1 epoch" not in text
+    from dataclasses import replace
+    for cycle, said in (((3, 4), "so epoch 3's updates repeat forever."), ((2, 5), "so the same 3 epochs repeat forever.")):
+        assert said in perceptron.perceptron_caption(replace(run, cycle=cycle), x, margin)
 
 
 @pytest.mark.parametrize("name", ["blobs", "and", "or"])

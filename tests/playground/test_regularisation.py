@@ -24,11 +24,12 @@ def test_batch_norm_uses_the_batch_in_training_and_running_averages_in_evaluatio
     x = bn["x"]
     assert bn["batch_mean"] == pytest.approx(x.mean(), abs=1e-5) and bn["batch_std"] == pytest.approx(x.std(), abs=1e-5)
     assert np.allclose(bn["train"], (x - x.mean()) / np.sqrt(x.var() + 1e-5), atol=1e-4)
-    # evaluation uses the running averages, which the training-mode pass has just moved (momentum 0.1,
-    # unbiased variance): BatchNorm1d's update rule, written out; the reported averages are from before it
-    mean = 0.9 * bn["running_mean"] + 0.1 * x.mean()
-    var = 0.9 * bn["running_std"] ** 2 + 0.1 * x.var(ddof=1)
-    assert np.allclose(bn["eval"], (x - mean) / np.sqrt(var + 1e-5), atol=1e-4)
+    # the training-mode pass moves the running averages (momentum 0.1, unbiased variance: BatchNorm1d's
+    # update rule, written out), and evaluation uses exactly the moved values the page reports (the
+    # issue's case: it printed the averages from before the update, 3.15/1.77, while evaluation used 3.17/1.71)
+    assert bn["running_mean"] == pytest.approx(0.9 * bn["running_mean_before"] + 0.1 * x.mean(), abs=1e-5)
+    assert bn["running_std"] ** 2 == pytest.approx(0.9 * bn["running_std_before"] ** 2 + 0.1 * x.var(ddof=1), abs=1e-4)
+    assert np.allclose(bn["eval"], (x - bn["running_mean"]) / np.sqrt(bn["running_std"] ** 2 + 1e-5), atol=1e-5)
     assert abs(bn["running_mean"] - 3) < 0.6 and abs(bn["running_std"] - 2) < 0.6  # the data are N(3, 2²)
 
 
@@ -45,7 +46,8 @@ def test_the_captions_follow_the_sliders():
     assert first.startswith(f"One training pass kept {kept} of 8 units, each multiplied by 1/(1 − p) = 1.25;")
     assert f"within {np.abs(drop['mean'] - drop['eval']).max():.3f} of its evaluation value" in first
     assert second.startswith(f"This batch of 8 has mean {bn['batch_mean']:.2f} and standard deviation "
-                             f"{bn['batch_std']:.2f}; the running averages are {bn['running_mean']:.2f}")
+                             f"{bn['batch_std']:.2f}; its training pass moved the running averages to "
+                             f"{bn['running_mean']:.2f} and {bn['running_std']:.2f}, which evaluation mode uses.")
     assert f"by up to {np.abs(bn['train'] - bn['eval']).max():.2f}: forgetting model.eval()" in second
     assert "1/(1 − p) = 2.00" in regularisation.mechanics_captions(regularisation.dropout_demo(0.5, 0), bn, 0.5)[0]
     off, one = regularisation.mechanics_captions(regularisation.dropout_demo(0.0, 0), regularisation.batchnorm_demo(1, 0), 0.0)
