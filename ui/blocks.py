@@ -68,9 +68,10 @@ def image_picker(digits: bool, slots: dict[str, Any] | None = None,
         row = st.columns(3)
         slots = {"source": row[0], "digit": row[1], "photo": row[1], "index": row[2]}
     with slots["source"]:
+        # the same two labels whatever the model takes: a radio whose labels change under it (a digit
+        # model switched for a photo one) was drawn with neither option selected
         source = select("Image", "source", ["sample", "upload"], widget="radio",
-                        format_func={"sample": sample_label or ("Held-out digit" if digits else "Bundled photo"),
-                                     "upload": "Upload your own"}.get)
+                        format_func={"sample": sample_label or "Ours", "upload": "Upload your own"}.get)
     if source == "upload":
         picture, name = image_upload("Upload an image", "upload")
         if picture is None:

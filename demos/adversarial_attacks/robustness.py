@@ -10,7 +10,7 @@ import torch
 from torch import nn
 
 from demos import plots
-from demos.adversarial_attacks.attacks import ATTACKS, DIGIT_MODELS, pgd, predict
+from demos.adversarial_attacks.attacks import ATTACKS, DIGIT_EPS_RANGE, DIGIT_MODELS, pgd, predict
 from demos.prediction import predict_topk
 
 Progress = Callable[[float], None]
@@ -73,7 +73,15 @@ def robustness_caption(table: pd.DataFrame, eps: float, n: int, digits: bool) ->
     here = table.iloc[(table["eps"] - (eps if digits else PHOTO_READ_EPS)).abs().argmin()]
     return (f"At ε = {here['eps']:.2f} the standard CNN keeps {here['mnist_cnn']:.0%} of {n} digits, the "
             f"adversarially trained CNN {here['mnist_cnn_robust']:.0%}, the MLP {here['mnist_mlp']:.0%}; "
-            f"robustness costs {table['mnist_cnn'][0] - table['mnist_cnn_robust'][0]:+.1%} clean accuracy.")
+            + clean_cost(float(table["mnist_cnn"][0]), float(table["mnist_cnn_robust"][0])))
+
+
+def clean_cost(standard: float, robust: float) -> str:
+    """What adversarial training cost on clean digits (ε = 0), said with both accuracies and its sign."""
+    if robust < standard:
+        return (f"robustness costs {standard - robust:.1%} of clean accuracy ({robust:.1%} against the standard "
+                f"CNN's {standard:.1%}).")
+    return (f"here robustness costs no clean accuracy ({robust:.1%} against the standard CNN's {standard:.1%}).")
 
 
 # ---------------------------------------------------------------- one image at every budget
@@ -96,6 +104,9 @@ def budgets_figure(shots: Sequence[torch.Tensor], budgets: Sequence[float], says
 
 def budgets_caption(attack: str, budgets: Sequence[float], says: Sequence[str], original: str) -> str:
     flip = first_flip(budgets, says, original)
+    beyond = [e for e in budgets if e > DIGIT_EPS_RANGE[1]]
     return (f"{ATTACKS[attack]} on this digit at every budget, with the model's answer above each: "
             + (f"it first leaves “{original}” at ε = {flip:.2f}." if flip is not None
-               else f"it stays “{original}” up to ε = {budgets[-1]:.2f}."))
+               else f"it stays “{original}” up to ε = {budgets[-1]:.2f}.")
+            + (f" The strip, like the sweep, goes one step past the ε slider's {DIGIT_EPS_RANGE[1]:.2f}, to "
+               f"{beyond[-1]:.2f}." if beyond else ""))

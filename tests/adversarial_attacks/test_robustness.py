@@ -53,7 +53,12 @@ def test_robustness_caption_reads_the_curves_at_the_nearest_swept_eps(eps, digit
     row = TABLE.set_index(TABLE["eps"].map(lambda e: f"{e:.2f}")).loc[read]
     assert text.startswith(f"At ε = {read} the standard CNN keeps {row['mnist_cnn']:.0%} of 200 digits")
     assert f"adversarially trained CNN {row['mnist_cnn_robust']:.0%}, the MLP {row['mnist_mlp']:.0%}" in text
-    assert text.endswith("robustness costs +2.0% clean accuracy.")  # 0.99 - 0.97 at ε = 0
+    # 0.99 − 0.97 at ε = 0: a cost of 2.0 points, said as a cost (the page said "+2.0%")
+    assert text.endswith("robustness costs 2.0% of clean accuracy (97.0% against the standard CNN's 99.0%).")
+
+
+def test_a_robust_model_as_accurate_on_clean_digits_costs_nothing():
+    assert robustness.clean_cost(0.98, 0.985) == "here robustness costs no clean accuracy (98.5% against the standard CNN's 98.0%)."
 
 
 def test_robustness_figure_marks_the_digit_eps_only():
@@ -74,10 +79,12 @@ def test_budgets_caption_names_the_first_budget_that_flips():
     assert robustness.first_flip(robustness.BUDGETS, says, "7") == 0.15
     text = robustness.budgets_caption("pgd", robustness.BUDGETS, says, "7")
     assert text == ("PGD on this digit at every budget, with the model's answer above each: "
-                    "it first leaves “7” at ε = 0.15.")
+                    "it first leaves “7” at ε = 0.15. The strip, like the sweep, goes one step past the ε slider's "
+                    "0.30, to 0.35.")  # the slider stops at 0.30; the strip said nothing of its last budget
+    assert robustness.budgets_caption("pgd", (0.1, 0.2), ["7", "3"], "7").endswith("at ε = 0.20.")
     held = robustness.budgets_caption("fgsm", robustness.BUDGETS, ["7"] * 7, "7")
     assert robustness.first_flip(robustness.BUDGETS, ["7"] * 7, "7") is None
-    assert held.endswith("it stays “7” up to ε = 0.35.") and held.startswith("FGSM on this digit")
+    assert "it stays “7” up to ε = 0.35." in held and held.startswith("FGSM on this digit")
 
 
 def test_answers_and_budgets_figure(digits, mnist_cnn):
