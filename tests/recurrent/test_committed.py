@@ -37,10 +37,12 @@ def test_the_committed_run_is_what_train_recall_computes(stored, one_thread):
     assert all(stored.frames[f"{c}_acc"][:2].max() < 1.0 for c in recall.CELL_NAMES)
     short = recall.train_recall(*DEFAULT, steps=30, n_frames=2)
     assert short.steps.tolist() == stored.steps[:2].tolist() == [0, 30]
+    # to float precision, not bit for bit: another CPU sums in another order (seen: the RNN's gradient
+    # curve 10.317070 committed, 10.317095 here, 2.4e-6 apart after 30 Adam steps)
     for k, v in short.frames.items():
-        assert np.array_equal(v, stored.frames[k][:2]), k
+        np.testing.assert_allclose(v, stored.frames[k][:2], rtol=1e-4, atol=1e-6, err_msg=k)
     for k, v in short.curves.items():
-        assert np.array_equal(v, stored.curves[k][:30]), k
+        np.testing.assert_allclose(v, stored.curves[k][:30], rtol=1e-4, atol=1e-6, err_msg=k)
 
 
 def test_the_committed_run_is_complete_and_says_what_made_it(stored):
