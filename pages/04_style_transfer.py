@@ -15,7 +15,7 @@ with key_row[0]:
     content_name = ui.select("Content image", "content", inputs.CONTENT_SOURCES,
                              default="astronaut", format_func=inputs.SOURCES.get)
 with key_row[1]:
-    style_name = ui.select("Style image", "style", list(inputs.SOURCES), default="hubble",
+    style_name = ui.select("Style image", "style", list(inputs.SOURCES), default="pattern:strokes",
                            format_func=inputs.SOURCES.get)
 with key_row[2]:
     style_w = 10 ** ui.slider("Style weight (log₁₀)", "style_w", 0.0, 5.0, 2.5, step=0.25)
@@ -36,6 +36,8 @@ with more:
     with m[3]:
         init = ui.select("Start from", "init", ["content", "noise"], widget="radio")
         keep_colour = ui.toggle("Keep the photo's colours", "colour", False)
+        strength = ui.slider("Fast network's style strength", "strength", 0.0, 1.0, 1.0, step=0.1,
+                             help="Blends the style's vector with the content's own (the fast network has no style weight)")
     with m[4]:
         seed = ui.number("Seed", "seed", 0, 9999, 0, help="The noise start")
 
@@ -69,9 +71,9 @@ cols[1].image(images.to_image(styles[0]), caption=inputs.style_caption(weights),
 inputs_key = (content_id, style_id, loaded[2][1] if loaded[2] else "", size, mix, seed)  # what the tensors are made of
 with cols[2]:
     fast_result, fast_seconds = ui.cached(fast.timed_fast_stylize, ui.model("magenta_arbitrary_style"), content,
-                                          styles[0], key=inputs_key, max_entries=16)
+                                          styles[0], strength, key=(*inputs_key, strength), max_entries=16)
     st.image(images.to_image(colour.finish(fast_result, content, keep_colour)), width="stretch",
-             caption=fast.fast_caption(fast_seconds))
+             caption=fast.fast_caption(fast_seconds, strength))
 live, status = cols[3].empty(), cols[3].empty()
 curve_box = st.empty()
 
@@ -114,7 +116,8 @@ g_now = (gram.gram_view(net, result, int(tap)) if snap is not None else  # the f
          ui.cached(gram.gram_view, net, result, int(tap), key=(inputs_key, keep_colour, tap), max_entries=16))
 a, b = st.columns(2)
 with a:
-    ui.chart(gram.gram_figure(g_style, "Style image: Gram matrix"), gram.style_gram_caption(tap))
+    ui.chart(gram.gram_figure(g_style, "Style image: Gram matrix"),
+             gram.style_gram_caption(tap, len(g_style), ui.cached(gram.block_channels, net, int(tap), key=tap)))
 with b:
     ui.chart(gram.gram_figure(g_now, f"Gram matrix of the {which}"), gram.result_gram_caption(g_now, g_style, which))
 

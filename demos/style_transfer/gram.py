@@ -33,14 +33,23 @@ def relative_difference(g: np.ndarray, target: np.ndarray) -> float:
 
 
 def gram_figure(g: np.ndarray, title: str) -> go.Figure:
-    """g: a `gram_view`; its rows and columns are labelled c0 … c23 (block 0 has only 16 channels)."""
-    channels = [f"c{i}" for i in range(GRAM_CHANNELS)]
+    """g: a `gram_view`; its rows and columns are labelled c0, c1, … for the channels it has (block 0
+    has 16, later blocks up to GRAM_CHANNELS shown)."""
+    channels = [f"c{i}" for i in range(g.shape[0])]
     return plots.heatmap(g, title, x=channels, y=channels, height=340, square=True, colorbar_title="G")
 
 
-def style_gram_caption(block: int | str) -> str:
-    return (f"Channel co-activations of the style image at block {block} (first {GRAM_CHANNELS} channels; rows and "
-            "columns are channels).")
+def style_gram_caption(block: int | str, shown: int, total: int) -> str:
+    """`shown` of the block's `total` channels are drawn (the first ones)."""
+    which = f"all {total} channels" if shown == total else f"its first {shown} of {total} channels"
+    return (f"Channel co-activations of the style image at block {block} ({which}; rows and columns are "
+            "channels).")
+
+
+def block_channels(model: nn.Module, block: int) -> int:
+    """How many channels `model`'s `block` outputs (a 32-px probe through the network)."""
+    with torch.no_grad():
+        return int(model.block_outputs(torch.zeros(1, 3, 32, 32), (block,))[block].shape[1])
 
 
 def result_gram_caption(g: np.ndarray, target: np.ndarray, which: str) -> str:

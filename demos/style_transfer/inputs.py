@@ -2,6 +2,7 @@
 size, and the mix of one or two style images."""
 from __future__ import annotations
 
+import functools
 from typing import Sequence
 
 import torch
@@ -11,7 +12,7 @@ from demos.images import PHOTOS
 
 SIZE_RANGE = (128, 384)  # working resolution, pixels on the longer side
 STYLE_SIZE = 256  # style images and patterns, pixels on the longer side
-PATTERNS = ("swirl", "mosaic", "stripes", "noise")
+PATTERNS = ("strokes", "swirl", "mosaic", "stripes", "noise")
 SOURCES = {**{p: PHOTOS[p].title for p in PHOTOS},
            **{f"pattern:{p}": f"Pattern: {p}" for p in PATTERNS}, "upload": "Upload…"}  # option -> label
 CONTENT_SOURCES = [p for p in SOURCES if not p.startswith("pattern")]  # photos and upload
@@ -28,9 +29,11 @@ def second_style_label(source: str) -> str:
 
 
 def pattern(name: str, size: int, seed: int = 0) -> torch.Tensor:
-    """A procedural style image (1, 3, size, size) in [0, 1]: swirl, mosaic, stripes or noise."""
+    """A procedural style image (1, 3, size, size) in [0, 1]: brush strokes, swirl, mosaic, stripes or noise."""
     gen = torch.Generator().manual_seed(seed)
     yy, xx = torch.meshgrid(torch.linspace(-1, 1, size), torch.linspace(-1, 1, size), indexing="ij")
+    if name == "strokes":
+        return brush_strokes(size, gen)
     if name == "swirl":
         r, a = torch.sqrt(xx**2 + yy**2), torch.atan2(yy, xx)
         v = torch.stack([torch.sin(8 * a + 12 * r + k) for k in (0.0, 2.1, 4.2)])
@@ -49,10 +52,54 @@ def pattern(name: str, size: int, seed: int = 0) -> torch.Tensor:
     return ((v + 1) / 2).clamp(0, 1)[None]
 
 
+# a night-sky palette (deep blues, a teal, a straw yellow, an orange, near-white): bold, contrasting hues
+STROKE_PALETTE = torch.tensor([[0.07, 0.13, 0.36], [0.13, 0.29, 0.62], [0.25, 0.49, 0.76], [0.16, 0.55, 0.55],
+                               [0.93, 0.80, 0.25], [0.95, 0.55, 0.15], [0.96, 0.94, 0.82]])
+
+
+def brush_strokes(size: int, gen: torch.Generator, strokes: int = 900) -> torch.Tensor:
+    """A generated 'painting' (1, 3, size, size): short thick strokes of a bold palette laid along a
+    swirling flow field, later strokes over earlier ones, each with a darker edge. A painterly style
+    image made by code (no painting ships in an installable wheel): strong texture and colour
+    statistics, which is what a Gram matrix picks up."""
+    yy, xx = torch.meshgrid(torch.linspace(0, 1, size), torch.linspace(0, 1, size), indexing="ij")
+    canvas = STROKE_PALETTE[0].view(3, 1, 1).expand(3, size, size).clone()
+    centres = torch.rand(strokes, 2, generator=gen)
+    # the flow's angle at each stroke: two vortices and a gentle wave
+    cx, cy = centres[:, 0], centres[:, 1]
+    angle = (torch.atan2(cy - 0.35, cx - 0.3) + torch.pi / 2) * torch.exp(-((cx - 0.3) ** 2 + (cy - 0.35) ** 2) * 6) \
+        + (torch.atan2(cy - 0.7, cx - 0.72) - torch.pi / 2) * torch.exp(-((cx - 0.72) ** 2 + (cy - 0.7) ** 2) * 6) \
+        + 0.6 * torch.sin(6 * cx)
+    length = 0.03 + 0.05 * torch.rand(strokes, generator=gen)
+    width = 0.008 + 0.012 * torch.rand(strokes, generator=gen)
+    colour = STROKE_PALETTE[torch.randint(1, len(STROKE_PALETTE), (strokes,), generator=gen)]
+    colour = (colour * (0.85 + 0.3 * torch.rand(strokes, 1, generator=gen))).clamp(0, 1)
+    reach = ((length + width) * (size - 1)).ceil().long() + 1  # px from a centre that a stroke can cover
+    for i in range(strokes):
+        px, py = int(cx[i] * (size - 1)), int(cy[i] * (size - 1))
+        r = int(reach[i])
+        box = (slice(max(py - r, 0), py + r + 1), slice(max(px - r, 0), px + r + 1))  # only the stroke's own window
+        ux, uy = torch.cos(angle[i]), torch.sin(angle[i])
+        dx, dy = xx[box] - cx[i], yy[box] - cy[i]
+        along = (dx * ux + dy * uy).clamp(-length[i], length[i])
+        dist = torch.sqrt((dx - along * ux) ** 2 + (dy - along * uy) ** 2)  # to the stroke's centre line
+        inside = dist < width[i]
+        edge = (dist >= width[i] * 0.7) & inside
+        patch = canvas[:, box[0], box[1]]
+        patch[:, inside] = colour[i].view(3, 1)
+        patch[:, edge] = (colour[i] * 0.6).view(3, 1)
+    return canvas.clamp(0, 1)[None]
+
+
 def pattern_image(source: str, seed: int = 0) -> torch.Tensor | None:
     """A 'pattern:<name>' source drawn at STYLE_SIZE px; None for a photo or an upload."""
     name = pattern_name(source)
-    return None if name is None else pattern(name, STYLE_SIZE, seed)
+    return None if name is None else _drawn(name, STYLE_SIZE, seed).clone()
+
+
+@functools.lru_cache(maxsize=16)
+def _drawn(name: str, size: int, seed: int) -> torch.Tensor:  # drawn once per server (strokes: ~0.1 s)
+    return pattern(name, size, seed)
 
 
 def resize_longer(image: torch.Tensor, size: int) -> torch.Tensor:

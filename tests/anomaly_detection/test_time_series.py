@@ -1,5 +1,6 @@
 """The ECG detector: every injected anomaly found, spans merged, the page's run and caption."""
 import numpy as np
+import pytest
 
 from demos.anomaly_detection import curves, thresholds, time_series
 from models import metadata
@@ -31,5 +32,22 @@ def test_the_pages_run_flags_injected_anomalies_and_its_caption_quotes_its_auroc
     assert run["flagged"] and run["truth"] and len(run["t"]) == len(run["signal"]) == len(run["reconstruction"])
     assert any(a < tb and ta < b for a, b in run["flagged"] for ta, tb in run["truth"])  # a flag meets a truth
     assert 0.5 < run["auroc"] <= 1
-    assert time_series.ecg_caption(run).endswith(f"Window AUROC {run['auroc']:.3f}.")
-    assert len(time_series.ecg_figure(run).data) == 2
+    text = time_series.ecg_caption(run)
+    assert text.endswith(f"Window AUROC {run['auroc']:.3f}.")
+    assert text.startswith("The 60-s trace in 4 strips of 15 s.") and "black bars" in text and "red" not in text
+    hit = sum(any(a < tb and ta < b for a, b in run["flagged"]) for ta, tb in run["truth"])
+    assert f"({len(run['truth'])} spans), {hit} of them overlapped by an orange window" in text
+    fig = time_series.ecg_figure(run)
+    # 4 strips × (signal, reconstruction) + the two legend keys; each strip shows its own 15 s
+    assert len(fig.data) == 10 and [fig.layout[f"xaxis{i if i > 1 else ''}"].range[0] for i in range(1, 5)] == [
+        pytest.approx(run["t"][-1] * k / 4) for k in range(4)]
+    assert [t.name for t in fig.data if t.showlegend is not False] == [
+        "signal", "reconstruction", "flagged: error above the threshold", "injected anomaly (truth)"]
+    assert fig.layout.legend.y < 0  # below the strips, not over the title
+    colours = {s.fillcolor for s in fig.layout.shapes}
+    assert colours <= {"#E69F00", "#000000"} and "#000000" in colours  # orange flags, black truth bars
+
+
+def test_the_caption_counts_the_truth_spans_a_flag_overlaps():
+    run = {"truth": [(1.0, 2.0), (5.0, 6.0), (9.0, 9.5)], "flagged": [(1.5, 3.0), (8.0, 9.1)], "auroc": 0.9}
+    assert time_series.covered(run) == 2  # (1, 2) meets (1.5, 3); (9, 9.5) meets (8, 9.1); (5, 6) nothing

@@ -20,8 +20,6 @@ def test_switching_to_a_photo_model_keeps_an_image_option_selected(browser, serv
     from playwright.sync_api import expect
     url, _ = server
     page = visit(browser, f"{url}/{slug}", title)
-    if slug == "convolutions":  # the picker sits in the "More controls" popover
-        page.get_by_role("button", name="⚙️ More controls").first.click()
     radio = page.locator(".st-key-source")
     expect(radio.get_by_role("radio", checked=True)).to_have_count(1)
     if slug == "model_zoo":

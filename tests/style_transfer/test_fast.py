@@ -43,4 +43,5 @@ def test_fast_network_takes_any_shape_the_upload_gate_lets_through(shape, net):
 
 def test_fast_caption():
     assert fast.fast_caption(0.456) == ("Fast network (Magenta): 0.46 s for two forward passes "
-                                        "(style prediction, then the transfer network)")
+                                        "(style prediction, then the transfer network); style strength 100%. It has "
+                                        "no style weight: the weight sliders steer the optimisation only.")

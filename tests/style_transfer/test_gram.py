@@ -43,13 +43,24 @@ def test_relative_difference_and_the_result_caption():
 
 @pytest.mark.parametrize("block", ["0", "7", 10])
 def test_style_gram_caption_names_the_block(block):
-    assert gram.style_gram_caption(block) == (f"Channel co-activations of the style image at block {block} "
-                                              "(first 24 channels; rows and columns are channels).")
+    assert gram.style_gram_caption(block, 24, 40) == (f"Channel co-activations of the style image at block {block} "
+                                                      "(its first 24 of 40 channels; rows and columns are channels).")
+    assert "(all 16 channels;" in gram.style_gram_caption(block, 16, 16)
+
+
+def test_block_0_has_16_channels_and_its_gram_view_and_labels_say_so(effnet, pair):
+    # the issue: block 0's 16 × 16 Gram matrix was labelled c0 … c23 and captioned "first 24 channels"
+    content, _ = pair
+    assert gram.block_channels(effnet, 0) == 16 and gram.block_channels(effnet, 4) > 24
+    view = gram.gram_view(effnet, content, 0)
+    assert view.shape == (16, 16)
+    fig = gram.gram_figure(view, "Style image: Gram matrix")
+    assert list(fig.data[0].x) == [f"c{i}" for i in range(16)]
 
 
 def test_gram_figure_labels_channels():
     g = np.arange(9.0).reshape(3, 3)
     fig = gram.gram_figure(g, "Style image: Gram matrix").to_plotly_json()
-    assert list(fig["data"][0]["x"]) == [f"c{i}" for i in range(24)]  # the page's labels, whatever the size
+    assert list(fig["data"][0]["x"]) == ["c0", "c1", "c2"]  # one label per channel shown
     assert np.array_equal(plotly_array(fig["data"][0]["z"]), g)
     assert fig["layout"]["title"]["text"] == "Style image: Gram matrix"

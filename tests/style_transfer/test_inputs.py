@@ -50,3 +50,13 @@ def test_small_upload_note():
     assert inputs.small_upload_note("content", (20, 400)) == \
         "The content image is only 20 px on its shorter side; it is upscaled."
     assert inputs.small_upload_note("style", (32, 32)) is None
+
+
+def test_the_brush_strokes_pattern_is_a_bold_seeded_painting():
+    a, b = inputs.pattern("strokes", 256, 0), inputs.pattern("strokes", 256, 0)
+    assert a.shape == (1, 3, 256, 256) and torch.equal(a, b) and not torch.equal(a, inputs.pattern("strokes", 256, 1))
+    assert 0 <= a.min() and a.max() <= 1
+    background = (a[0] == inputs.STROKE_PALETTE[0].view(3, 1, 1)).all(0).float().mean()
+    assert background < 0.2  # strokes cover most of the canvas
+    assert a[0].std(dim=(1, 2)).min() > 0.15  # bold: every channel varies strongly (a photo's texture is softer)
+    assert torch.equal(inputs.pattern_image("pattern:strokes", 0), a)  # the page draws the same, cached

@@ -25,7 +25,7 @@ def page():
 def test_page_shows_the_fast_result_at_once_and_optimises_when_asked(page, effnet):
     at = page
     shown = image_captions(at)
-    assert any(c.startswith("Fast network (Magenta)") for c in shown)
+    assert any(c.startswith("Fast network (Magenta)") and "style strength 100%" in c for c in shown)
     assert not any("Optimisation (Gatys)" in c for c in shown), "nothing heavy runs on page load"
     run = next(b for b in at.button if b.label.startswith("▶ Run the optimisation: 20 steps"))
     assert "ms per step measured" in " ".join(captions(at))
@@ -39,7 +39,8 @@ def test_page_shows_the_fast_result_at_once_and_optimises_when_asked(page, effne
     assert "The same for the optimised result; relative difference" in " ".join(captions(at))
     assert not at.warning  # ran to the end: no "Stopped at step" note
     # the same run with the demo functions (the page's defaults): the same losses and Gram caption
-    content, styles, weights = inputs.prepare(to_tensor(photo("astronaut")), to_tensor(photo("hubble")), None, 128, 1.0)
+    content, styles, weights = inputs.prepare(to_tensor(photo("astronaut")), inputs.pattern_image("pattern:strokes", 0),
+                                              None, 128, 1.0)  # the default style: the generated brush strokes
     snap = optimisation.optimise(effnet, content, styles, weights, 1.0, 10 ** 2.5, 10.0, 20,
                                  optimisation.LAYERS["all"], "content", 0)
     assert optimisation.losses_caption(snap) in captions(at)
@@ -75,3 +76,19 @@ def test_a_control_that_does_not_change_the_inputs_does_not_rerun_the_fast_netwo
     assert not at.exception and len(calls) == 1, "kept: the same content, style, size and mix"
     at.number_input(key="seed").set_value(4242).run()  # a seed no other test uses: a new inputs key (it draws
     assert not at.exception and len(calls) == 2        # pattern images), so one new forward pass
+
+
+def test_the_fast_networks_strength_changes_its_result_and_its_caption(pretrained):
+    # the issue: the style-weight slider had no effect on the fast result and nothing said so
+    from demos.style_transfer import fast
+    net = pretrained("magenta_arbitrary_style")
+    content = inputs.resize_longer(to_tensor(photo("astronaut")), 128)
+    style = inputs.pattern_image("pattern:strokes", 0)
+    full, half, none = (fast.fast_stylize(net, content, style, s) for s in (1.0, 0.5, 0.0))
+    # v = s·v(style) + (1 − s)·v(content): the farther from the style's vector, the closer to the content
+    assert (none - content).abs().mean() < (half - content).abs().mean() < (full - content).abs().mean()
+    assert "style strength 50%" in fast.fast_caption(0.3, 0.5) and "three forward passes" in fast.fast_caption(0.3, 0.5)
+    assert "the weight sliders steer the optimisation only" in fast.fast_caption(0.3)
+    at = open_page(PAGE, size="128", steps="10", strength="0.5", timeout=180)
+    assert not at.exception and at.slider(key="strength").value == 0.5
+    assert any("style strength 50%" in c for c in image_captions(at))
