@@ -6,6 +6,8 @@ themes both stay legible.
 """
 from __future__ import annotations
 
+import math
+
 from typing import Sequence
 
 import numpy as np
@@ -87,6 +89,15 @@ def line_chart(x: Sequence[float], series: dict[str, Sequence[float]], title: st
         fig.add_vline(x=mark_x, line_dash="dash", line_color="grey", annotation_text=mark_label,
                       annotation_position="top")
     return layout(fig, title, height)
+
+
+def log_x_marker(fig: go.Figure, x: float, text: str, colour: str = "gray") -> None:
+    """A dashed vertical line at data value `x` on a log x axis, labelled at its top. (Plotly places a
+    shape at the data value but an annotation in log10 units on a log axis: `add_vline`'s own label
+    landed at 10^x and stretched the axis, e.g. D(G(z)) = 0.5 drew an axis up to 10.)"""
+    fig.add_vline(x=x, line_dash="dash", line_color=colour)
+    fig.add_annotation(x=math.log10(x), y=1, yref="paper", yanchor="bottom", text=text, showarrow=False,
+                       xanchor="left", font=dict(color=colour))
 
 
 def bar_chart(names: Sequence[str], values: Sequence[float], title: str | None = None,

@@ -38,7 +38,7 @@ if shown.note:
 
 # Hero: one head, token to token (labelled by position, so a repeated word keeps its own row)
 ui.chart(heads.head_figure(shown, layer, head, 430 if ui.is_presenting() else 520),
-         heads.head_caption(shown, layer, head), export="attention")
+         heads.head_caption(shown, layer, head) + heads.showcase_note(a, text, preset, layer, head), export="attention")
 ui.end_of_hero()
 if shown.hidden_share is not None:
     ui.section("Hide")

@@ -78,7 +78,8 @@ with box:
         if note := parameters.no_fit_note(counts):
             st.warning(note, icon="📐")
         else:
-            ui.chart(parameters.params_figure(counts["conv"], counts["dense"]), parameters.params_caption(counts))
+            ui.chart(parameters.params_figure(counts["conv"], counts["dense"], counts["separable"]),
+                     parameters.params_caption(counts))
         st.dataframe(parameters.shape_walk(layers), hide_index=True)
         st.caption(parameters.shape_walk_caption(title(model_name), layers))
         st.dataframe(parameters.dims_table(picked.x.shape[1:], k, stride, padding, dilation, n_filters), hide_index=True)

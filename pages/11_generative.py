@@ -143,7 +143,7 @@ with box:
                                                       o["spread"], paths[f"{name}_path"]),
                               name, o, latent_space.map_caption(titles[name], o))
                 ui.chart(plots.image_figure(p["image"], None, height=120), p["caption"])
-                ui.chart(plots.image_figure(o["grid"], None, height=320), latent_space.grid_caption(titles[name]))
+                ui.chart(plots.image_figure(o["samples"], None, height=320), latent_space.samples_caption(maps, name, titles))
         ui.chart(plots.image_figure(paths["mosaic"], None, height=90), paths["caption"])
         samples = vae.reparameterised_samples(models["vae"], x_a, eps_seed)
         ui.chart(plots.image_figure(samples["mosaic"], None, height=70), samples["caption"])

@@ -18,7 +18,16 @@ EXAMPLES = {"coreference": "The animal didn't cross the street because it was to
             "repetition": "The cat sat on the mat. The cat sat on the mat again.",
             "subwords": "Unbelievably, the transformer tokenizer fragments uncommon wordpieces.",
             "custom": ""}
-PRESETS = {name: ({"text": text} if text else {}) for name, text in EXAMPLES.items()}  # the example fills the text
+# The head each example opens on (layer, head counted from 1): the one of MiniLM's 72 that shows the
+# example's pattern most (`showcase_score`'s argmax, checked against the model by a test). Keeping the
+# current head made "repetition" open on a head whose rows all sank into [CLS].
+EXAMPLE_HEADS = {"coreference": (4, 2), "repetition": (3, 10), "subwords": (1, 3)}
+# an example fills the text and moves layer and head to its showcase head
+PRESETS = {name: ({"text": text, "layer": EXAMPLE_HEADS[name][0], "head": EXAMPLE_HEADS[name][1]} if text else {})
+           for name, text in EXAMPLES.items()}
+SHOWCASE = {"coreference": "“it” attending to “animal”",
+            "repetition": "each repeated word attending to its earlier occurrences",
+            "subwords": "each ## wordpiece attending to the piece before it"}
 
 
 def example_text(name: str) -> str:
@@ -89,6 +98,23 @@ def shown(attention: Attention, hide: bool) -> Shown:
     return Shown(attention.tokens, attention.weights, None, None)
 
 
+def showcase_score(a: "Attention", example: str) -> np.ndarray:
+    """(layers, heads): how strongly each head shows the example's pattern, the mean attention weight
+    on the pairs (row → column) that make it: coreference, “it” → “animal”; repetition, a token of the
+    second sentence → the same token earlier; subwords, a ## piece → the piece before it."""
+    t = a.tokens
+    if example == "coreference":
+        pairs = [(t.index("it"), t.index("animal"))]
+    elif example == "repetition":
+        pairs = [(i, j) for i in range(len(t)) for j in range(i) if t[i] == t[j] and t[i] not in SPECIAL]
+    elif example == "subwords":
+        pairs = [(i, i - 1) for i in range(1, len(t)) if t[i].startswith("##")]
+    else:
+        raise ValueError(f"no pattern for {example!r}")
+    rows, cols = zip(*pairs)
+    return a.weights[:, :, list(rows), list(cols)].mean(-1)
+
+
 def strongest_link(tokens: list[str], weights: np.ndarray) -> tuple[int, int] | None:
     """(row, column) of the largest weight between two different ordinary tokens, or None."""
     plain = np.array([t not in SPECIAL for t in tokens])
@@ -109,6 +135,19 @@ def head_figure(view: Shown, layer: int, head: int, height: int = 520) -> go.Fig
     names = labels(view.tokens)
     return plots.heatmap(view.weights[layer - 1, head - 1], f"Layer {layer}, head {head}", x=names, y=names,
                          square=False, height=height, colorbar_title="weight")
+
+
+def showcase_note(a: "Attention", text: str, preset: str, layer: int, head: int) -> str:
+    """' Of MiniLM's 72 heads, this one shows <pattern> most: 64 % on average.' when the page shows an
+    example's text on the head that shows its pattern most; '' otherwise (another head, or edited text)."""
+    if preset not in SHOWCASE or text != EXAMPLES[preset]:
+        return ""
+    score = showcase_score(a, preset)
+    best = np.unravel_index(np.argmax(score), score.shape)
+    if (layer - 1, head - 1) != best:
+        return ""
+    return (f" Of MiniLM's {score.size} heads, this one shows {SHOWCASE[preset]} most: "
+            f"{score[best]:.0%} of the attention on average.")
 
 
 def head_caption(view: Shown, layer: int, head: int) -> str:

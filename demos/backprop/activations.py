@@ -135,10 +135,22 @@ def factors_figure(factors: dict[str, dict[str, np.ndarray]], names: list[str], 
     return fig
 
 
+DEAD_X = -0.05  # where the dead units' own bars stand, left of the histogram's 0
+
+
 def dead_relus_figure(shares: list[np.ndarray]) -> go.Figure:
-    """Per ReLU layer, the histogram of its units' firing shares (a bar at 0: dead units)."""
-    return plots.histograms({f"layer {k + 1}": s for k, s in enumerate(shares)}, x_title="share of digits on which the unit fires",
-                            title="Dead ReLUs in the trained MLP (mnist_mlp), 500 validation digits")
+    """Per ReLU layer, the histogram of the firing shares of its units that fire at all, and beside it,
+    at "dead", a bar of the units that fire on none of the digits (in one histogram bin, dead units and
+    rarely-firing ones looked the same)."""
+    fig = plots.histograms({f"layer {k + 1}": s[s > 0] for k, s in enumerate(shares)},
+                           x_title="share of digits on which the unit fires",
+                           title="Dead ReLUs in the trained MLP (mnist_mlp), 500 validation digits")
+    for k, s in enumerate(shares):
+        fig.add_trace(go.Bar(x=[DEAD_X], y=[int((s == 0).sum())], width=0.03, name=f"layer {k + 1}: dead",
+                             marker=dict(color=plots.OKABE_ITO[k % 8], pattern_shape="/"), opacity=0.65))
+    ticks = [DEAD_X, 0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
+    fig.update_xaxes(range=[DEAD_X - 0.03, 1.02], tickvals=ticks, ticktext=["dead"] + [f"{t:g}" for t in ticks[1:]])
+    return fig
 
 
 # ================================================================ captions

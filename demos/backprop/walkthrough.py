@@ -199,18 +199,32 @@ def _frame_update(graph: Graph, f: Frame, xy: np.ndarray, names: list[str], size
         texts.append("<br>".join(lines))
     texts.append(wrap(f.narration))
     ax, ay, lx, ly = [], [], list(anchor["x"]), list(anchor["y"])
+    placed: list[tuple[float, float]] = []
     for j, i, label in f.edges:
         ax += [xy[j, 0], xy[i, 0], None]
         ay += [xy[j, 1], xy[i, 1], None]
         if label and abs(xy[i, 0] - xy[j, 0]) <= 1:  # longer edges cross other columns: the narration has them
-            lx.append((xy[j, 0] + xy[i, 0]) / 2)
-            ly.append((xy[j, 1] + xy[i, 1]) / 2 + 0.22)
+            x, y = label_spot((xy[j, 0] + xy[i, 0]) / 2, (xy[j, 1] + xy[i, 1]) / 2 + 0.22, placed)
+            placed.append((x, y))
+            lx.append(x)
+            ly.append(y)
             texts.append(f"<span style='color:{VERMILION}'>{label}</span>")
     extra = len(texts) - len(graph.nodes)  # the narration and the edge labels: text only (no marker)
     position = anchor["position"] + ["middle center"] * (len(texts) - len(anchor["position"]))
     fonts = [11] * len(graph.nodes) + [13] + [10] * (extra - 1)
     return {1: {"x": ax, "y": ay}, 2: {"x": lx, "y": ly, "text": texts, "textposition": position, "textfont": {"size": fonts},
                                        "marker": {"color": colours + [GREY] * extra, "size": sizes + [0] * extra}}}
+
+
+LABEL_W, LABEL_H = 0.9, 0.3  # an edge label's box in graph units (a column is 1 apart): about its text's extent
+
+
+def label_spot(x: float, y: float, placed: list[tuple[float, float]]) -> tuple[float, float]:
+    """Where an edge label goes: at (x, y), moved down a line at a time until its box overlaps no label
+    already placed in this frame (two edges into one node put their labels on the same spot)."""
+    while any(abs(x - px) < LABEL_W and abs(y - py) < LABEL_H for px, py in placed):
+        y -= LABEL_H + 0.05
+    return x, y
 
 
 def narration_of(fig_frame_texts: list[str], graph: Graph) -> str:

@@ -30,6 +30,13 @@ def conv_params(c_in: int, c_out: int, k: int, bias: bool = True, dims: int = 2)
     return c_out * (c_in * k**dims + int(bias))
 
 
+def separable_params(c_in: int, c_out: int, k: int, bias: bool = True) -> int:
+    """A depthwise separable layer (MobileNet, Howard et al. 2017; EfficientNet-Lite0's blocks): one
+    k × k filter per input channel, c_in · (k² + bias), then c_out 1 × 1 filters mixing the channels,
+    c_out · (c_in + bias)."""
+    return c_in * (k * k + int(bias)) + c_out * (c_in + int(bias))
+
+
 def dense_params(n_in: int, n_out: int, bias: bool = True) -> int:
     """A dense layer's weights: n_in · n_out + bias · n_out."""
     return n_in * n_out + int(bias) * n_out
@@ -42,14 +49,16 @@ def comparison(image_shape: Sequence[int], c_out: int, k: int, stride: int, padd
     c_in, h, w = image_shape
     oh, ow = (conv_out(n, k, stride, 2 * padding, dilation) for n in (h, w))
     return {"c_in": c_in, "h": h, "w": w, "c_out": c_out, "k": k, "oh": oh, "ow": ow,
-            "conv": conv_params(c_in, c_out, k), "dense": dense_params(c_in * h * w, c_out * max(oh, 0) * max(ow, 0))}
+            "conv": conv_params(c_in, c_out, k), "dense": dense_params(c_in * h * w, c_out * max(oh, 0) * max(ow, 0)),
+            "separable": separable_params(c_in, c_out, k)}
 
 
-def params_figure(conv: int, dense: int, height: int = 300) -> go.Figure:
-    """Two bars on a log scale: the conv layer's parameters and the equivalent dense layer's."""
-    fig = go.Figure(go.Bar(x=["conv layer", "dense layer, same input and output"], y=[conv, dense],
-                           marker_color=[OKABE_ITO[0], OKABE_ITO[1]], text=[f"{conv:,}", f"{dense:,}"],
-                           textposition="auto"))
+def params_figure(conv: int, dense: int, separable: int, height: int = 300) -> go.Figure:
+    """Three bars on a log scale: the conv layer's parameters, the depthwise separable layer's with the
+    same input and output channels, and the equivalent dense layer's."""
+    fig = go.Figure(go.Bar(x=["conv layer", "depthwise separable", "dense layer, same input and output"],
+                           y=[conv, separable, dense], marker_color=[OKABE_ITO[0], OKABE_ITO[2], OKABE_ITO[1]],
+                           text=[f"{conv:,}", f"{separable:,}", f"{dense:,}"], textposition="auto"))
     fig.update_yaxes(type="log", title="parameters (log scale)")
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=10, b=10))
     return fig
@@ -68,7 +77,17 @@ def params_caption(counts: dict[str, int]) -> str:
     return (f"On the {c['c_in']}×{c['h']}×{c['w']} input, {c['c_out']} filters of {c['k']}×{c['k']} make a "
             f"{c['c_out']}×{c['oh']}×{c['ow']} output with {c['conv']:,} parameters; a dense layer from the same "
             f"input to the same output needs {c['dense']:,} ({c['dense'] / c['conv']:,.0f}× more). "
-            "Padding changes the output size, never the conv's parameter count.")
+            "Padding changes the output size, never the conv's parameter count. " + separable_sentence(c))
+
+
+def separable_sentence(c: dict[str, int]) -> str:
+    """The depthwise separable count against the plain conv's, with its direction."""
+    head = (f"A depthwise separable layer (one {c['k']}×{c['k']} filter per input channel, then {c['c_out']} "
+            f"1×1 filters across the channels) needs {c['separable']:,}: ")
+    if c["separable"] < c["conv"]:
+        return head + f"{c['conv'] / c['separable']:.1f}× fewer than the conv layer."
+    return head + (f"no fewer than the conv layer here: with {c['c_in']} input channel{'s' * (c['c_in'] != 1)} there "
+                   "is little to separate. The saving grows with the channels (64 in, 64 out, 3×3: 4,800 against 36,928).")
 
 
 # ---------------------------------------------------------------- 1-D, 2-D, 3-D

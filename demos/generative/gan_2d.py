@@ -161,13 +161,14 @@ def gan_2d_figure(rec: Recording, height: int = 470, player: bool = True) -> go.
     fig.add_trace(go.Scatter(x=real[:, 0], y=real[:, 1], mode="markers", name="real",
                              marker=dict(size=4, color="#000000", opacity=0.45), hoverinfo="skip"), 1, 1)
     fake = rec.frames["fake"]
-    fig.add_trace(go.Scatter(x=fake[-1, :, 0], y=fake[-1, :, 1], mode="markers", name="generated",
-                             marker=dict(size=6, color=OKABE_ITO[1], line=dict(width=0.5, color="#000000")),
-                             hoverinfo="skip"), 1, 1)
     arrows = rec.frames["arrows"]
     norms = np.linalg.norm(arrows, axis=2)
     scale = ARROW_LENGTH / max(float(np.percentile(norms, 95)), 1e-12)
     segs = [arrow_segments(fake[f, :N_ARROWS], arrows[f], scale) for f in range(rec.n_frames)]
+    fake = np.clip(fake, -BOX, BOX)  # a point that left the square is drawn on its edge (the caption counts them)
+    fig.add_trace(go.Scatter(x=fake[-1, :, 0], y=fake[-1, :, 1], mode="markers", name="generated",
+                             marker=dict(size=6, color=OKABE_ITO[1], line=dict(width=0.5, color="#000000")),
+                             hoverinfo="skip"), 1, 1)
     fig.add_trace(go.Scatter(x=segs[-1][0], y=segs[-1][1], mode="lines", name="G's gradient",
                              line=dict(color=OKABE_ITO[2], width=2), hoverinfo="skip"), 1, 1)
     curves = {n: smooth_curve(rec.curves.get(n, np.zeros(0))) for n in ("d_loss", "g_loss")}
@@ -222,10 +223,17 @@ def gan_2d_caption(rec: Recording, preset: str | None = None) -> str:
             f"target ({TARGETS[target]}; best during training: {int(rec.frames['regions'].max())}), and "
             f"{float(rec.frames['quality'][-1]):.0%} of them lie within 3σ of the data; they spread "
             f"{float(rec.frames['fake'][-1].std(0).mean()):.2f} per axis, the data "
-            f"{float(sample_target(target, 2000, torch.Generator().manual_seed(0)).std(0).mean()):.2f}. Recorded once"
+            f"{float(sample_target(target, 2000, torch.Generator().manual_seed(0)).std(0).mean()):.2f}."
+            f"{outside_note(rec.frames['fake'][-1])} Recorded once"
             f"{' ahead of time' if rec.meta.get('command') else ''} in {rec.seconds:.1f} s ({rate:,.0f} steps/s); ▶ "
             "replays it in your browser and the slider rewinds it, with no server work. Green strokes: −∂L_G/∂x, "
             "where each point is pushed.")
+
+
+def outside_note(fake: np.ndarray) -> str:
+    """' 37 of the 512 points lie outside the square and are drawn on its edge.' ('' if none does)."""
+    out = int((np.abs(fake) > BOX).any(1).sum())
+    return f" {out} of the {len(fake)} points lie outside the square and are drawn on its edge." if out else ""
 
 
 def progress_caption(step: int, iterations: int) -> str:

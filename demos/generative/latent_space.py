@@ -45,15 +45,23 @@ def knn_accuracy(train_codes: np.ndarray, train_labels: np.ndarray, codes: np.nd
     return float((votes == labels).mean())
 
 
+PRIOR_SEED = 0  # the draws z ~ N(0, I) decoded by both models (the same draws for both)
+
+
+def prior_draws(n: int = 15) -> np.ndarray:
+    """n × n draws from N(0, I) in 2-D, seeded: what sampling a generative model with this prior means."""
+    return torch.randn(n * n, 2, generator=torch.Generator().manual_seed(PRIOR_SEED), dtype=torch.float64).numpy()
+
+
 def latent_overview(model: nn.Module, cnn: nn.Module, images: torch.Tensor, n: int = 15) -> dict:
-    """A model's map of `images`: codes (N, 2), the map's centre and spread (per axis), and a decoded
-    n x n grid over centre +- 3 spreads with its Frechet distance to `images` (how digit-like it is)."""
+    """A model's map of `images`: codes (N, 2), the map's centre and spread (per axis), and n × n draws
+    from N(0, I) decoded ("samples", the VAE's prior; a plain autoencoder has none, so it gets the same
+    draws) with their Fréchet distance to `images` (how digit-like sampling the model is)."""
     codes = encode(model, images)
     centre, spread = (np.zeros(2), np.ones(2)) if model.variational else (codes.mean(0), codes.std(0))
-    points = centre + latent_grid(-3, 3, n) * spread
-    digits = decode(model, points)
+    digits = decode(model, prior_draws(n))
     fid = frechet_distance(features(cnn, torch.as_tensor(digits)[:, None]), features(cnn, images))
-    return {"codes": codes, "centre": centre, "spread": spread, "grid": mosaic(digits, n, pad=1), "fid": fid,
+    return {"codes": codes, "centre": centre, "spread": spread, "samples": mosaic(digits, n, pad=1), "fid": fid,
             "mean": codes.mean(0), "std": codes.std(0), "empty": empty_share(codes)}
 
 
@@ -92,13 +100,19 @@ def map_caption(title: str, o: dict) -> str:
     m, sd = o["mean"], o["std"]
     return (f"{title}: the 1,000 held-out digits' codes are centred at ({m[0]:.2f}, {m[1]:.2f}) with spreads "
             f"({sd[0]:.2f}, {sd[1]:.2f}) (the prior N(0, I) has (0, 0) and (1, 1)); {o['empty']:.0%} of the map "
-            f"within ±2 spreads has no digit within 0.25 spreads (holes). Click a digit to decode its position. "
-            f"The 15 × 15 grid of decodes below lies at a Fréchet distance of {o['fid']:.1f} from real digits "
-            "(digit-CNN features; lower = more digit-like).")
+            f"within ±2 spreads has no digit within 0.25 spreads (holes). Click a digit to decode its position.")
 
 
-def grid_caption(title: str, n: int = 15) -> str:
-    return f"{title}: decodes of a {n} × {n} grid over ±3 spreads around the map's centre."
+def samples_caption(o: dict[str, dict], name: str, titles: dict[str, str], n: int = 15) -> str:
+    """Under one model's decoded prior draws, against the other model's (`o`: both overviews)."""
+    other = "ae" if name == "vae" else "vae"
+    mine, theirs = o[name]["fid"], o[other]["fid"]
+    how = ("closer to" if mine < theirs else "farther from" if mine > theirs else "as close to")
+    what = ("its prior, which the KL term pulled the codes towards" if name == "vae" else
+            "the VAE's prior: a plain autoencoder has none, so these are the draws one would have to guess")
+    return (f"{titles[name]}: {n * n} draws z ~ N(0, I) decoded ({what}). Fréchet distance to real digits "
+            f"{mine:.1f} (digit-CNN features; lower = more digit-like), {how} real digits than the "
+            f"{titles[other]}'s {theirs:.1f}.")
 
 
 # ---------------------------------------------------------------- a point of the map, decoded

@@ -14,7 +14,7 @@ from plotly.subplots import make_subplots
 from demos.generative.gan_2d import BATCH_2D, N_EVAL, smooth_curve
 from demos.generative.losses import LOSSES, d_loss, g_loss_per_sample, mlp
 from demos.generative.targets import sample_target, skeleton
-from demos.plots import OKABE_ITO, layout, line_chart
+from demos.plots import OKABE_ITO, layout, line_chart, log_x_marker
 from demos.replay import Recording
 
 
@@ -115,8 +115,15 @@ def saturation_experiment_caption(r: dict) -> str:
     return (f"After the discriminator's head start it gives the generated points D(G(z)) ≈ {mm['d_fake'][0]:.1e}. Over "
             f"the first {w} steps the minimax loss hands each point a gradient of {mm['g_grad'][:w].mean():.1e}, the "
             f"non-saturating loss {ns['g_grad'][:w].mean():.1e} ({how_much(ratio)}). Moved by plain SGD, the minimax "
-            f"generator's points go from {mm['distance'][0]:.2f} to {mm['distance'][-1]:.2f} from the data, the "
+            f"generator's points {went(mm['distance'][0], mm['distance'][-1])} from the data, the "
             f"non-saturating ones to {ns['distance'][-1]:.2f}.")
+
+
+def went(start: float, end: float) -> str:
+    """"go from 1.72 to 0.85", or, where two decimals cannot tell them apart, "stay at 1.72 (moved by 3.1e-04)"."""
+    if f"{start:.2f}" == f"{end:.2f}":
+        return f"stay at {start:.2f} (moved by {abs(end - start):.1e})"
+    return f"go from {start:.2f} to {end:.2f}"
 
 
 # ---------------------------------------------------------------- the logit's gradient, against D(G(z))
@@ -136,9 +143,8 @@ def saturation_figure(d_fake_early: float | None, height: int = 330) -> go.Figur
     fig = go.Figure([go.Scatter(x=p, y=p, name="minimax: log(1 − D)", line=dict(color=OKABE_ITO[3], width=3)),
                      go.Scatter(x=p, y=1 - p, name="non-saturating: −log D", line=dict(color=OKABE_ITO[0], width=3))])
     if d_fake_early is not None:
-        fig.add_vline(x=d_fake_early, line_dash="dash", line_color="gray",
-                      annotation_text="this run, first 5% of steps", annotation_position="top right")
-    fig.update_xaxes(type="log", title="D(G(z)): the discriminator's belief that a fake is real")
+        log_x_marker(fig, d_fake_early, "this run, first 5% of steps")
+    fig.update_xaxes(type="log", title="D(G(z)): the discriminator's belief that a fake is real", range=[-4, 0])
     fig.update_yaxes(title="|∂L_G / ∂logit|", range=[0, 1.05])
     fig.update_layout(legend=dict(orientation="h", y=-0.35))
     return layout(fig, None, height)

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import torch
 
 from demos.optimisers.batch_size import tiny_mlp
-from demos.plots import OKABE_ITO
+from demos.plots import OKABE_ITO, log_x_marker
 
 
 def lr_range_test(seed: int, lo: float = 1e-4, hi: float = 10.0, steps: int = 200, batch: int = 32,
@@ -59,8 +59,7 @@ def range_figure(test: dict[str, Any], height: int = 340) -> go.Figure:
                              line=dict(color="gray", width=1), opacity=0.5))
     fig.add_trace(go.Scatter(x=test["lr"], y=test["smooth"], mode="lines", name="smoothed",
                              line=dict(color=OKABE_ITO[0], width=3)))
-    fig.add_vline(x=test["suggested"], line_dash="dash", line_color=OKABE_ITO[3],
-                  annotation_text=f"steepest fall {test['suggested']:.2g}")
+    log_x_marker(fig, test["suggested"], f"steepest fall {test['suggested']:.2g}", OKABE_ITO[3])
     fig.update_xaxes(type="log", title="learning rate (grows every step)", exponentformat="power")
     fig.update_yaxes(title="training loss", range=[0, 1.5 * float(test["smooth"][0])])  # the blow-up runs off the top
     fig.update_layout(title="LR range test (Smith 2017)", height=height, margin=dict(l=10, r=10, t=40, b=10),

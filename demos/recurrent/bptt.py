@@ -163,5 +163,6 @@ def gradient_init_caption(curves: dict[str, np.ndarray], lag: int, rho: float) -
     """The hero's left chart in one sentence: the gradient reaching the remembered symbol, k = lag + 1
     steps back from the answer, beside the vanilla RNN's ceiling ρ^k."""
     k = lag + 1  # steps back from the answer to the remembered symbol
-    return (f"Gradient reaching the symbol {k} steps back: vanilla RNN {curves['rnn'][k]:.1e} (never above "
+    return (f"Gradient reaching the symbol {k} steps back (lag {lag}: the symbol, {lag} distractors, then the "
+            f"question, so k = lag + 1): vanilla RNN {curves['rnn'][k]:.1e} (never above "
             f"ρ^k = {rho ** k:.1e}), LSTM {curves['lstm'][k]:.1e}, GRU {curves['gru'][k]:.1e}.")

@@ -142,7 +142,8 @@ GATE_TITLES = {"i": "i: input gate (write)", "f": "f: forget gate (keep)", "g": 
 
 def gates_figure(run: Unrolled, cell: str, order: np.ndarray, tokens: list[str], height: int = 720) -> go.Figure:
     """Heatmaps (units × time) of every gate, the LSTM's cell state and h, for one sequence;
-    units in `order` (e.g. sorted by their mean memory gate). One row per heatmap on a shared time
+    units in `order` (e.g. sorted by their mean memory gate), each row labelled with its unit's index
+    (u0 … u31) on a "unit" axis. One row per heatmap on a shared time
     axis, laid out directly (as `make_subplots` would, at a fraction of its cost on every lag change)."""
     rows = [(k, GATE_TITLES[k]) for k in (*GATES[cell], "c") if k in run.gates] + [("h", "h: hidden state")]
     if cell == "lstm" and float(run.gates["c"].abs().max()) > 1:  # c is not squashed: it can pass ±1
@@ -156,8 +157,8 @@ def gates_figure(run: Unrolled, cell: str, order: np.ndarray, tokens: list[str],
         top = round(1 - (r - 1) * (tall + gap), 12)
         layout[f"xaxis{r}"] = dict(anchor=f"y{r}", domain=[0, 1], tickangle=0, nticks=24,
                                    **({} if r == n else dict(matches=f"x{n}", showticklabels=False)))
-        layout[f"yaxis{r}"] = dict(anchor=f"x{r}", domain=[max(round(top - tall, 12), 0.0), top],
-                                   showticklabels=False, autorange="reversed")
+        layout[f"yaxis{r}"] = dict(anchor=f"x{r}", domain=[max(round(top - tall, 12), 0.0), top], title="unit",
+                                   title_font=dict(size=10), tickfont=dict(size=9), nticks=4, autorange="reversed")
         layout["annotations"].append(dict(text=title, x=0, xanchor="left", y=top, yanchor="bottom", xref="paper",
                                           yref="paper", showarrow=False, font=dict(size=13)))
         z = (run.hidden if k == "h" else run.gates[k])[0].numpy().T[order]  # (H, T)
@@ -165,10 +166,10 @@ def gates_figure(run: Unrolled, cell: str, order: np.ndarray, tokens: list[str],
         bar = None if signed in scales else dict(len=0.45, y=0.76 if not signed else 0.24, yanchor="middle",
                                                  title="gate" if not signed else "value")
         scales[signed] = True
-        traces.append(go.Heatmap(z=z, x=x, colorscale=plots.DIVERGING if signed else plots.SEQUENTIAL,
+        traces.append(go.Heatmap(z=z, x=x, y=[f"u{u}" for u in order], colorscale=plots.DIVERGING if signed else plots.SEQUENTIAL,
                                  zmin=-1 if signed else 0, zmax=1, zmid=0 if signed else None,
                                  showscale=bar is not None, colorbar=bar, xaxis=f"x{r}", yaxis=f"y{r}",
-                                 hovertemplate=f"{k}" + " unit %{y}, step %{x}: %{z:.2f}<extra></extra>"))
+                                 hovertemplate=f"{k}" + " %{y}, step %{x}: %{z:.2f}<extra></extra>"))
     return go.Figure(traces, layout)
 
 

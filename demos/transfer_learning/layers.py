@@ -67,10 +67,14 @@ def freeze_caption(table: pd.DataFrame, k: int, lr: float) -> str:
     best = table.loc[table["new_accuracy"].idxmax()]
     by_stop = table.set_index("stop")
     full = by_stop.loc[0]  # the first depth run
+    # each depth named once: the winner, then the two ends of the comparison unless one of them won
+    head = (f"training the head only gives {by_stop.loc[N_FEATURE_LAYERS, 'new_accuracy']:.0%}"
+            if N_FEATURE_LAYERS in by_stop.index and best["stop"] != N_FEATURE_LAYERS else "")
+    stopped = "" if N_FEATURE_LAYERS in by_stop.index else f" (stopped after {len(table)} of {len(FREEZE_STOPS)} depths)"
     text = (f"With k = {k} and lr {lr:g}, freezing {best['frozen']} does best on digits 5-9 "
-            f"({best['new_accuracy']:.0%}, {int(best['trainable']):,} trainable numbers); ")
-    if N_FEATURE_LAYERS not in by_stop.index:
-        return text + (f"fine-tuning all gives {full['new_accuracy']:.0%} and leaves the old 0-4 head at "
-                       f"{full['old_accuracy']:.0%} (stopped after {len(table)} of {len(FREEZE_STOPS)} depths).")
-    return text + (f"training the head only gives {by_stop.loc[N_FEATURE_LAYERS, 'new_accuracy']:.0%}, fine-tuning all "
-                   f"{full['new_accuracy']:.0%} and leaves the old 0-4 head at {full['old_accuracy']:.0%}.")
+            f"({best['new_accuracy']:.0%}, {int(best['trainable']):,} trainable numbers)")
+    if best["stop"] == 0:
+        return (text + f" and leaves the old 0-4 head at {full['old_accuracy']:.0%}" + (f"; {head}" if head else "")
+                + stopped + ".")
+    return (text + "; " + (f"{head}; " if head else "") + f"fine-tuning all gives {full['new_accuracy']:.0%} and "
+            f"leaves the old 0-4 head at {full['old_accuracy']:.0%}" + stopped + ".")

@@ -78,9 +78,38 @@ def test_no_link_between_words_when_only_one_word_is_left():
     assert heads.labels(["the", "cat", "the"]) == ["0:the", "1:cat", "2:the"]
 
 
-def test_examples_fill_the_text_and_custom_keeps_it():
-    assert heads.PRESETS["repetition"] == {"text": heads.EXAMPLES["repetition"]} and heads.PRESETS["custom"] == {}
+def test_examples_fill_the_text_and_move_to_their_head_and_custom_keeps_both():
+    layer, head = heads.EXAMPLE_HEADS["repetition"]
+    assert heads.PRESETS["repetition"] == {"text": heads.EXAMPLES["repetition"], "layer": layer, "head": head}
+    assert heads.PRESETS["custom"] == {}
     assert heads.example_text("custom") == heads.EXAMPLES["coreference"]
+
+
+@pytest.mark.parametrize("example", ["coreference", "repetition", "subwords"])
+def test_each_example_opens_on_the_head_that_shows_its_pattern_most(minilm, example):
+    # the issue: examples kept the current layer and head, so "repetition" opened on a head whose rows all
+    # sank into [CLS]. EXAMPLE_HEADS must be the argmax of the pattern's mean weight over MiniLM's 72 heads.
+    a = heads.attention_maps(minilm[1], minilm[0], heads.EXAMPLES[example])
+    score = heads.showcase_score(a, example)
+    best = np.unravel_index(np.argmax(score), score.shape)
+    assert heads.EXAMPLE_HEADS[example] == (best[0] + 1, best[1] + 1)
+    assert score[best] > 0.3 and score[best] > 3 * np.median(score)  # a head that clearly shows it
+    layer, head = heads.EXAMPLE_HEADS[example]
+    note = heads.showcase_note(a, heads.EXAMPLES[example], example, layer, head)
+    assert note == (f" Of MiniLM's 72 heads, this one shows {heads.SHOWCASE[example]} most: "
+                    f"{score[best]:.0%} of the attention on average.")
+    assert heads.showcase_note(a, heads.EXAMPLES[example], example, layer % 6 + 1, head) == ""  # another head
+    assert heads.showcase_note(a, heads.EXAMPLES[example] + " x", example, layer, head) == ""  # edited text
+
+
+def test_the_showcase_pairs_are_the_patterns_tokens():
+    tokens = ["[CLS]", "the", "cat", "the", "un", "##believ", "##ably", "[SEP]"]
+    w = np.zeros((1, 1, 8, 8))
+    w[0, 0, 3, 1] = 0.9  # the second "the" -> the first
+    w[0, 0, 5, 4], w[0, 0, 6, 5] = 0.5, 0.7  # each ## piece -> the piece before it
+    a = heads.Attention(tokens, w, False)
+    assert heads.showcase_score(a, "repetition")[0, 0] == pytest.approx(0.9)
+    assert heads.showcase_score(a, "subwords")[0, 0] == pytest.approx(0.6)
 
 
 def test_the_longest_text_a_permalink_can_carry_stays_a_reasonable_url():

@@ -23,7 +23,9 @@ def test_the_hero_follows_layer_and_head_and_every_tab_renders(minilm):
     assert title(plotly_specs(at)[0]) == "Layer 4, head 2"
     a = heads.attention_maps(minilm[1], minilm[0], heads.EXAMPLES["coreference"])
     shown = heads.shown(a, hide=False)
-    assert captions(at)[0] == heads.head_caption(shown, 4, 2)
+    # the default text and head are the coreference example's showcase head, and the caption says so
+    assert captions(at)[0] == heads.head_caption(shown, 4, 2) + heads.showcase_note(a, heads.EXAMPLES['coreference'], 'coreference', 4, 2)
+    assert "this one shows “it” attending to “animal” most" in captions(at)[0]
     assert "“it” → “animal”" in captions(at)[0]  # the default head resolves the coreference
     at.slider(key="layer").set_value(1).run()
     at.slider(key="head").set_value(3).run()
@@ -90,3 +92,12 @@ def test_huge_text_from_a_url_is_cut_with_notices():
     assert not at.exception and any("kept the first" in w.value for w in at.warning)
     at.text_area(key="text").set_value("many words " * 300).run()
     assert not at.exception and any("longer than 128 tokens" in w.value for w in at.warning)
+
+
+def test_an_example_moves_layer_and_head_to_its_showcase_head():
+    at = open_page(PAGE, timeout=120)
+    at.button_group(key="preset").set_value("repetition").run()
+    assert not at.exception
+    assert (at.slider(key="layer").value, at.slider(key="head").value) == heads.EXAMPLE_HEADS["repetition"] == (3, 10)
+    assert at.text_area(key="text").value == heads.EXAMPLES["repetition"]
+    assert "this one shows each repeated word attending to its earlier occurrences most" in captions(at)[0]

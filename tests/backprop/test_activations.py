@@ -63,7 +63,12 @@ def test_the_dead_relu_caption_counts_units_that_never_fire(shares):
                               "layer 2 output 0")
     fake = [np.array([0.0, 0.5, 0.0, 1.0]), np.array([0.2, 0.0, 0.3, 0.4])]  # 2 dead, then 1 dead
     assert activations.dead_relus_caption(fake).startswith("Of the 4 units in each layer (8 in all), 2 in layer 1 and 1 in layer 2 output 0")
-    assert len(activations.dead_relus_figure(shares).data) == 2
+    fig = activations.dead_relus_figure(shares)
+    # per layer: a histogram of the units that fire at all, and a separate "dead" bar (they shared a bin)
+    assert [t.type for t in fig.data] == ["histogram", "histogram", "bar", "bar"]
+    assert [len(t.x) for t in fig.data[:2]] == [int((s > 0).sum()) for s in shares]
+    assert [t.y[0] for t in fig.data[2:]] == dead and fig.data[2].x[0] == activations.DEAD_X
+    assert list(fig.layout.xaxis.ticktext)[0] == "dead"
 
 
 @pytest.mark.parametrize("focus", ["sigmoid", "relu", "gelu"])

@@ -34,6 +34,25 @@ def test_the_graph_figure_is_a_client_side_player_with_one_frame_per_step():
     assert walkthrough.narration_of(fig.frames[3].data[-1].text, g).startswith("Forward 3/7: z2 = w21·x1 + w22·x2 + b2")
 
 
+@pytest.mark.parametrize("graph", [lambda: network.network_graph(), lambda: network.network_graph(hidden=3),
+                                   lambda: expressions.expression_graph("x*y + x*z + y*z", {"x": 1.0, "y": 2.0, "z": 3.0})])
+def test_edge_labels_of_one_frame_never_overlap(graph):
+    # the issue: labels of edges into one node were drawn on top of each other
+    g = graph()
+    frames = walkthrough.walkthrough(g, 0.5)
+    fig = walkthrough.graph_figure(g, frames)
+    n = len(g.nodes) + 1  # one text per node, then the narration, then the edge labels
+    for frame in fig.frames:
+        texts = frame.data[-1]
+        spots = list(zip(texts.x[n:], texts.y[n:]))
+        for a in range(len(spots)):
+            for b in range(a):
+                assert (abs(spots[a][0] - spots[b][0]) >= walkthrough.LABEL_W
+                        or abs(spots[a][1] - spots[b][1]) >= walkthrough.LABEL_H), frame.name
+    assert walkthrough.label_spot(1.0, 2.0, [(1.2, 2.1)]) == (1.0, 2.0 - walkthrough.LABEL_H - 0.05)
+    assert walkthrough.label_spot(3.0, 2.0, [(1.2, 2.1)]) == (3.0, 2.0)
+
+
 @pytest.mark.parametrize("lr", [0.01, 0.5, 2.0])
 @pytest.mark.parametrize("x1, hidden", [(1.0, 2), (-1.5, 3)])
 def test_the_caption_counts_the_operations_and_states_the_output_before_and_after_one_step(lr, x1, hidden):

@@ -17,6 +17,9 @@ def test_parameter_counts_match_torch_layers():
     # 784 * 21,632 + 21,632 = 16,981,120 parameters against 32 * (9 + 1) = 320
     assert (parameters.conv_params(1, 32, 3), parameters.dense_params(784, 32 * 26 * 26)) == (320, 16_981_120)
     assert parameters.conv_params(1, 32, 3) == parameters.conv_params(1, 32, 3)  # padding is not an argument at all
+    for c_in, c_out, k in ((1, 32, 3), (64, 64, 3), (3, 8, 5)):  # depthwise (groups = c_in), then pointwise 1x1
+        layers = nn.Sequential(nn.Conv2d(c_in, c_in, k, groups=c_in), nn.Conv2d(c_in, c_out, 1))
+        assert parameters.separable_params(c_in, c_out, k) == sum(p.numel() for p in layers.parameters())
 
 
 def test_the_comparison_and_its_caption():
@@ -27,6 +30,13 @@ def test_the_comparison_and_its_caption():
     # 16,981,120 / 320 = 53,066
     assert text.startswith("On the 1×28×28 input, 32 filters of 3×3 make a 32×26×26 output with 320 parameters; "
                            "a dense layer from the same input to the same output needs 16,981,120 (53,066× more).")
+    # separable on one channel: 1·(9 + 1) + 32·(1 + 1) = 74 < 320, 4.3× fewer; on 64 → 64 channels,
+    # 64·10 + 64·65 = 4,800 against 64·(576 + 1) = 36,928 (the sentence's example)
+    assert counts["separable"] == 74 and "needs 74: 4.3× fewer than the conv layer." in text
+    assert parameters.separable_params(64, 64, 3) == 4_800 and parameters.conv_params(64, 64, 3) == 36_928
+    few = parameters.comparison((1, 28, 28), 1, 3, 1, 0, 1)  # 1 filter: 1·10 + 1·2 = 12 > 10
+    assert "no fewer than the conv layer here: with 1 input channel" in parameters.params_caption(few)
+    assert len(parameters.params_figure(320, 16_981_120, 74).data[0].x) == 3
     padded = parameters.comparison((1, 28, 28), 32, 3, 1, 1, 1)  # padding 1: 28 x 28 out, the conv count unchanged
     assert padded["conv"] == 320 and padded["dense"] == 784 * 32 * 784 + 32 * 784
     photo = parameters.comparison((3, 224, 224), 8, 5, 2, 2, 1)  # ⌊(224 + 4 − 4 − 1)/2⌋ + 1 = 112

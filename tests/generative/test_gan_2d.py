@@ -101,6 +101,19 @@ def test_the_hero_caption_reads_the_recording():
     assert "Recorded once ahead of time in 4.0 s (500 steps/s)" in gan_2d.gan_2d_caption(ahead)  # a committed run
 
 
+def test_points_that_leave_the_square_are_drawn_on_its_edge_and_counted():
+    # the issue: in mode collapse generated points left the plot without a word
+    far = [[[0.0, 0.0], [gan_2d.BOX + 2, 0.0], [0.0, -gan_2d.BOX - 1], [1.0, 1.0]]] * 3
+    rec = fake_recording([8, 8, 8], [1, 1, 1], far)
+    assert "2 of the 4 points lie outside the square and are drawn on its edge." in gan_2d.gan_2d_caption(rec)
+    assert "outside the square" not in gan_2d.gan_2d_caption(fake_recording([8] * 3, [1] * 3, [[[0.0, 0.0]]] * 3))
+    rec.frames["d"] = np.zeros((3, gan_2d.GRID, gan_2d.GRID))
+    rec.frames["arrows"] = np.zeros((3, 4, 2))
+    rec.curves.update(d_loss=np.ones(2000), g_loss=np.ones(2000))
+    shown = gan_2d.gan_2d_figure(rec, player=False).data[2]  # the generated points
+    assert list(shown.x) == [0.0, gan_2d.BOX, 0.0, 1.0] and list(shown.y) == [0.0, 0.0, -gan_2d.BOX, 1.0]
+
+
 @pytest.mark.parametrize("step,total,expected", [(0, 500, "step 0 of 500"), (1500, 4000, "step 1,500 of 4,000")])
 def test_progress_caption(step, total, expected):
     assert gan_2d.progress_caption(step, total) == f"Training: {expected}. The replay starts when it ends."

@@ -26,7 +26,7 @@ def test_the_experiment_caption_and_figure(experiment):
     ratio = ns["g_grad"][:12].mean() / mm["g_grad"][:12].mean()  # the first tenth of 120 steps
     assert f"D(G(z)) ≈ {mm['d_fake'][0]:.1e}. Over the first 12 steps" in text
     assert f"({ratio:,.0f}× as much). Moved by plain SGD" in text  # over 100×: a whole number
-    assert f"go from {mm['distance'][0]:.2f} to {mm['distance'][-1]:.2f}" in text
+    assert saturation.went(mm["distance"][0], mm["distance"][-1]) + " from the data" in text
     assert text.endswith(f"the non-saturating ones to {ns['distance'][-1]:.2f}.")
     fig = saturation.saturation_experiment_figure(experiment)
     assert [t.name for t in fig.data] == ["Minimax (saturating)"] * 2 + ["Non-saturating"] * 2
@@ -92,3 +92,17 @@ def test_the_measured_gradient_figure_and_caption():
     assert saturation.gradient_caption(recording("hinge", [0.5], [1.0])) == "No generator step has run yet."
     fig = saturation.gradient_figure(rec)
     assert fig.layout.yaxis.type == "log" and len(fig.data[0].x) == 200 and fig.data[0].y[0] == pytest.approx(4.0)
+
+
+def test_a_distance_that_did_not_move_at_two_decimals_is_not_said_to_go_from_a_to_a():
+    assert saturation.went(1.7204, 1.7211) == "stay at 1.72 (moved by 7.0e-04)"  # was "from 1.72 to 1.72"
+    assert saturation.went(1.72, 0.85) == "go from 1.72 to 0.85"
+
+
+def test_the_saturation_figure_marks_this_runs_d_on_its_own_axis():
+    # on a log axis Plotly reads an annotation's x in log10 units: add_vline's label for D = 0.02 sat at
+    # 10^0.02 and stretched the axis to 10; the label now sits at log10(0.02) and the axis ends at D = 1
+    fig = saturation.saturation_figure(0.02)
+    assert list(fig.layout.xaxis.range) == [-4, 0]
+    assert fig.layout.annotations[0].x == pytest.approx(np.log10(0.02))
+    assert fig.layout.shapes[0].x0 == 0.02

@@ -18,3 +18,5 @@ def test_lr_range_test_grows_the_rate_and_suggests_one_inside_it():
     fig = range_test.range_figure(test)
     assert fig.layout.title.text == "LR range test (Smith 2017)"
     assert fig.layout.shapes[0].x0 == test["suggested"]
+    # its label in log10 units, as Plotly places annotations on a log axis (add_vline put it at 10^η)
+    assert fig.layout.annotations[0].x == math.log10(test["suggested"])

@@ -113,6 +113,9 @@ def test_gates_figure_rows(pretrained):
     titles = [a.text for a in fig.layout.annotations]
     assert titles[:4] == [cells.GATE_TITLES[k] for k in "ifgo"] and titles[-1] == "h: hidden state"
     assert len(fig.data) == 6 and fig.data[0].x[0] == "0:5*" and fig.data[0].x[-1] == "11:?"
+    # every row says which unit it is (the issue: gate heatmaps without a unit axis)
+    assert list(fig.data[0].y) == [f"u{u}" for u in order] and fig.layout.yaxis.title.text == "unit"
+    assert all(fig.layout[f"yaxis{r}"].showticklabels is not False for r in range(1, 7))
     run, order, _ = cells.gate_view(pretrained("recall_gru"), 5, 10, 0, "learned")
     fig = cells.gates_figure(run, "gru", order, cells.sequence(5, 10, 0)[1])
     assert len(fig.data) == 4  # r, z, n and h: no cell state

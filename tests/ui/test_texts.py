@@ -34,3 +34,16 @@ def test_search_finds_the_page_that_answers_a_question(query, slug):
 def test_search_of_nothing_lists_every_page_and_nonsense_finds_none():
     assert len(search("  ", PAGES)) == len(PAGES)
     assert search("zzqx flurble", PAGES) == []
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.slug)
+def test_prose_has_no_raw_latex_outside_math(page):
+    # Markdown shows "h_{t−1}" as it is typed; a formula in prose goes between $…$ (KaTeX) or in Unicode.
+    # The Formula section is LaTeX throughout (drawn by st.latex), so it is not prose.
+    import re
+    text = page_text(page.text_file)
+    for name, body in text.sections.items():
+        if name == "Formula":
+            continue
+        outside = re.sub(r"\$[^$]*\$", "", body)
+        assert not re.search(r"[_^]\{|\\[a-zA-Z]+", outside), f"{page.text_file.name} ## {name}: raw LaTeX in prose"
