@@ -1,8 +1,9 @@
 """Train the generative page's committed runs: the 2-D GAN under each preset (the page's default is
-"Healthy") and the Saturation tab's default experiment, stored in models/results/generative_*.npz
+"Healthy") and at the default's neighbours (every target with either sigmoid loss), and the Saturation
+tab's default experiment, stored in models/results/generative_*.npz
 (demos/generative/committed.py), so they open at once; every other setting trains live.
 
-    python -m train.precompute_generative            # ~1 min on 2 quiet cores (3 x 2,000 GAN steps)
+    python -m train.precompute_generative            # ~1 min on 2 quiet cores (10 x 2,000 GAN steps)
     python -m train.precompute_generative --dry-run  # 20 steps of each run, nothing saved
 """
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Committed runs: the hero's presets (its default is "Healthy") and the Saturation tab's default,
+"""Committed runs: the hero's presets (its default is "Healthy"), the default's neighbours (every target
+with either sigmoid loss) and the Saturation tab's default,
 trained once by `python -m train.precompute_generative` and stored as
 models/results/generative_<name>.npz, so the page opens them at once; any other setting trains live.
 
@@ -17,6 +18,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from demos.generative.gan_2d import DEFAULTS, HERO_HEIGHT, PRESETS, gan_2d_figure, plane_levels
+from demos.generative.targets import TARGETS
 from demos.precomputed import RESULTS_DIR
 from demos.replay import Recording
 
@@ -36,6 +38,13 @@ def file_name(preset: str) -> str:
 
 
 RUNS = {file_name(name): preset_args(values) for name, values in PRESETS.items()}  # file -> train_gan_2d args
+# The default's neighbours along the hero's first two controls: every target with either sigmoid loss
+# (a critic's score has no levels to store, so WGAN-GP and hinge always train live), so that switching
+# the target or the loss replays at once (~220 KB a file)
+NEIGHBOURS = {f"generative_{target}_{loss}.npz": preset_args(DEFAULTS | {"target": target, "loss": loss})
+              for target in TARGETS for loss in ("minimax", "nonsaturating")
+              if (target, loss) != (DEFAULTS["target"], DEFAULTS["loss"])}
+RUNS |= NEIGHBOURS
 SATURATION = ("generative_saturation.npz", (DEFAULTS["target"], SEED))  # file, saturation_experiment args
 
 

@@ -39,8 +39,8 @@ def assert_same_training(kept, fresh, early: int = 100) -> None:
 
 
 def test_each_preset_has_a_committed_run_of_its_own_settings():
-    assert set(committed.RUNS) == {"generative_healthy.npz", "generative_mode_collapse.npz",
-                                   "generative_cure_d_keeps_up.npz"}
+    assert set(committed.RUNS) - set(committed.NEIGHBOURS) == {"generative_healthy.npz", "generative_mode_collapse.npz",
+                                                                "generative_cure_d_keeps_up.npz"}
     for name, values in gan_2d.PRESETS.items():
         args = committed.preset_args(values)
         rec = committed.committed_run(*args)
@@ -99,3 +99,22 @@ def test_other_settings_and_stale_files_are_not_committed(tmp_path, monkeypatch)
 
 def test_file_names():
     assert committed.file_name("Cure: D keeps up") == "generative_cure_d_keeps_up.npz"
+
+
+def test_the_defaults_neighbours_are_committed_and_are_what_training_gives():
+    # every target with either sigmoid loss, the other controls at their defaults: 4 × 2 − the default
+    from demos.generative.targets import TARGETS
+    assert len(committed.NEIGHBOURS) == 2 * len(TARGETS) - 1
+    for name, args in committed.NEIGHBOURS.items():
+        rec = committed.committed_run(*args)
+        assert rec is not None, name
+        assert rec.meta["target"] == args[0] and rec.meta["loss"] == args[1] and len(rec.curves["g_loss"]) == 2000
+        assert (RESULTS_DIR / name).stat().st_size < 300_000
+    # one of them retrained for 100 steps: its curves are the committed run's first 100 (frames draw no
+    # random numbers, so a shorter run sees the same batches), to float precision
+    name, args = next(iter(committed.NEIGHBOURS.items()))
+    short = gan_2d.train_gan_2d(*args[:7], 100, args[8], n_frames=2)
+    kept = committed.committed_run(*args)
+    for k in short.curves:
+        np.testing.assert_allclose(short.curves[k], kept.curves[k][:100], rtol=1e-3, atol=1e-5, err_msg=k)
+    assert committed.committed_run(*args[:1], "wgan_gp", *args[2:]) is None  # a critic trains live
