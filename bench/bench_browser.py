@@ -5,7 +5,8 @@ interactions per page plus the slow controls named in issue #26, each from input
 and its figures drawn, with the bytes the server sent for it; the same interactions with 1 and with 4
 visitors at once (p50 / p95); and a classroom: 30 sessions opening one page's link within 10 s.
 
-    python -m bench.bench_browser [--only SLUG ...] [--skip-classroom] [--write] [--from-json FILE]
+    python -m bench.bench_browser [--only SLUG ...] [--skip-classroom] [--only-classroom] [--cold] [--write]
+                                  [--from-json FILE]
 
 Targets (issue #26, idle machine): first view ≤ 2 s, server start to home ≤ 6 s, a hero control
 < 1 s p95 for one visitor and < 2 s with four, a hero update under ~500 KB. Raw numbers go to
@@ -265,6 +266,8 @@ async def measure(slugs: list[str], with_classroom: bool, classroom_slug: str) -
             await context.close()
             await warm_up(browser, url, slugs or ([classroom_slug] if with_classroom else []))
             out["rss_warm_mb"] = rss_mb(pid)
+            if slugs:
+                out["visited"] = await visited_views(browser, url, slugs)
             for slug in slugs:
                 info = next(p for p in PAGES if p.slug == slug)
                 out["pages"][slug] = {"views": await views(browser, url, info),
@@ -275,6 +278,43 @@ async def measure(slugs: list[str], with_classroom: bool, classroom_slug: str) -
             if with_classroom:
                 out["classroom"] = await classroom(browser, url, pid, classroom_slug)
             await browser.close()
+    return out
+
+
+async def visited_views(browser, url: str, slugs: list[str]) -> dict:
+    """A visitor moving on through the gallery: one context that has opened the home page and one page
+    with a chart (Streamlit's and Plotly's scripts now in its cache), then each page's link in turn:
+    seconds until its hero is drawn and the page settled."""
+    context = await browser.new_context(viewport={"width": 1280, "height": 720})
+    page, out = await context.new_page(), {}
+    for slug in ["", slugs[-1], *slugs]:
+        start = time.perf_counter()
+        await page.goto(f"{url}/{slug}")
+        await page.get_by_role("heading", level=1).first.wait_for(timeout=180_000)
+        await page.wait_for_selector(IDLE, timeout=180_000)
+        if slug:
+            await page.locator(HERO).first.wait_for(timeout=180_000)
+            await page.wait_for_selector(IDLE, timeout=180_000)
+        await page.evaluate(SETTLED)
+        out[slug] = round(time.perf_counter() - start, 2)
+    await context.close()
+    return {slug: out[slug] for slug in slugs}
+
+
+async def cold_views(slugs: list[str]) -> dict:
+    """The first visitor after a restart: for each page a freshly started server, and the page's link
+    opened directly in a fresh context (seconds until the hero is drawn and the page settled; KB sent)."""
+    from playwright.async_api import async_playwright
+    out = {}
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        for slug in slugs:
+            with streamlit_server() as (url, _, _):
+                page, seconds, sent = await open_page(browser, url, slug, timeout=300_000)
+                await page.context.close()
+            out[slug] = {"seconds": round(seconds, 2), "kb": round(sent / 1000, 1)}
+            print(slug, "cold", out[slug], flush=True)
+        await browser.close()
     return out
 
 
@@ -318,6 +358,12 @@ def rows(out: dict) -> list[Row]:
                      target=f"p95 {s['one_p95']:.2f} s (< 1 s)"))
         r.append(Row(f"browser: {slug}", "hero interactions, 4 visitors at once, p50 / p95", s["four_p50"],
                      target=f"p95 {s['four_p95']:.2f} s (< 2 s)"))
+    for slug, seconds in out.get("visited", {}).items():
+        r.append(Row(f"browser: {slug}", "first view after the visitor's first page (scripts cached)", seconds,
+                     target="≤ 2 s"))
+    for slug, v in out.get("cold", {}).items():
+        r.append(Row(f"browser: {slug}", f"cold first view: a server just started, the link opened directly "
+                     f"({v['kb']:,.0f} KB)", v["seconds"], target="(imports and models load in this request)"))
     if "classroom" in out:
         c = out["classroom"]
         r.append(Row("browser: classroom", f"30 sessions open {c['slug']} within 10 s: until each sees its hero, "
@@ -335,10 +381,14 @@ def rows(out: dict) -> list[Row]:
     return r
 
 
-def run(slugs: list[str] | None = None, with_classroom: bool = True, classroom_slug: str = "playground") -> list[Row]:
+def run(slugs: list[str] | None = None, with_classroom: bool = True, classroom_slug: str = "playground",
+        cold: bool = False) -> list[Row]:
     if not Path(CHROMIUM).exists():
         return [Row("browser", "skipped: Debian chromium not installed", 0.0)]
-    out = asyncio.run(measure([p.slug for p in PAGES] if slugs is None else slugs, with_classroom, classroom_slug))
+    slugs = [p.slug for p in PAGES] if slugs is None else slugs
+    out = asyncio.run(measure(slugs, with_classroom, classroom_slug))
+    if cold:
+        out["cold"] = asyncio.run(cold_views(slugs))
     save(out)
     return rows(out)
 
@@ -349,12 +399,13 @@ if __name__ == "__main__":
     parser.add_argument("--skip-classroom", action="store_true")
     parser.add_argument("--classroom", default="playground", help="the page the classroom opens")
     parser.add_argument("--only-classroom", action="store_true", help="the classroom alone (no page is measured)")
+    parser.add_argument("--cold", action="store_true", help="also each page's first view on a freshly started server")
     parser.add_argument("--write", action="store_true", help="replace this benchmark's rows in BENCHMARKS.md")
     parser.add_argument("--from-json", type=Path, help="the rows of a saved run (test-artifacts/bench_browser.json) "
                         "instead of measuring again")
     args = parser.parse_args()
     measured = (rows(json.loads(args.from_json.read_text())) if args.from_json else
-                run([] if args.only_classroom else args.only, not args.skip_classroom, args.classroom))
+                run([] if args.only_classroom else args.only, not args.skip_classroom, args.classroom, args.cold))
     from bench.run import machine, table, write_rows
     print(table(measured))
     print(machine())
