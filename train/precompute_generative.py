@@ -38,13 +38,13 @@ def main(argv: list[str] | None = None) -> dict:
         if not args.dry_run:
             committed.save_recording(rec, run_args, args.out / name, **info)
         done[name] = rec.seconds
-    name, sat_args = committed.SATURATION
-    start = time.perf_counter()
-    result = saturation.saturation_experiment(*sat_args, **({"steps": 20, "head_start": 10} if args.dry_run else {}))
-    done[name] = time.perf_counter() - start
-    print(f"{name}: {done[name]:.1f} s", flush=True)
-    if not args.dry_run:
-        committed.save_saturation(result, sat_args, args.out / name, seconds=round(done[name], 1), **info)
+    for name, sat_args in committed.SATURATIONS.items():
+        start = time.perf_counter()
+        result = saturation.saturation_experiment(*sat_args, **({"steps": 20, "head_start": 10} if args.dry_run else {}))
+        done[name] = time.perf_counter() - start
+        print(f"{name}: {done[name]:.1f} s", flush=True)
+        if not args.dry_run:
+            committed.save_saturation(result, sat_args, args.out / name, seconds=round(done[name], 1), **info)
     return done
 
 

@@ -46,6 +46,9 @@ NEIGHBOURS = {f"generative_{target}_{loss}.npz": preset_args(DEFAULTS | {"target
               if (target, loss) != (DEFAULTS["target"], DEFAULTS["loss"])}
 RUNS |= NEIGHBOURS
 SATURATION = ("generative_saturation.npz", (DEFAULTS["target"], SEED))  # file, saturation_experiment args
+# the Saturation tab follows the hero's target: every target's experiment is committed too (~8 KB each)
+SATURATIONS = dict([SATURATION] + [(f"generative_saturation_{t}.npz", (t, SEED)) for t in TARGETS
+                                   if t != DEFAULTS["target"]])
 
 
 # ---------------------------------------------------------------- the hero's recordings
@@ -102,10 +105,11 @@ def load_saturation(path: Path) -> tuple[dict, tuple]:
 
 
 def committed_saturation(target: str, seed: int) -> dict | None:
-    """The stored `saturation_experiment(target, seed)` (the default target, seed 0), or None."""
-    name, args = SATURATION
-    if (target, seed) != args or not (RESULTS_DIR / name).is_file():
+    """The stored `saturation_experiment(target, seed)` (any target, seed 0), or None."""
+    name = next((n for n, a in SATURATIONS.items() if a == (target, seed)), None)
+    if name is None or not (RESULTS_DIR / name).is_file():
         return None
+    args = SATURATIONS[name]
     result, stored_args = load_saturation(RESULTS_DIR / name)
     return result if stored_args == args else None
 

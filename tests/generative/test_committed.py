@@ -89,7 +89,8 @@ def test_other_settings_and_stale_files_are_not_committed(tmp_path, monkeypatch)
     healthy = committed.preset_args(gan_2d.PRESETS["Healthy"])
     assert committed.committed_run(*healthy[:-1], 1) is None  # seed 1: trained live
     assert committed.committed_run(*healthy[:-2], 500, 0) is None  # 500 steps: trained live
-    assert committed.committed_saturation("ring", 1) is None and committed.committed_saturation("spiral", 0) is None
+    assert committed.committed_saturation("ring", 1) is None
+    assert committed.committed_saturation("spiral", 0) is not None  # every target's experiment, at seed 0
     monkeypatch.setattr(committed, "RESULTS_DIR", tmp_path)
     assert committed.committed_run(*healthy) is None  # no file
     other = healthy[:-2] + (4, 0)  # a file under the preset's name, made with other arguments, is not used
@@ -118,3 +119,12 @@ def test_the_defaults_neighbours_are_committed_and_are_what_training_gives():
     for k in short.curves:
         np.testing.assert_allclose(short.curves[k], kept.curves[k][:100], rtol=1e-3, atol=1e-5, err_msg=k)
     assert committed.committed_run(*args[:1], "wgan_gp", *args[2:]) is None  # a critic trains live
+
+
+def test_every_targets_saturation_experiment_is_committed_and_one_is_what_it_gives_now():
+    from demos.generative.targets import TARGETS
+    assert {a[0] for a in committed.SATURATIONS.values()} == set(TARGETS)
+    stored, fresh = committed.committed_saturation("grid", 0), saturation.saturation_experiment("grid", 0)  # ~1 s
+    for loss in fresh:
+        for k in fresh[loss]:
+            np.testing.assert_allclose(stored[loss][k], fresh[loss][k], rtol=1e-3, atol=1e-9, err_msg=f"{loss} {k}")

@@ -72,6 +72,17 @@ def test_the_default_view_and_each_preset_open_committed_runs_without_training(m
     assert calls == []
 
 
+def test_switching_the_target_or_the_sigmoid_loss_replays_without_training(monkeypatch):
+    # the default's neighbours are committed: the hero's first two controls answer without a GAN run
+    calls = no_training(monkeypatch)
+    at = open_page(PAGE, timeout=120)
+    at.selectbox(key="target").set_value("moons").run()
+    at.selectbox(key="loss").set_value("minimax").run()
+    assert not at.exception and calls == []
+    rec = committed.committed_run(*committed.preset_args(gan_2d.DEFAULTS | {"target": "moons", "loss": "minimax"}))
+    assert gan_2d.gan_2d_caption(rec) in captions(at)
+
+
 LIVE, SATURATION_EXPERIMENT = [], saturation.saturation_experiment  # globals: a job's function closes over nothing
 
 
