@@ -33,7 +33,7 @@ def card(page, question: str | None = None) -> None:
 
 if query.strip():
     found = search(query, PAGES)
-    st.subheader(f"{len(found)} page{'s' * (len(found) != 1)} match “{query.strip()[:60]}”"
+    st.subheader(f"{len(found)} page{'s match' if len(found) != 1 else ' matches'} “{query.strip()[:60]}”"
                  if found else f"No page matches “{query.strip()[:60]}”: try fewer or other words.")
     for row in range(0, len(found), COLUMNS):
         for column, (page, _, question) in zip(st.columns(COLUMNS), found[row:row + COLUMNS]):

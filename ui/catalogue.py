@@ -140,7 +140,7 @@ PAGES: tuple[PageInfo, ...] = (
              "Paint a photo in another image's style: watch Gatys' optimisation live, then one pass.",
              ("efficientnet_lite0", "magenta_arbitrary_style")),
     PageInfo("pages/05_attention.py", "Attention maps", "🔦", "Sequences and attention",
-             "MiniLM's 72 heads on your text, a translator's alignment, and softmax(QKᵀ/√d)V by hand.",
+             "A Transformer's 72 heads (MiniLM) on your text, a translator's alignment, softmax(QKᵀ/√d)V by hand.",
              ("minilm_l6", "seq2seq_dates", "seq2seq_dates_noattn")),
     PageInfo("pages/06_playground.py", "Neural-network playground", "🧪", "Foundations",
              "Build an MLP, train it live on 2-D data, digits or your CSV, and scrub the replay; the perceptron too.",

@@ -13,7 +13,9 @@ Numbers, rankings and comparisons never go here: they are computed next to the c
 from __future__ import annotations
 
 import functools
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,36 +79,46 @@ def page_text(path: Path) -> PageText:
     return parse(path.read_text(encoding="utf-8")) if path.is_file() else PageText({})
 
 
+SHOWN_SHARE = 0.25  # of the best match's score: weaker matches are not listed
+
+
+def stems(text: str) -> list[str]:
+    """Lower-case word stems in order, stop-words left out: 'Dropout?' -> 'dropout', 'optimisers' -> 'optimiser'."""
+    return [w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+            for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in STOP_WORDS and len(w) >= 2]
+
+
 def words(text: str) -> set[str]:
-    """Lower-case word stems for matching: 'Dropout?' -> 'dropout', 'optimisers' -> 'optimiser'."""
-    out = set()
-    for w in re.findall(r"[a-z0-9]+", text.lower()):
-        if w in STOP_WORDS or len(w) < 2:
-            continue
-        out.add(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w)
-    return out
+    """The set of `stems`."""
+    return set(stems(text))
 
 
 def search(query: str, pages) -> list[tuple[object, float, str | None]]:
     """Pages that match a free-text query, best first: (page, score, best-matching question or None).
-    A query word found in the title counts 3, in the pitch 2, in a question 2, elsewhere in the
-    page's text 1 (scaled by the share of query words found)."""
+    A query word found in the title counts 3, in the pitch 2, in a question 2, and in the page's text
+    1 + log₂ of how often it occurs there, at most 3 (a page about transformers names them often; one
+    that mentions them in passing, once), in a tab's name 2; the sum is scaled by the share of query
+    words found. Pages scoring under SHOWN_SHARE of the best are left out."""
     wanted = words(query)
     if not wanted:
         return [(p, 0.0, None) for p in pages]
     results = []
     for page in pages:
         text = page_text(page.text_file)
-        title, pitch = words(page.title), words(page.pitch)
-        body = words(" ".join(text.sections.values()))
+        title, pitch, tabs = words(page.title), words(page.pitch), words(" ".join(page.tabs))
+        counts = Counter(stems(" ".join(text.sections.values())))
+        body = set(counts)
         best_q, best_q_hits = None, 0
         for q in text.questions:
             hits = len(wanted & words(q))
             if hits > best_q_hits:
                 best_q, best_q_hits = q, hits
-        found = wanted & (title | pitch | body | (words(best_q) if best_q else set()))
+        found = wanted & (title | pitch | tabs | body | (words(best_q) if best_q else set()))
         if not found:
             continue
-        score = (3 * len(wanted & title) + 2 * len(wanted & pitch) + 2 * best_q_hits + len(wanted & body))
+        score = (3 * len(wanted & title) + 2 * len(wanted & pitch) + 2 * len(wanted & tabs) + 2 * best_q_hits
+                 + sum(min(3.0, 1 + math.log2(counts[w])) for w in wanted & body))
         results.append((page, score * len(found) / len(wanted), best_q))
-    return sorted(results, key=lambda r: -r[1])
+    results.sort(key=lambda r: -r[1])
+    # pages that only mention the words in passing (under a quarter of the best score) are left out
+    return [r for r in results if r[1] >= SHOWN_SHARE * results[0][1]] if results else []
