@@ -201,45 +201,6 @@ def image_rows(rows: Sequence[Sequence[np.ndarray]], column_titles: Sequence[str
     return fig
 
 
-def signal_plot(t: np.ndarray, signal: np.ndarray, reconstruction: np.ndarray,
-                flagged: Sequence[tuple[float, float]], truth: Sequence[tuple[float, float]],
-                title: str | None = None, rows: int = 4, row_height: int = 120) -> go.Figure:
-    """A 1-D signal with its reconstruction, cut into `rows` stacked strips of equal duration (60 s in
-    one strip squeezes every heartbeat into a line); flagged spans shaded orange, true anomalies as
-    black bars along the bottom of each strip, both named in the legend (below the strips)."""
-    from plotly.subplots import make_subplots
-
-    span = (float(t[-1]) - float(t[0])) / rows
-    fig = make_subplots(rows=rows, cols=1, vertical_spacing=0.04)
-    lo, hi = float(min(signal.min(), reconstruction.min())), float(max(signal.max(), reconstruction.max()))
-    for r in range(rows):
-        a0, b0 = float(t[0]) + r * span, float(t[0]) + (r + 1) * span
-        keep = (t >= a0) & (t <= b0)
-        for a, b in flagged:
-            if b > a0 and a < b0:
-                fig.add_vrect(x0=max(a, a0), x1=min(b, b0), fillcolor=OKABE_ITO[1], opacity=0.3, line_width=0,
-                              row=r + 1, col=1)
-        for a, b in truth:
-            if b > a0 and a < b0:
-                fig.add_shape(type="rect", x0=max(a, a0), x1=min(b, b0), y0=lo, y1=lo + 0.08 * (hi - lo),
-                              fillcolor=OKABE_ITO[7], line_width=0, row=r + 1, col=1)
-        first = r == 0
-        fig.add_trace(go.Scatter(x=t[keep], y=signal[keep], name="signal", legendgroup="signal", showlegend=first,
-                                 line=dict(color=OKABE_ITO[0], width=1.5)), r + 1, 1)
-        fig.add_trace(go.Scatter(x=t[keep], y=reconstruction[keep], name="reconstruction", legendgroup="recon",
-                                 showlegend=first, line=dict(color=OKABE_ITO[2], width=1.5, dash="dot")), r + 1, 1)
-        fig.update_xaxes(range=[a0, b0], row=r + 1, col=1)
-        fig.update_yaxes(range=[lo, hi], showticklabels=False, row=r + 1, col=1)
-    # legend keys for the two bands (shapes have none): an empty trace each, in the bands' colours
-    fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name="flagged: error above the threshold",
-                             marker=dict(symbol="square", size=12, color=OKABE_ITO[1], opacity=0.5)), 1, 1)
-    fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name="injected anomaly (truth)",
-                             marker=dict(symbol="square", size=12, color=OKABE_ITO[7])), 1, 1)
-    fig.update_xaxes(title="time (s)", row=rows, col=1)
-    fig.update_layout(legend=dict(orientation="h", y=-0.12, yanchor="top"))
-    return layout(fig, title, rows * row_height + 110)
-
-
 def figure_numbers(fig: go.Figure) -> dict:
     """The data behind a figure, trace by trace (x, y, z and names), as plain JSON-able lists."""
     out = {"title": fig.layout.title.text, "traces": []}
