@@ -75,6 +75,12 @@ def shoot(out: Path, root: Path) -> int:
                     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=600_000)
                     page.wait_for_timeout(1500)  # charts draw after the script ends
                     page.screenshot(path=out / f"{slug or 'home'}-{name}.png", full_page=name != "present")
+                    more = page.get_by_role("button", name="⚙️ More controls")
+                    if name == "present" and more.count():  # and the slide's popover, opened
+                        more.first.click()
+                        page.locator('[data-testid="stPopoverBody"]').first.wait_for(state="visible")
+                        page.wait_for_timeout(500)
+                        page.screenshot(path=out / f"{slug}-present-popover.png")
                     page.close()
                 print(slug or "home", flush=True)
             browser.close()
