@@ -21,9 +21,9 @@ def takes_digits(name: str) -> bool:
 
 
 # ---------------------------------------------------------------- the hero: what it sees, what it says
-def input_figure(images: torch.Tensor) -> go.Figure:
+def input_figure(images: torch.Tensor, height: int = 280) -> go.Figure:
     """images: (1, C, H, W) in [0, 1], drawn as the picture the model receives."""
-    return plots.image_figure(to_image(images), "What the model sees", height=280)
+    return plots.image_figure(to_image(images), "What the model sees", height=height)
 
 
 def input_caption(images: torch.Tensor) -> str:
@@ -31,9 +31,10 @@ def input_caption(images: torch.Tensor) -> str:
     return f"Input resized to {images.shape[-1]}×{images.shape[-2]} px, as the model receives it."
 
 
-def top5_figure(top5: list[tuple[str, float]], truth: str | None) -> go.Figure:
+def top5_figure(top5: list[tuple[str, float]], truth: str | None, height: int = 220) -> go.Figure:
     """The top-5 (class, probability) as bars, the true class highlighted."""
-    return plots.topk_bars([n for n, _ in top5], [p for _, p in top5], "Top-5 prediction", highlight=truth)
+    return plots.topk_bars([n for n, _ in top5], [p for _, p in top5], "Top-5 prediction", highlight=truth,
+                           height=height)
 
 
 def top5_caption(top5: list[tuple[str, float]], truth: str | None) -> str:

@@ -24,10 +24,12 @@ labels = class_names(name)
 # Hero: input as the model sees it, and its top-5
 left, right = st.columns([1, 2])
 top5 = predict_topk(model, x, labels)
+height = 460 if ui.is_presenting() else 280  # a slide: the picture and its bars fill the frame
 with left:
-    ui.chart(model_zoo.input_figure(x), model_zoo.input_caption(x))
+    ui.chart(model_zoo.input_figure(x, height), model_zoo.input_caption(x))
 with right:
-    ui.chart(model_zoo.top5_figure(top5, true_label), model_zoo.top5_caption(top5, true_label), export="top5")
+    ui.chart(model_zoo.top5_figure(top5, true_label, height), model_zoo.top5_caption(top5, true_label),
+             export="top5")
 
 ui.end_of_hero()
 

@@ -10,10 +10,10 @@ from models import class_names
 page = ui.page_setup(__file__)
 
 # Controls: the key ones in one row (kept on a slide), the rest below (a popover on a slide)
-key_row = st.columns([3, 3, 3, 3, 1])
-more = ui.more_controls(key_row[4])
+key_row = st.columns([3, 3, 3, 3])
+more = ui.more_controls()
 with more:
-    r = st.columns(7)
+    r = ui.control_columns(7)
     with r[0]:
         family = ui.select("Model family", "family", ["digits", "photos"], widget="radio",
                            format_func={"digits": "Digits", "photos": "Photos"}.get)
@@ -56,11 +56,15 @@ after = predict_topk(model, x_adv, labels)
 eps_text = attacks.eps_text(eps, digits)
 
 # Hero: the flip in words, then original | perturbation | adversarial with what the model says
-st.info(attacks.flip_caption(clean[0], after[0], eps_text, target), icon="⚔️")
+flip = attacks.flip_caption(clean[0], after[0], eps_text, target)
+if not ui.is_presenting():
+    st.info(flip, icon="⚔️")
 cols = st.columns(3)
 with cols[0]:
     ui.prediction_panel("Original", x, clean, truth)
 with cols[1]:
+    if ui.is_presenting():  # a slide: the sentence above the middle chart, the images as tall as they fit
+        st.info(flip, icon="⚔️")
     ui.chart(perceptibility.perturbation_figure(x, x_adv, eps, height=190 if ui.is_presenting() else 260),
              perceptibility.perturbation_caption(eps), export="perturbation")
     st.markdown(perceptibility.perceptibility_text(perceptibility.perceptibility(x, x_adv)),

@@ -9,8 +9,8 @@ from models.data import one_class_split
 page = ui.page_setup(__file__)
 
 # Controls: normal class, detector and the threshold (kept on a slide); the test mixture below
-key_row = st.columns([2, 2, 2, 3, 1])
-more = ui.more_controls(key_row[4])
+key_row = st.columns([2, 2, 2, 3])
+more = ui.more_controls()
 with key_row[0]:
     normal = ui.slider("Normal class", "normal", 0, 9, 7)
 with key_row[1]:
@@ -26,7 +26,7 @@ with key_row[3]:
     else:
         k = ui.slider("k (standard deviations above the mean)", "k", 0.0, 6.0, 2.0, step=0.25)
 with more:
-    m = st.columns(3)
+    m = ui.control_columns(3)
     with m[0]:
         others = ui.toggle("Other digits in the test mix", "others", True)
     with m[1]:
@@ -45,7 +45,8 @@ point = thresholds.operating_point(scores, threshold)
 # Hero: error histograms with the threshold, and what that threshold buys
 left, right = st.columns([3, 1])
 with left:
-    ui.chart(thresholds.errors_figure(scores, threshold, normal), thresholds.errors_caption(point),
+    ui.chart(thresholds.errors_figure(scores, threshold, normal, 450 if ui.is_presenting() else 340),
+             thresholds.errors_caption(point),
              export="reconstruction_errors")
 with right:
     for line in thresholds.metric_lines(point, rule, q, details=not ui.is_presenting()):

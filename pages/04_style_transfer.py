@@ -9,8 +9,8 @@ from demos.style_transfer import colour, fast, gram, inputs, optimisation
 page = ui.page_setup(__file__)
 
 # Controls: images and the main weights (kept on a slide); everything else below
-key_row = st.columns([3, 3, 2, 2, 1])
-more = ui.more_controls(key_row[4])
+key_row = st.columns([3, 3, 2, 2])
+more = ui.more_controls()
 with key_row[0]:
     content_name = ui.select("Content image", "content", inputs.CONTENT_SOURCES,
                              default="astronaut", format_func=inputs.SOURCES.get)
@@ -22,7 +22,7 @@ with key_row[2]:
 with key_row[3]:
     steps = ui.slider("Steps", "steps", 10, 300, 100, step=10)
 with more:
-    m = st.columns(5)
+    m = ui.control_columns(5)
     with m[0]:
         content_w = 10 ** ui.slider("Content weight (log₁₀)", "content_w", -1.0, 2.0, 0.0, step=0.25)
         tv_w = 10 ** ui.slider("TV weight (log₁₀)", "tv_w", -1.0, 3.0, 1.0, step=0.25)
@@ -65,15 +65,20 @@ if loaded[0] is None or loaded[1] is None:
 content, styles, weights = inputs.prepare(content, style, loaded[2][0] if loaded[2] else None, size, mix)
 
 # Hero: content | style | the fast network (at once) | the optimisation (when asked, live)
-cols = st.columns(4)
-cols[0].image(images.to_image(content), caption="Content", width="stretch")
-cols[1].image(images.to_image(styles[0]), caption=inputs.style_caption(weights), width="stretch")
+presenting = ui.is_presenting()
+if presenting:  # a slide: content above style, small, on the left; the two results as large as they fit
+    narrow, *wide = st.columns([1.1, 2, 2])
+    cols = [narrow, narrow, *wide]
+else:
+    cols = st.columns(4)
+cols[0].image(images.to_image(content), caption="Content", width=200 if presenting else "stretch")
+cols[1].image(images.to_image(styles[0]), caption=inputs.style_caption(weights), width=200 if presenting else "stretch")
 inputs_key = (content_id, style_id, loaded[2][1] if loaded[2] else "", size, mix, seed)  # what the tensors are made of
 with cols[2]:
     fast_result, fast_seconds = ui.cached(fast.timed_fast_stylize, ui.model("magenta_arbitrary_style"), content,
                                           styles[0], strength, key=(*inputs_key, strength), max_entries=16)
     st.image(images.to_image(colour.finish(fast_result, content, keep_colour)), width="stretch",
-             caption=fast.fast_caption(fast_seconds, strength))
+             caption=fast.fast_caption(fast_seconds, strength, short=presenting))
 live, status = cols[3].empty(), cols[3].empty()
 curve_box = st.empty()
 

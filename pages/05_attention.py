@@ -7,10 +7,10 @@ from demos.attention import by_hand, heads, roles, rollout, seq2seq
 page = ui.page_setup(__file__)
 
 # Controls: the text (always editable; examples fill it), layer and head (kept on a slide)
-key_row = st.columns([5, 2, 2, 1])
-more = ui.more_controls(key_row[3])
+key_row = st.columns([5, 2, 2])
+more = ui.more_controls()
 with more:
-    o = st.columns(2)
+    o = ui.control_columns(2)
     with o[0]:
         preset = ui.select("Example", "preset", list(heads.EXAMPLES), widget="segmented", presets=heads.PRESETS)
     with o[1]:
@@ -37,7 +37,7 @@ if shown.note:
     st.info(shown.note, icon="ℹ️")
 
 # Hero: one head, token to token (labelled by position, so a repeated word keeps its own row)
-ui.chart(heads.head_figure(shown, layer, head, 430 if ui.is_presenting() else 520),
+ui.chart(heads.head_figure(shown, layer, head, 450 if ui.is_presenting() else 520),
          heads.head_caption(shown, layer, head) + heads.showcase_note(a, text, preset, layer, head), export="attention")
 ui.end_of_hero()
 if shown.hidden_share is not None:

@@ -10,8 +10,8 @@ page = ui.page_setup(__file__)
 presenting = ui.is_presenting()
 
 # Key controls in one row (kept on a slide); the rest below (a popover on a slide)
-key_row = st.columns([3, 2, 2, 2, 2, 1])
-more = ui.more_controls(key_row[5])
+key_row = st.columns([3, 2, 2, 2, 2])
+more = ui.more_controls()
 with key_row[0]:
     mode = ui.select("Mode", "mode", ["network", "perceptron"], widget="segmented",
                      format_func={"network": "Network", "perceptron": "Perceptron"}.get)
@@ -23,7 +23,7 @@ if mode == "perceptron":
         eta = ui.slider("Learning rate η", "eta", 0.1, 2.0, 1.0, step=0.1)
     seed = 0
     if name == "blobs":
-        with more, st.columns(6)[0]:
+        with more, ui.control_columns(6)[0]:
             seed = ui.number("Seed", "seed", 0, 9999, 0, help="Where the separable blobs fall")
     x, y, margin = perceptron.perceptron_data(name, seed)
     run = perceptron.perceptron(x, y, eta)
@@ -58,7 +58,7 @@ with key_row[3]:
 with key_row[4]:
     act = ui.select("Activation", "act", list(network.ACTIVATIONS), default="tanh", format_func=network.ACTIVATIONS.get)
 with more:
-    r = st.columns(6)
+    r = ui.control_columns(6, per_row=6)
     with r[0]:
         generated = dataset in datasets.POINT_SETS  # points and noise mean nothing for an upload
         n_points = (ui.slider("Training digits", "digits_n", 100, 3500, 500, step=100,
@@ -82,7 +82,7 @@ with more:
     with r[5]:
         dropout = ui.slider("Dropout p", "dropout", 0.0, 0.8, 0.0, step=0.05)
         patience = ui.slider("Early stopping patience (0 = off)", "patience", 0, 100, 0, step=5)
-    f = st.columns(7)
+    f = ui.control_columns(7, per_row=7)  # short toggle labels: one row
     picked = {}
     if not digits:  # the input features, as in Playground's first column (x₁ and x₂ on by default)
         for i, (feature, label) in enumerate(datasets.FEATURES.items()):
@@ -90,7 +90,7 @@ with more:
                 picked[feature] = ui.toggle(label, ("f_x1", "f_x2", "f_x1sq", "f_x2sq", "f_x1x2", "f_sin1", "f_sin2")[i],
                                             feature in ("x1", "x2"))
     chosen = tuple(k for k, on in picked.items() if on)
-    f = st.columns(6)
+    f = ui.control_columns(6, per_row=6)
     with f[0]:
         batch_norm = ui.toggle("Batch norm", "bn", False)
     with f[1]:

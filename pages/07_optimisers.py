@@ -8,7 +8,7 @@ from demos.optimisers import (batch_size, bias_correction, committed, gradient_n
 page = ui.page_setup(__file__)
 
 # Controls: the surface (it brings its own start and settings), its shape, the start point and the race length
-row = st.columns([3, 2, 2, 2, 2, 2, 1.6])  # the last: the slide's "More controls" (~110 px)
+row = st.columns([4, 2, 2, 2, 2, 2])  # a surface's whole name on a slide
 with row[0]:
     name = ui.select("Loss surface", "surface", list(surfaces.SURFACES), format_func=surfaces.SURFACES.get,
                      presets=surfaces.PRESETS)
@@ -23,40 +23,40 @@ with row[4]:
     y0 = ui.slider("Start y", "y0", float(shape.y_range[0]), float(shape.y_range[1]), P["y0"], step=0.01)
 with row[5]:
     steps = ui.slider("Steps", "steps", *race.STEPS_RANGE, 500, step=50)
-more = (ui.more_controls(row[6]) if ui.is_presenting() else
+more = (ui.more_controls() if ui.is_presenting() else
         st.expander("⚙️ Each optimiser: race it or not, its learning rate η and coefficients; the tolerance"))
 
 # Each optimiser: race it or not, its learning rate (log scale) and its own coefficients
 lr_args = dict(lo=rules.LR_LOG_RANGE[0], hi=rules.LR_LOG_RANGE[1], step=0.01, format="10^%.2f",
                help="log₁₀ of the learning rate η")
 with more:
-    c = st.columns(7)
+    c = ui.control_groups(["SGD", "Momentum", "Nesterov", "Adagrad", "RMSprop", "Adam", "AdamW"])
     with c[0]:
-        on = {"sgd": ui.toggle("SGD", "on_sgd", True)}
+        on = {"sgd": ui.toggle("SGD", "on_sgd", "sgd" in rules.RACING_BY_DEFAULT)}
         v = {"lr_sgd": ui.slider("η", "lr_sgd", default=P["lr_sgd"], **lr_args)}
     with c[1]:
-        on["momentum"] = ui.toggle("Momentum", "on_mom", True)
+        on["momentum"] = ui.toggle("Momentum", "on_mom", "momentum" in rules.RACING_BY_DEFAULT)
         v |= {"lr_mom": ui.slider("η", "lr_mom", default=P["lr_mom"], **lr_args),
               "mu_mom": ui.slider("μ", "mu_mom", 0.0, 0.99, P["mu_mom"], step=0.01)}
     with c[2]:
-        on["nesterov"] = ui.toggle("Nesterov", "on_nag", True)
+        on["nesterov"] = ui.toggle("Nesterov", "on_nag", "nesterov" in rules.RACING_BY_DEFAULT)
         v |= {"lr_nag": ui.slider("η", "lr_nag", default=P["lr_nag"], **lr_args),
               "mu_nag": ui.slider("μ", "mu_nag", 0.0, 0.99, P["mu_nag"], step=0.01)}
     with c[3]:
-        on["adagrad"] = ui.toggle("Adagrad", "on_ada", True)
+        on["adagrad"] = ui.toggle("Adagrad", "on_ada", "adagrad" in rules.RACING_BY_DEFAULT)
         v |= {"lr_ada": ui.slider("η", "lr_ada", default=P["lr_ada"], **lr_args)}
     with c[4]:
-        on["rmsprop"] = ui.toggle("RMSprop", "on_rms", True)
+        on["rmsprop"] = ui.toggle("RMSprop", "on_rms", "rmsprop" in rules.RACING_BY_DEFAULT)
         v |= {"lr_rms": ui.slider("η", "lr_rms", default=P["lr_rms"], **lr_args),
               "alpha_rms": ui.slider("α", "alpha_rms", 0.5, 0.999, P["alpha_rms"], step=0.001, format="%.3f")}
     with c[5]:
-        on["adam"] = ui.toggle("Adam", "on_adam", True)
+        on["adam"] = ui.toggle("Adam", "on_adam", "adam" in rules.RACING_BY_DEFAULT)
         v |= {"lr_adam": ui.slider("η", "lr_adam", default=P["lr_adam"], **lr_args),
               "b1_adam": ui.slider("β₁ (Adam and AdamW)", "b1_adam", 0.0, 0.99, P["b1_adam"], step=0.01),
               "b2_adam": ui.slider("β₂ (Adam and AdamW)", "b2_adam", 0.5, 0.9999, P["b2_adam"], step=0.0001,
                                   format="%.4f")}
     with c[6]:
-        on["adamw"] = ui.toggle("AdamW", "on_adamw", True)
+        on["adamw"] = ui.toggle("AdamW", "on_adamw", "adamw" in rules.RACING_BY_DEFAULT)
         v |= {"lr_adamw": ui.slider("η", "lr_adamw", default=P["lr_adamw"], **lr_args),
               "wd_adamw": ui.slider("weight decay λ", "wd_adamw", 0.0, 0.5, P["wd_adamw"], step=0.01)}
     c = st.columns([3, 2, 7])
@@ -75,7 +75,7 @@ shape, results, ran = surfaces.surface(name, kappa), race.results(rec, tol), int
 # Why a runner diverged (a slide keeps room for the chart: one note there)
 for note in theory.divergence_notes(results, runners, shape, kappa, (x0, y0), one=ui.is_presenting()):
     st.warning(note, icon="💥")
-height = 340 if ui.is_presenting() else 470
+height = 480 if ui.is_presenting() else 470
 ui.chart(ui.cached(race.race_figure, rec, height, max_entries=24,  # 60 frames cost more than a rerun may
                    key=(name, runners, x0, y0, kappa, batch, seed, ran, rec.stopped, height)),
          race.race_caption(results, tol, ran, shape))

@@ -9,15 +9,15 @@ from demos.backprop import activations, clipping, engine, expressions, flow, net
 page = ui.page_setup(__file__)
 
 # Controls: which graph (a tiny network or your own expression) and the learning rate, kept on a slide
-key_row = st.columns([3, 2, 3, 3, 1])
-more = ui.more_controls(key_row[4])
+key_row = st.columns([3, 2, 3, 3])
+more = ui.more_controls()
 with key_row[0]:
     mode = ui.select("Graph", "graph", ["network", "expression"], widget="segmented",
                      format_func={"network": "Network", "expression": "Expression"}.get)
 with key_row[3]:
     lr = ui.slider("Learning rate η (one update)", "lr", 0.01, 2.0, 0.5, step=0.01)
 with more:
-    m = st.columns(4)
+    m = ui.control_columns(4)
     with m[3]:
         open_at = ui.select("Open the player at", "open_at", list(walkthrough.OPEN_AT), default="backward",
                             format_func=walkthrough.OPEN_AT.get)
@@ -51,11 +51,13 @@ except engine.GraphError as err:
 if graph is not None:
     frames = walkthrough.walkthrough(graph, lr)
     ui.chart(walkthrough.graph_figure(graph, frames, walkthrough.frame_index(frames, open_at),
-                                      height=walkthrough.graph_height(graph, ui.is_presenting())),
+                                      height=walkthrough.graph_height(graph, ui.is_presenting()),
+                                      text_scale=1.25 if ui.is_presenting() else 1.0),
              walkthrough.graph_caption(graph, lr), export="backprop_graph")
     check = engine.check_gradients(graph)
     agree, note = engine.check_note(check)
-    (st.success if agree else st.warning)(note, icon="✅" if agree else "⚠️")
+    if not (agree and ui.is_presenting()):  # a slide keeps its height for the graph: a disagreement only
+        (st.success if agree else st.warning)(note, icon="✅" if agree else "⚠️")
 ui.end_of_hero()
 
 # Every gradient three ways, and the update

@@ -14,8 +14,8 @@ page = ui.page_setup(__file__)
 NETWORKS = {"digits": "mnist_cnn", "photos": "efficientnet_lite0"}
 
 # Controls: the kernel and its hyperparameters (kept on a slide); the image and typed numbers below
-key_row = st.columns([4, 2, 2, 2, 2, 1])
-more = ui.more_controls(key_row[5])
+key_row = st.columns([4, 2, 2, 2, 2])
+more = ui.more_controls()
 with key_row[0]:
     preset = ui.select("Kernel", "kernel", list(kernels.KERNELS), default="sobel_x", format_func=kernels.KERNELS.get)
 with key_row[1]:
@@ -27,11 +27,11 @@ with key_row[3]:
 with key_row[4]:
     dilation = ui.slider("Dilation d", "dilation", *sliding.DILATION_RANGE, 1)
 with more:
-    r = st.columns(4)
+    r = ui.control_columns(4)
     with r[0]:
         family = ui.select("Image and network", "family", list(NETWORKS), widget="radio",
                            format_func={"digits": "Digit · digit CNN", "photos": "Photo · EfficientNet"}.get)
-    t = st.columns(2)
+    t = ui.control_columns(2)
     with t[0]:
         typed = ui.toggle("Slide over typed numbers instead of the image", "typed", False)
         grid_text = ui.text_area("Input values: rows of numbers", "grid", kernels.DEFAULT_GRID, max_chars=2000) if typed else ""
@@ -57,7 +57,7 @@ if min(sliding.output_sides(image.shape, k, stride, padding, dilation)) < 1:
     st.warning(sliding.span_note(image.shape, k, padding, dilation), icon="📐")
 else:
     st.markdown(sliding.output_side_text(image, weights, stride, padding, dilation))
-    height = 400 if ui.is_presenting() else 480
+    height = 450 if ui.is_presenting() else 480
     fig = ui.cached(sliding.slide_figure, image, weights, stride, padding, dilation, height, max_entries=32,
                     key=(grid_text if typed else (family, picked.name), preset, size, weights_text, stride, padding,
                          dilation, height), spinner="Drawing every window position…")

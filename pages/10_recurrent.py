@@ -10,8 +10,8 @@ from models import metadata
 page = ui.page_setup(__file__)
 
 # Controls: initialisation and the lag on one row (kept on a slide); the rest below (a popover on a slide)
-key_row = st.columns([3, 3, 3, 1])
-more = ui.more_controls(key_row[3])
+key_row = st.columns([3, 3, 3])
+more = ui.more_controls()
 with key_row[0]:
     rho = ui.slider("Vanilla RNN: recurrent scale ρ", "rho", *bptt.RHO_RANGE, 1.0, step=0.05,
                     help="W_hh = ρ·Q with Q a random orthogonal matrix: every singular value is ρ")
@@ -21,7 +21,7 @@ with key_row[2]:
     bias = ui.slider("LSTM / GRU: memory bias b", "bias", *bptt.BIAS_RANGE, 3.0, step=0.5,
                      help="At initialisation the gated cells keep σ(b) of their memory per step and write σ(−b)")
 with more:
-    m = st.columns(3)
+    m = ui.control_columns(3)
     with m[0]:
         act = ui.select("Vanilla RNN activation", "act", ["tanh", "relu"], widget="segmented")
     with m[1]:
@@ -31,7 +31,7 @@ with more:
         seed = ui.number("Seed", "seed", 0, 9999, 0, help="Initial weights, probe sequences and training data")
 
 # Hero: the gradient that reaches each earlier step, at initialisation and after training
-height = 330 if ui.is_presenting() else 380
+height = 460 if ui.is_presenting() else 380
 left, right = st.columns(2)
 with left:
     c0 = ui.cached(bptt.init_curves, lag, rho, bias, act, seed, max_entries=64)

@@ -14,8 +14,8 @@ from models import metadata
 page = ui.page_setup(__file__)
 
 # Controls: target, loss and D steps in one row (kept on a slide), presets, the rest below
-key_row = st.columns([3, 3, 3, 6, 1.6])  # the last: the slide's "More controls" (~110 px)
-more = ui.more_controls(key_row[4])
+key_row = st.columns([4, 3.2, 2.6, 5.5])  # whole names on a slide
+more = ui.more_controls()
 with key_row[0]:
     target = ui.select("Target distribution", "target", list(targets.TARGETS), format_func=targets.TARGETS.get)
 with key_row[1]:
@@ -25,7 +25,10 @@ with key_row[2]:
 with key_row[3]:
     ui.preset_buttons(gan_2d.PRESETS)
 with more:
-    m = st.columns(6)
+    if ui.is_presenting():  # a slide warns before a click starts seconds of training in front of a room
+        st.caption("⏳ A change here trains the GAN live, with progress and a Stop button; the presets at seed 0 "
+                   "open at once.")
+    m = ui.control_columns(6)
     with m[0]:
         lr_g = ui.select("G learning rate", "lr_g", gan_2d.LEARNING_RATES, default="0.001")
     with m[1]:

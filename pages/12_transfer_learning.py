@@ -8,7 +8,7 @@ from demos.transfer_learning import (few_shot, fine_tune, forgetting, imagenet, 
                                      sweep, task, teach, zero_shot)
 
 page = ui.page_setup(__file__)
-height = 390 if ui.is_presenting() else 440  # the hero's charts: shorter on a slide
+height = 440  # the hero's charts
 
 # Controls: the accuracy you need, the k to read off, the fine-tuning rate (seeds: more controls)
 key_row = st.columns([3, 5, 2, 2])
@@ -19,7 +19,7 @@ with key_row[1]:
     k = int(ui.select("Read off at k =", "k", [str(v) for v in sweep.K_VALUES], default="5", widget="segmented"))
 committed_lr = results.committed_rate()  # the rate whose sweep is precomputed (None without a committed file)
 per_seed = results.seconds_per_seed(("last", "full"))  # one seed of the two fine-tunings, as timed when committed
-with key_row[3], ui.more_controls(key_row[3]):
+with key_row[3], ui.more_controls():
     seeds = ui.slider("Seeds", "seeds", 1, 5, 3, help=results.seeds_help(committed_lr, per_seed))
 with key_row[2]:
     lr = float(ui.select(results.rate_label(per_seed, seeds, ui.is_presenting()), "lr",

@@ -159,3 +159,51 @@ def until_it_shows(act, shows, tries: int = 3) -> None:
         except (AssertionError, PlaywrightError):
             if attempt == tries - 1:
                 raise
+
+
+# Text that does not read on a slide, found in the browser from each text node's own boxes (a Range):
+# text reaching past an ancestor that clips it ("Moment…", "Ill-conditioned qu"), or a word whose
+# letters land on two lines (the browser broke it: "Digit s" / "ize"), or a text box's value wider than
+# the box (a select shows its value in one: "Ill-conditioned qu"). Invisible text (a slider's
+# min/max shown on hover), charts and code are skipped.
+CUT_TEXT = """(root) => {
+  const bad = [], top = document.querySelector(root) || document.body;
+  const walker = document.createTreeWalker(top, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode, text = node.textContent, el = node.parentElement;
+    if (!text.trim() || el.closest('svg, .js-plotly-plot, code, [aria-hidden="true"]')) continue;
+    const css = getComputedStyle(el);
+    if (css.visibility === 'hidden' || css.opacity === '0' || !el.getClientRects().length) continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    const box = range.getBoundingClientRect();
+    if (!box.width) continue;
+    for (let a = el; a && a !== top.parentElement; a = a.parentElement) {
+      const ov = getComputedStyle(a).overflowX;
+      if (ov === 'visible') continue;
+      const clip = a.getBoundingClientRect();
+      if (box.right > clip.right + 1 || box.left < clip.left - 1) { bad.push(`cut: ${text.trim()}`); break; }
+    }
+    const words = /[\\p{L}\\p{N}][^\\s\\-/]*/gu;  // a break after a hyphen or slash is allowed
+    for (let m; (m = words.exec(text)); ) {
+      range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);
+      const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+      if (lines.size > 1) { bad.push(`split word "${m[0]}" in: ${text.trim()}`); break; }
+    }
+  }
+  for (const input of top.querySelectorAll('input[type="text"], input:not([type])'))  // a select's value
+    if (input.value && input.getClientRects().length && input.scrollWidth > input.clientWidth + 1)
+      bad.push(`cut: ${input.value}`);
+  return [...new Set(bad)];
+}"""
+
+# The hero's extent: the union of a page's charts and images in the first screen (px, top and height)
+HERO_BOX = """() => {
+  let top = Infinity, bottom = -Infinity;
+  for (const el of document.querySelectorAll('.js-plotly-plot, [data-testid="stImage"] img')) {
+    const b = el.getBoundingClientRect();
+    if (!b.height || b.top >= window.innerHeight) continue;
+    top = Math.min(top, b.top); bottom = Math.max(bottom, Math.min(b.bottom, window.innerHeight));
+  }
+  return top === Infinity ? {top: 0, height: 0} : {top: Math.round(top), height: Math.round(bottom - top)};
+}"""

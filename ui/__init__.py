@@ -21,14 +21,14 @@ from ui.blocks import (Picked, chart, download_json, file_upload, image_picker, 
                        prediction_panel)
 from ui.cache import cached, mnist, model, photo
 from ui.jobs import Stopped, computed, experiment, is_done
-from ui.page import (end_of_hero, home_done, home_setup, key_ideas, more_controls, page_setup, page_text, prose,
+from ui.page import (control_columns, control_groups, end_of_hero, home_done, home_setup, key_ideas, more_controls, page_setup, page_text, prose,
                      section, show_code, sidebar_navigation)
 from ui.share import MANIFEST, manifest, permalink
 from ui.controls import active_preset, number, preset_buttons, select, slider, tabs, text_area, toggle
 from ui.state import PRESENT_KEY, apply_preset, check_unknown_params, is_embedded, is_presenting, url_params
 
 __all__ = ["MANIFEST", "PRESENT_KEY", "Picked", "Stopped", "active_preset", "apply_preset", "cached", "chart",
-           "check_unknown_params", "computed", "preset_buttons",
+           "check_unknown_params", "computed", "control_columns", "control_groups", "preset_buttons",
            "download_json", "end_of_hero", "file_upload", "home_done", "experiment", "home_setup", "image_picker", "image_upload", "image_uploads", "is_done", "is_embedded",
            "is_presenting", "key_ideas", "manifest", "mnist", "model", "more_controls", "number",
            "page_setup", "permalink", "photo", "prediction_panel", "prose", "section", "select",

@@ -26,6 +26,8 @@ def chart(fig: go.Figure, summary: str, key: str | None = None, export: str | No
         run = run_state()
         run["charts"] = run.get("charts", 0) + 1
         key = f"chart_{run['charts']}"
+    if is_presenting():
+        fig = _on_stage(fig)
     st.plotly_chart(fig, key=key, config={"displaylogo": False, "toImageButtonOptions": {"scale": 2}})
     if not is_presenting():  # on a slide the presenter says it; the chart keeps its alt text
         st.caption(summary)
@@ -36,18 +38,35 @@ def chart(fig: go.Figure, summary: str, key: str | None = None, export: str | No
                                "application/json", key=f"{key}_export", type="tertiary")
 
 
+STAGE_FONT = 16  # px: a chart's base type on a slide, read from the back of a room (Plotly's default: 12)
+
+
+def _on_stage(fig: go.Figure) -> go.Figure:
+    """The figure for a slide: base type at least STAGE_FONT px. A new figure whose traces and frames
+    are the original's (not copied: ~45 ms for a 60-frame replay); the original, maybe cached and
+    shared with other sessions, is left as it was."""
+    stage = go.Figure(data=fig.data, layout=fig.layout, frames=fig.frames)
+    stage.update_layout(font_size=max(fig.layout.font.size or 0, STAGE_FONT))
+    if stage.layout.sliders:  # a replay's player (demos.replay) moves down as the tick labels and title grow
+        grow = 2 * (STAGE_FONT - 12)
+        for control in (*stage.layout.sliders, *stage.layout.updatemenus):
+            control.pad.t = (control.pad.t or 0) + grow
+        stage.layout.margin.b = (stage.layout.margin.b or 0) + grow
+    return stage
+
+
 def prediction_panel(title: str, image: torch.Tensor, top5: Sequence[tuple[str, float]],
                      truth: str | None = None, note: str = "", height: int = 260) -> None:
     """An image (tensor (1, C, H, W) in [0, 1]) above its top-5 bars, each with a summary line."""
     from demos import plots
 
     best, p = top5[0]
-    if is_presenting():
-        height = min(height, 190)
+    if is_presenting():  # a slide: the two charts fill ~450 px below the key controls
+        height = 250
     chart(plots.image_figure(images.to_image(image), title, height=height),
           f"{title}: the model says “{best}” ({p:.0%}){note}.")
     chart(plots.topk_bars([n for n, _ in top5], [q for _, q in top5], highlight=truth,
-                          height=170 if is_presenting() else 220),
+                          height=200 if is_presenting() else 220),
           f"Top-5 classes for the {title.lower()} image" + (f"; the true class (orange) is {truth}." if truth else "."))
 
 

@@ -16,9 +16,11 @@ from ui.texts import PageText
 
 _PRESENTER_CSS = """<style>
 html, .stApp { font-size: 21px; }
-.stApp h1 { font-size: 2.2rem; padding-top: 0; } .stApp h2, .stApp h3 { font-size: 1.6rem; }
+.stApp h1 { font-size: 1.8rem; padding-top: 0; } .stApp h2, .stApp h3 { font-size: 1.6rem; }
 [data-testid="stHeader"], [data-testid="stToolbar"] { display: none; }
 .block-container, [data-testid="stMainBlockContainer"] { padding-top: 1.5rem; padding-bottom: 0; }
+[data-testid="stPopoverBody"] { width: min(1180px, 94vw); max-width: min(1180px, 94vw) !important;
+  max-height: calc(100vh - 100px) !important; }
 </style>"""
 _EMBED_CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
@@ -31,7 +33,8 @@ def page_setup(file: str) -> PageInfo:
     (with a Share menu beside it, filled in once the page's controls have run), then the intro."""
     page = find(file)
     _start_page(page.title, page.icon)
-    title, share = st.columns([5, 1], vertical_alignment="bottom")  # room for "🔗 Share" at 1024 px
+    # Room for "🔗 Share" at 1024 px; on a slide the same slot holds "⚙️ More controls" (no Share there)
+    title, share = st.columns([5, 1.3] if is_presenting() else [5, 1], vertical_alignment="bottom")
     title.title(f"{page.icon} {page.title}")
     st.session_state[RUN] |= {"page": page, "share": share, "known": set(page.params)}
     st.session_state[PAGE] = page.slug
@@ -89,10 +92,32 @@ def page_text() -> PageText:
     return texts.page_text(page.text_file) if page else PageText({})
 
 
-def more_controls(slot):
-    """Where a page's secondary controls go: a container below the key controls normally, a
-    labelled "More controls" popover in `slot` (e.g. the key row's last column) in presenter mode."""
-    return slot.popover("⚙️ More controls", width="stretch") if is_presenting() else st.container()
+def more_controls():
+    """Where a page's secondary controls go: a container below the key controls normally; on a slide,
+    a "⚙️ More controls" popover beside the title (the key row keeps its full width), as wide as the
+    slide (`_PRESENTER_CSS`). Lay its rows out with `control_columns` / `control_groups`."""
+    if is_presenting():
+        return st.session_state[RUN]["share"].popover("⚙️ More controls", width="stretch")
+    return st.container()
+
+
+def control_columns(spec: int | list[float], per_row: int = 4) -> list:
+    """`st.columns(spec)` normally; on a slide, the same number of columns in rows of at most
+    `per_row` equal ones, so each label and value keeps ~280 px in the popover (7 columns in a row
+    broke labels mid-word). Returns one column per entry of `spec`, in order."""
+    n = spec if isinstance(spec, int) else len(spec)
+    if not is_presenting() or n <= per_row:
+        return list(st.columns(spec))
+    columns: list = []
+    while len(columns) < n:
+        columns += st.columns(per_row)
+    return columns[:n]
+
+
+def control_groups(labels: list[str]) -> list:
+    """One container per group of controls: side by side in columns normally, one tab per group on a
+    slide (seven optimisers' settings side by side do not fit a 720-pixel-high popover)."""
+    return list(st.tabs(labels)) if is_presenting() else list(st.columns(len(labels)))
 
 
 def prose(markdown: str) -> None:

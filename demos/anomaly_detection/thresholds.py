@@ -61,11 +61,12 @@ def operating_point(scores: Scores, threshold: float) -> dict:
 
 
 # ---------------------------------------------------------------- the hero: errors, threshold, counts
-def errors_figure(scores: Scores, threshold: float, normal_class: int) -> go.Figure:
+def errors_figure(scores: Scores, threshold: float, normal_class: int, height: int = 340) -> go.Figure:
     """Histograms of the normal and anomalous test errors (log scale) with the threshold line."""
     e, y = scores.errors, scores.is_anomaly
     groups = {f"normal ({normal_class}s)": e[~y], "anomalous": e[y]} if y.any() else {"normal": e}
-    return plots.histograms(groups, threshold, "Reconstruction error per image", "mean squared error", log_x=True)
+    return plots.histograms(groups, threshold, "Reconstruction error per image", "mean squared error",
+                           height=height, log_x=True)
 
 
 def errors_caption(point: dict) -> str:

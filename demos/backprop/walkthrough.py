@@ -140,14 +140,16 @@ def wrap(text: str, width: int = 115) -> str:
     return "<br>".join(lines + [line])
 
 
-def graph_figure(graph: Graph, frames: list[Frame], start: int = 0, height: int = 480) -> go.Figure:
+def graph_figure(graph: Graph, frames: list[Frame], start: int = 0, height: int = 480,
+                 text_scale: float = 1.0) -> go.Figure:
     """The computational graph as a client-side player: node colours (grey: not computed, blue: value
     known, vermilion: gradient known), values and gradients beside the nodes, highlighted edges labelled
-    'local derivative × gradient from above', and the step's arithmetic on top."""
+    'local derivative × gradient from above', and the step's arithmetic on top. `text_scale` enlarges
+    nodes and text together (a slide: 1.25)."""
     nodes, names = graph.nodes, node_names(graph)
     xy = np.array([n.pos for n in nodes])
     leaf = np.array([not n.inputs for n in nodes])
-    size = 32 if len(nodes) <= 20 else 26
+    size = round((32 if len(nodes) <= 20 else 26) * text_scale)
     ex, ey = [], []
     for i, node in enumerate(nodes):
         for j in node.inputs:
@@ -155,7 +157,7 @@ def graph_figure(graph: Graph, frames: list[Frame], start: int = 0, height: int 
             ey += [xy[j, 1], xy[i, 1], None]
     lines = max(wrap(f.narration).count("<br>") + 1 for f in frames)  # room for the narration on top:
     bottom, base = xy[:, 1].min() - 1.2, np.ptp(xy[:, 1]) + 2.0  # y span R with R·(its share of pixels) = base
-    top = bottom + base / (1 - (17 * lines + 8) / max(height - 110, 200))
+    top = bottom + base / (1 - (17 * text_scale * lines + 8) / max(height - 110, 200))
     arrows = [  # arrowheads show the direction of the forward pass
         dict(x=xy[i, 0], y=xy[i, 1], ax=xy[j, 0], ay=xy[j, 1], xref="x", yref="y", axref="x", ayref="y",
              showarrow=True, arrowhead=2, arrowsize=1, arrowwidth=1.2, arrowcolor=GREY, standoff=size / 2, text="")
@@ -164,16 +166,16 @@ def graph_figure(graph: Graph, frames: list[Frame], start: int = 0, height: int 
         go.Scatter(x=ex, y=ey, mode="lines", line=dict(color=GREY, width=1.2), hoverinfo="skip"),
         go.Scatter(x=[], y=[], mode="lines", line=dict(color=ORANGE, width=4), hoverinfo="skip"),
         go.Scatter(x=xy[:, 0], y=xy[:, 1], mode="markers+text", marker=dict(size=size, line=dict(width=1, color="white")),
-                   textfont=dict(size=11), hovertext=[_hover(graph, i, names) for i in range(len(nodes))],
+                   textfont=dict(size=round(11 * text_scale)), hovertext=[_hover(graph, i, names) for i in range(len(nodes))],
                    hoverinfo="text"),
         go.Scatter(x=xy[:, 0], y=xy[:, 1], mode="text", text=[f"<b>{n.label}</b>" for n in nodes], hoverinfo="skip",
-                   textfont=dict(size=12 if len(nodes) <= 20 else 10, color="white")),
+                   textfont=dict(size=round((12 if len(nodes) <= 20 else 10) * text_scale), color="white")),
     ], layout=dict(annotations=arrows, height=height, showlegend=False, margin=dict(l=5, r=5, t=5, b=5),
                    dragmode=False, xaxis=dict(visible=False, range=[xy[:, 0].min() - 0.9, xy[:, 0].max() + 0.5]),
                    yaxis=dict(visible=False, range=[bottom, top])))
     anchor = {"x": list(xy[:, 0]) + [xy[:, 0].min() - 0.85], "y": list(xy[:, 1]) + [top],
               "position": np.where(leaf, "middle left", "bottom center").tolist() + ["bottom right"]}
-    updates = [_frame_update(graph, f, xy, names, size, anchor) for f in frames]
+    updates = [_frame_update(graph, f, xy, names, size, anchor, text_scale) for f in frames]
     return animate(fig, updates, [f.title for f in frames], frame_ms=900, prefix="", start=start)
 
 
@@ -187,7 +189,7 @@ def _hover(graph: Graph, i: int, names: list[str]) -> str:
 
 
 def _frame_update(graph: Graph, f: Frame, xy: np.ndarray, names: list[str], size: int,
-                  anchor: dict[str, list]) -> dict[int, dict]:
+                  anchor: dict[str, list], text_scale: float = 1.0) -> dict[int, dict]:
     colours, sizes, texts = [], [], []
     for i, node in enumerate(graph.nodes):
         known, reached = math.isfinite(f.values[i]), math.isfinite(f.grads[i])
@@ -211,7 +213,7 @@ def _frame_update(graph: Graph, f: Frame, xy: np.ndarray, names: list[str], size
             texts.append(f"<span style='color:{VERMILION}'>{label}</span>")
     extra = len(texts) - len(graph.nodes)  # the narration and the edge labels: text only (no marker)
     position = anchor["position"] + ["middle center"] * (len(texts) - len(anchor["position"]))
-    fonts = [11] * len(graph.nodes) + [13] + [10] * (extra - 1)
+    fonts = [round(f * text_scale) for f in [11] * len(graph.nodes) + [13] + [10] * (extra - 1)]
     return {1: {"x": ax, "y": ay}, 2: {"x": lx, "y": ly, "text": texts, "textposition": position, "textfont": {"size": fonts},
                                        "marker": {"color": colours + [GREY] * extra, "size": sizes + [0] * extra}}}
 
@@ -234,7 +236,7 @@ def narration_of(fig_frame_texts: list[str], graph: Graph) -> str:
 
 def graph_height(graph: Graph, presenting: bool) -> int:
     """Pixels for the player: short on a slide, taller for a big graph."""
-    return 390 if presenting else (520 if len(graph.nodes) <= 20 else 600)
+    return 450 if presenting else (520 if len(graph.nodes) <= 20 else 600)
 
 
 # ================================================================ its caption

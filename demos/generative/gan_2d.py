@@ -24,7 +24,7 @@ PRESETS = {  # button label -> every control's value under it (what a preset doe
     "Mode collapse": DEFAULTS | {"lr_g": "0.001", "lr_d": "0.0001"},
     "Cure: D keeps up": DEFAULTS | {"lr_g": "0.001", "lr_d": "0.0001", "d_steps": 5},
 }
-HERO_HEIGHT = 430  # the page's hero fits a 1280 x 720 slide
+HERO_HEIGHT = 450  # the page's hero fits a 1280 x 720 slide (60 % of it and more)
 GRID = 40  # the discriminator heatmap is GRID x GRID points
 N_SHOW, N_ARROWS, N_EVAL = 256, 64, 1000  # fakes drawn, of which with arrows; fakes scored per frame
 GP_WEIGHT = 0.1  # WGAN-GP penalty weight (the paper's 2-D toy experiments use 0.1; images use 10)

@@ -14,6 +14,7 @@ from demos.optimisers.surfaces import gradients, noisy_data, surface
 
 OPTIMISERS = {"sgd": "SGD", "momentum": "Momentum", "nesterov": "Nesterov", "adagrad": "Adagrad",
               "rmsprop": "RMSprop", "adam": "Adam", "adamw": "AdamW"}  # name -> title
+RACING_BY_DEFAULT = ("sgd", "momentum", "adam")  # three paths read on a contour; the others are a toggle away
 COLOURS = dict(zip(OPTIMISERS, ("#000000", "#E69F00", "#D55E00", "#009E73", "#CC79A7", "#0072B2", "#56B4E9")))
 LR_LOG_RANGE = (-5.0, 1.0)  # learning-rate sliders move log10(lr)
 BLOW_UP = 1e6  # |w| beyond this (or a non-finite loss) counts as diverged; that runner stops

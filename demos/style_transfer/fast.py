@@ -53,7 +53,10 @@ def timed_fast_stylize(net, content: torch.Tensor, style: torch.Tensor,
     return result, time.perf_counter() - start
 
 
-def fast_caption(seconds: float, strength: float = 1.0) -> str:
+def fast_caption(seconds: float, strength: float = 1.0, short: bool = False) -> str:
+    """Under the fast result: its time and what ran; `short` (a slide): the time and strength only."""
+    if short:
+        return f"Fast network (Magenta): {seconds:.2f} s, style strength {strength:.0%}"
     passes = "two forward passes (style prediction, then the transfer network)" if strength == 1.0 else \
         "three forward passes (the style's vector, the content's own, then the transfer network)"
     return (f"Fast network (Magenta): {seconds:.2f} s for {passes}; style strength {strength:.0%}. It has no style "

@@ -71,11 +71,22 @@ def test_the_caption_says_when_the_step_fails():
     assert "one step with η = 1.2 fails: log needs a positive number" in caption
 
 
-def test_the_player_is_short_on_a_slide_and_taller_for_a_big_graph():
+def test_the_player_fits_a_slide_and_is_taller_for_a_big_graph():
     small, big = network.network_graph(hidden=2), expressions.expression_graph("+".join(["a"] * 25), {"a": 1.0})
     assert len(small.nodes) <= 20 < len(big.nodes)
     assert [walkthrough.graph_height(g, False) for g in (small, big)] == [520, 600]
-    assert walkthrough.graph_height(big, True) == 390
+    assert walkthrough.graph_height(big, True) == 450  # 60 % of a 720 px slide is 432
+
+
+def test_text_scale_enlarges_nodes_and_every_text_together():
+    g = network.network_graph(hidden=2)
+    frames = walkthrough.walkthrough(g, 0.5)
+    plain, big = (walkthrough.graph_figure(g, frames, text_scale=k) for k in (1.0, 1.25))
+    node = [min(s for s in f.data[2].marker.size if s) for f in (plain, big)]  # 0: the text-only markers
+    assert node == [32, 40]  # round(32 * 1.25)
+    assert (plain.data[3].textfont.size, big.data[3].textfont.size) == (12, 15)
+    sizes = [f.data[1].textfont.size for f in (plain.frames[0], big.frames[0])]  # trace 2 in each frame
+    assert [round(a * 1.25) for a in sizes[0]] == list(sizes[1])
 
 
 def test_wrap_keeps_every_word_and_the_line_width():

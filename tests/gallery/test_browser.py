@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.browser_support import HERO, IDLE, SHOTS, new_page, open_view, record, rss_mb, streamlit_server, visit, wait_rendered
+from tests.browser_support import CUT_TEXT, HERO, HERO_BOX, IDLE, SHOTS, new_page, open_view, record, rss_mb, streamlit_server, visit, wait_rendered
 from ui.catalogue import PAGES
 
 pytestmark = pytest.mark.browser
@@ -84,10 +84,15 @@ def test_cold_deep_link_then_a_key_press_gives_a_link_that_reopens_that_view(bro
 @pytest.mark.parametrize("embed", [False, True], ids=["present", "embed+present"])
 @pytest.mark.parametrize("info", PAGES, ids=lambda p: p.slug)
 def test_presenter_mode_fits_a_720p_slide(browser, server, info, embed):
-    """Presenter mode collapses the navigation, fits 1280 x 720 without scrolling, and its "More
-    controls" popover opens on a real mouse click. Embedded as well, the sidebar, its handle and the
-    toolbar are gone altogether."""
+    """Presenter mode collapses the navigation, fits 1280 x 720 without scrolling, its hero fills at
+    least 60 % of the slide's height, no label or value is cut or broken mid-word, and its "More
+    controls" popover opens on a real mouse click with every label whole and every control on screen.
+    Embedded as well, the sidebar, its handle and the toolbar are gone altogether."""
     page = open_view(browser, server[0], info, "present=1" + ("&embed=true" if embed else ""))
+    page.wait_for_timeout(800)  # charts settle their size after the script ends
+    hero = page.evaluate(HERO_BOX)
+    assert hero["height"] >= 0.6 * 720, f"the hero is {hero['height']} px high on a 720 px slide"
+    assert page.evaluate(CUT_TEXT, '[data-testid="stMain"]') == []
     assert page.get_by_text("Key ideas").count() == 0
     sidebar = page.locator('[data-testid="stSidebar"]')
     assert sidebar.count() == 0 or sidebar.bounding_box() is None or sidebar.bounding_box()["width"] < 10 \
@@ -104,8 +109,13 @@ def test_presenter_mode_fits_a_720p_slide(browser, server, info, embed):
     if more.count():
         box = more.first.bounding_box()
         page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-        page.locator('[data-testid="stPopoverBody"]').first.wait_for(state="visible", timeout=10_000)
+        body = page.locator('[data-testid="stPopoverBody"]').first
+        body.wait_for(state="visible", timeout=10_000)
+        page.wait_for_timeout(500)
         page.screenshot(path=SHOTS / f"{info.slug}-present-popover.png")
+        assert page.evaluate(CUT_TEXT, '[data-testid="stPopoverBody"]') == []
+        fits = body.evaluate("b => [b.getBoundingClientRect().bottom, b.scrollHeight - b.clientHeight]")
+        assert fits[0] <= 720 and fits[1] <= 2, f"the popover ends at {fits[0]} px, hiding {fits[1]} px"
     page.context.close()
 
 
