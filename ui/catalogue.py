@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+THUMBNAIL_SIZE = (480, 270)  # px, 16:9: a crop of the page's hero (scripts/screenshots.py), sharp on a card
 
 
 @dataclass(frozen=True)
