@@ -175,9 +175,9 @@ START_PATH: tuple[tuple[str, str], ...] = (
     ("playground", "What a neural network is: neurons, layers and activations, trained in front of you."),
     ("backprop", "How it learns: the chain rule carries the loss's gradient back to every weight."),
     ("optimisers", "What a training step does with that gradient: gradient descent, momentum, Adam."),
-    ("convolutions", "The first architecture built for a kind of data: one small kernel slid over an image."),
+    ("convolutions", "A network built for images: one small kernel of weights slid over the whole picture."),
     ("recurrent", "Networks with a memory for sequences, and why their gradients vanish over long gaps."),
-    ("attention", "What replaced recurrence: every token weighs every other token directly."),
+    ("attention", "What largely replaced recurrence: each token weighs every token of the sequence directly."),
 )
 
 
@@ -202,15 +202,15 @@ GLOSSARY: tuple[Term, ...] = (
          "Learning from inputs paired with the right answers (labels), such as digit images with their digit; "
          "the loss measures how far the predictions are from the labels.", "transfer_learning"),
     Term("Unsupervised learning", OVERVIEW_TOPICS[1],
-         "Learning the structure of data without labels: an autoencoder learns to rebuild its input, and what "
-         "it rebuilds badly is unlike its training data.", "anomaly_detection"),
+         "Learning the structure of data without labels: an autoencoder learns to rebuild its input, and "
+         "a large rebuilding error flags an input unlike those it was trained on.", "anomaly_detection"),
     Term("Reinforcement learning", OVERVIEW_TOPICS[1],
          "An agent learns by acting in an environment and receiving rewards, with no labelled answers; "
          "deep reinforcement learning uses a neural network for the policy or the value estimates. "
          "No page of the gallery shows it yet.", None),
     Term("Multilayer perceptron (MLP)", OVERVIEW_TOPICS[2],
-         "Layers of neurons, each a weighted sum of all the previous layer's outputs passed through a "
-         "non-linear activation.", "playground"),
+         "Layers of neurons, each a weighted sum of all the previous layer's outputs plus a bias, passed "
+         "through a non-linear activation.", "playground"),
     Term("Convolutional network (CNN)", OVERVIEW_TOPICS[2],
          "Slides small learned kernels over an image, so the same weights look for the same pattern "
          "everywhere; long the standard network for images.", "convolutions"),
@@ -218,7 +218,7 @@ GLOSSARY: tuple[Term, ...] = (
          "Reads a sequence one step at a time with the same weights, carrying a state from step to step; "
          "the LSTM's and GRU's gates keep gradients alive over long gaps.", "recurrent"),
     Term("Transformer and attention", OVERVIEW_TOPICS[2],
-         "Attention lets every token take a weighted average of all the others; a Transformer stacks "
+         "Attention lets every token take a weighted average of all the tokens; a Transformer stacks "
          "attention layers and small feed-forward layers, and underlies today's large language models.", "attention"),
     Term("Generative models (GANs, VAEs)", OVERVIEW_TOPICS[2],
          "Networks that learn to produce new samples like their training data, from random noise (a GAN's "
