@@ -80,12 +80,13 @@ if query.strip():
 else:
     start_path()
     for row in grid_rows():  # sections side by side, every card the same width
-        for block, (section, pages) in zip(st.columns([len(pages) for _, pages in row]), row):
-            with block:
-                st.header(section)
-                for column, page in zip(st.columns(len(pages)), pages):
-                    with column:
-                        card(page)
+        widths = [len(pages) for _, pages in row]
+        for block, (section, _) in zip(st.columns(widths, vertical_alignment="bottom"), row):
+            block.header(section)  # headings first, in their own row: a two-line one pushes no card down
+        for block, (_, pages) in zip(st.columns(widths), row):
+            for column, page in zip(block.columns(len(pages)), pages):
+                with column:
+                    card(page)
     glossary()
 
 st.divider()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser_support import SHOTS, new_page, wait_rendered
-from ui.catalogue import GLOSSARY, PAGES, START_PATH, by_slug
+from ui.catalogue import CARDS_PER_ROW, GLOSSARY, PAGES, START_PATH, by_slug, grid_rows
 
 pytestmark = pytest.mark.browser
 
@@ -79,6 +79,27 @@ def test_no_card_title_or_sidebar_label_is_cut(browser, server, size):
         assert label["overflow"] <= 1, f"{where}: “{label['text']}” is cut by {label['overflow']}px"
         assert not label["broken"], f"{where}: “{label['text']}” breaks {label['broken']} ({label['width']}px wide)"
     page.screenshot(path=SHOTS / f"home-{size[0]}.png", full_page=True)
+    page.context.close()
+
+
+@pytest.mark.parametrize("size", [(1400, 900), (1024, 720)], ids=["1400", "1024"])
+def test_the_cards_form_an_even_grid(browser, server, size):
+    """Rows of CARDS_PER_ROW cards of one width, each row's cards starting at one height, whatever
+    the length of the section headings above them."""
+    page = open_home(browser, server[0], *size)
+    cards = settled(page, """() => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stImage"]')]
+      .map(img => img.closest('[data-testid="stVerticalBlockBorderWrapper"], [data-testid="stVerticalBlock"]'))
+      .map(card => { const r = card.getBoundingClientRect(); return {top: r.top, width: r.width}; })""")
+    rows = grid_rows()
+    assert len(cards) == len(PAGES) == sum(len(pages) for row in rows for _, pages in row)
+    start = 0
+    for row in rows:
+        count = sum(len(pages) for _, pages in row)
+        tops = [c["top"] for c in cards[start:start + count]]
+        assert count == CARDS_PER_ROW and max(tops) - min(tops) <= 1, (row[0][0], tops)
+        start += count
+    widths = [c["width"] for c in cards]
+    assert max(widths) - min(widths) <= 8, widths  # nested columns' gaps differ by a few pixels
     page.context.close()
 
 
