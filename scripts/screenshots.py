@@ -159,6 +159,7 @@ def server(root: Path, offline: bool = True):
 
 def thumbnails(slugs: list[str]) -> int:
     """Write ui/thumbnails/<slug>.png for the pages named (all if none): a 16:9 crop of each hero."""
+    from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
     chosen = [p for p in PAGES if not slugs or p.slug in slugs]
@@ -171,12 +172,17 @@ def thumbnails(slugs: list[str]) -> int:
         for info in chosen:
             for attempt in range(3):
                 page = browser.new_page(viewport={"width": 1280, "height": 720}, device_scale_factor=2)
-                page.goto(f"{url}/{info.slug}?present=1")
-                state = wait_for_hero(page)
-                page.wait_for_timeout(500)  # a chart's last transition
-                shot = Image.open(io.BytesIO(page.screenshot(full_page=True)))
-                background = page.evaluate(BACKGROUND)
-                page.close()
+                try:
+                    page.goto(f"{url}/{info.slug}?present=1")
+                    state = wait_for_hero(page)
+                    page.wait_for_timeout(500)  # a chart's last transition
+                    shot = Image.open(io.BytesIO(page.screenshot(full_page=True)))
+                    background = page.evaluate(BACKGROUND)
+                except (TimeoutError, PlaywrightError) as error:  # e.g. a hero that never draws
+                    print(f"{info.slug}: try {attempt + 1} failed: {str(error).splitlines()[0]}", flush=True)
+                    continue
+                finally:
+                    page.close()
                 image = crop_hero(shot, state["boxes"], shot.width / state["width"], background)
                 image = image.quantize(256, method=Image.Quantize.FASTOCTREE)  # a third of the bytes
                 if (reason := looks_blank(image)) is None:
