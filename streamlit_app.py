@@ -1,15 +1,21 @@
-"""Home: the gallery of concept pages as a grid of cards grouped by section, with a search box that
-matches titles, pitches and the interview questions each page answers."""
+"""Home: a newcomer's path through the basics, the gallery of concept pages as cards grouped by
+section, a glossary of the overview terms, and a search box that matches titles, pitches and the
+interview questions each page answers."""
 import streamlit as st
 
 import ui
 from models.registry import credit, model_names, title
-from ui.catalogue import PAGES, by_section
+from ui.catalogue import CARDS_PER_ROW, GLOSSARY, OVERVIEW_TOPICS, PAGES, START_PATH, by_slug, grid_rows
 from ui.texts import search
 
-COLUMNS = 4  # cards per row on a wide screen
+# Card titles wrap at spaces instead of being cut with an ellipsis (our own constant CSS)
+_HOME_CSS = """<style>
+[data-testid="stMain"] [data-testid="stPageLink"] a { height: auto; }
+[data-testid="stMain"] [data-testid="stPageLink"] a * { white-space: normal; overflow: visible; text-overflow: clip; }
+</style>"""
 
 ui.home_setup()
+st.html(_HOME_CSS)
 st.title("🧠 Deep-learning concept gallery")
 ui.prose("Classic deep-learning ideas, each as a page that runs a real, small model live on your CPU, "
          "with no internet. Move a slider and watch the maths happen; every view has a link you can "
@@ -31,21 +37,57 @@ def card(page, question: str | None = None) -> None:
             st.markdown(f"❓ *{question}*")
 
 
+def start_path() -> None:
+    """The newcomer's path: numbered pages, most conceptual first, each with why it comes there."""
+    with st.container(border=True):
+        st.subheader(f"Start here: {len(START_PATH)} pages, in order", anchor="start-here")
+        for row in range(0, len(START_PATH), CARDS_PER_ROW):
+            for column, (number, (slug, why)) in zip(st.columns(CARDS_PER_ROW),
+                                                     list(enumerate(START_PATH, 1))[row:row + CARDS_PER_ROW]):
+                page = by_slug(slug)
+                column.page_link(page.file, label=f"**{number} · {page.title}**", icon=page.icon)
+                column.markdown(why)
+
+
+def glossary() -> None:
+    """The overview terms, by topic, each linked to the page that shows it (two columns, balanced)."""
+    with st.container(border=True):
+        st.subheader("Glossary: the overview questions", anchor="glossary")
+        columns, counts = st.columns(2), [0, 0]
+        for topic in OVERVIEW_TOPICS:
+            terms = [t for t in GLOSSARY if t.topic == topic]
+            side = counts.index(min(counts))
+            counts[side] += len(terms)
+            with columns[side]:
+                st.markdown(f"##### {topic}")
+                for term in terms:
+                    if term.slug:
+                        page = by_slug(term.slug)
+                        st.page_link(page.file, label=f"**{term.term}**", icon=page.icon)
+                    else:
+                        st.markdown(f"**{term.term}**")
+                    st.markdown(term.definition)
+
+
 if query.strip():
     found = search(query, PAGES)
     st.subheader(f"{len(found)} page{'s match' if len(found) != 1 else ' matches'} “{query.strip()[:60]}”"
                  if found else f"No page matches “{query.strip()[:60]}”: try fewer or other words.")
-    for row in range(0, len(found), COLUMNS):
-        for column, (page, _, question) in zip(st.columns(COLUMNS), found[row:row + COLUMNS]):
+    for row in range(0, len(found), CARDS_PER_ROW):
+        for column, (page, _, question) in zip(st.columns(CARDS_PER_ROW), found[row:row + CARDS_PER_ROW]):
             with column:
                 card(page, question)
 else:
-    for section, pages in by_section().items():
-        st.header(section)
-        for row in range(0, len(pages), COLUMNS):
-            for column, page in zip(st.columns(COLUMNS), pages[row:row + COLUMNS]):
+    start_path()
+    for row in grid_rows():  # sections side by side, every card the same width
+        widths = [len(pages) for _, pages in row]
+        for block, (section, _) in zip(st.columns(widths, vertical_alignment="bottom"), row):
+            block.header(section)  # headings first, in their own row: a two-line one pushes no card down
+        for block, (_, pages) in zip(st.columns(widths), row):
+            for column, page in zip(block.columns(len(pages)), pages):
                 with column:
                     card(page)
+    glossary()
 
 st.divider()
 st.caption("**Models** — " + "; ".join(f"{title(n)}: {credit(n)}" for n in model_names()) + ". "

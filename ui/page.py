@@ -76,9 +76,17 @@ def _start_page(title: str, icon: str) -> None:
         st.html(_PRESENTER_CSS)
 
 
+_SIDEBAR_CSS = """<style>
+[data-testid="stSidebar"] [data-testid="stPageLink"] a { height: auto; }
+[data-testid="stSidebar"] [data-testid="stPageLink"] a * { white-space: normal; overflow: visible; text-overflow: clip; }
+</style>"""
+
+
 def sidebar_navigation() -> None:
-    """Grouped navigation from the catalogue (Streamlit's own file list is switched off)."""
+    """Grouped navigation from the catalogue (Streamlit's own file list is switched off); long titles
+    wrap at spaces instead of being cut."""
     with st.sidebar:
+        st.html(_SIDEBAR_CSS)  # our own constant CSS
         st.page_link("streamlit_app.py", label="Gallery home", icon="🏠")
         for section, pages in by_section().items():
             st.caption(section.upper())
