@@ -101,12 +101,13 @@ def page_text() -> PageText:
 
 
 def more_controls():
-    """Where a page's secondary controls go: a container below the key controls normally; on a slide,
-    a "⚙️ More controls" popover beside the title (the key row keeps its full width), as wide as the
-    slide (`_PRESENTER_CSS`). Lay its rows out with `control_columns` / `control_groups`."""
+    """Where a page's secondary controls go: a closed "⚙️ More controls" expander below the key
+    controls (the hero stays above the fold at 1400 x 900); on a slide, a popover of that name beside
+    the title (the key row keeps its full width), as wide as the slide (`_PRESENTER_CSS`). Lay its
+    rows out with `control_columns` / `control_groups`."""
     if is_presenting():
         return st.session_state[RUN]["share"].popover("⚙️ More controls", width="stretch")
-    return st.container()
+    return st.expander("⚙️ More controls")
 
 
 def control_columns(spec: int | list[float], per_row: int = 4) -> list:
