@@ -4,7 +4,7 @@ import time
 import streamlit as st
 
 import ui
-from demos.recurrent import bptt, cells, masking, recall, text_generation
+from demos.recurrent import bptt, cell_view, cells, masking, recall, text_generation
 from models import metadata
 
 page = ui.page_setup(__file__)
@@ -44,7 +44,7 @@ with right:
              recall.gradient_trained_caption(c1, accs, lag), export="gradient_trained")
 ui.end_of_hero()
 
-view, box = ui.tabs("view", ["Gates at work", "Train at your lag", "Accuracy vs lag", "Text generation",
+view, box = ui.tabs("view", ["What a cell tracks", "Gates at work", "Train at your lag", "Accuracy vs lag", "Text generation",
                              "Padding and masking"])
 with box:
     if view == "Train at your lag":
@@ -72,6 +72,16 @@ with box:
         ui.chart(recall.lag_figure(fixed, recall.TEST_LAGS, mixed), recall.lag_caption(fixed, recall.TEST_LAGS, mixed),
                  export="accuracy_vs_lag")
         ui.section("Lag")
+    elif view == "What a cell tracks":
+        # Karpathy's view: held-out text coloured by one cell of the character LSTM, chosen by what it follows
+        lm = ui.model("char_lstm")
+        found = ui.cached(cell_view.committed_view, lm, key="char_lstm")
+        prop = ui.select("The cell that best follows", "track", list(cell_view.PROPERTIES), widget="segmented",
+                         format_func=cell_view.PROPERTIES.get)
+        f = found.found[prop]
+        st.html(cell_view.activation_html(found.passage, found.c[:, f.cell] / f.scale))
+        st.caption(cell_view.caption(found, prop))
+        ui.section("Cells")
     elif view == "Gates at work":
         g = st.columns([1.2, 2, 3.3])
         with g[0]:

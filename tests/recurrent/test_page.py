@@ -5,7 +5,7 @@ import pytest
 
 from tests.support import captions, open_page, plotly_array, plotly_specs
 from demos.precomputed import lookup
-from demos.recurrent import bptt, cells, masking, recall, text_generation
+from demos.recurrent import bptt, cell_view, cells, masking, recall, text_generation
 from models import metadata
 from models.char_rnn import VOCAB
 
@@ -29,7 +29,7 @@ def models(pretrained):
 
 
 def test_hero_and_gates_follow_their_controls(models):
-    at = open_page(PAGE, timeout=120, override="wipe", lag="30")  # the Gates tab opens first
+    at = open_page(PAGE, timeout=120, view="Gates at work", override="wipe", lag="30")
     assert not at.exception, at.exception
     init = bptt.init_curves(30, 1.0, 3.0, "tanh", 0)
     assert caption(at, "Gradient reaching the symbol") == bptt.gradient_init_caption(init, 30, 1.0)
@@ -122,3 +122,17 @@ def test_train_tab_opens_the_committed_run_at_its_defaults():
     spec = [s for s in plotly_specs(at) if s.get("frames")][0]
     assert len(spec["frames"]) == stored.n_frames
     assert spec["layout"]["sliders"][0]["steps"][-1]["label"] == str(stored.steps[-1])
+
+
+def test_cell_tab_opens_first_and_colours_the_cell_that_follows_the_chosen_property(pretrained):
+    at = open_page(PAGE, timeout=120)  # no view in the URL: this tab opens first
+    assert not at.exception, at.exception
+    view = cell_view.committed_view(pretrained("char_lstm"))
+    assert caption(at, "Cell ") == cell_view.caption(view, "word")
+    shown = at.get("html")[0].proto.body
+    found = view.found["word"]
+    assert shown == cell_view.activation_html(view.passage, view.c[:, found.cell] / found.scale)
+    at.session_state["track"] = "quotes"
+    at.run()
+    assert not at.exception
+    assert caption(at, "Cell ") == cell_view.caption(view, "quotes")
