@@ -76,9 +76,17 @@ shape, results, ran = surfaces.surface(name, kappa), race.results(rec, tol), int
 for note in theory.divergence_notes(results, runners, shape, kappa, (x0, y0), one=ui.is_presenting()):
     st.warning(note, icon="💥")
 height = 480 if ui.is_presenting() else 470
-ui.chart(ui.cached(race.race_figure, rec, height, max_entries=24,  # 60 frames cost more than a rerun may
-                   key=(name, runners, x0, y0, kappa, batch, seed, ran, rec.stopped, height)),
-         race.race_caption(results, tol, ran, shape))
+fig = ui.cached(race.race_figure, rec, height, max_entries=24,  # 60 frames cost more than a rerun may
+                key=(name, runners, x0, y0, kappa, batch, seed, ran, rec.stopped, height))
+
+
+def start_here(point: dict) -> None:  # a click on the contour moves the start there (the sliders follow)
+    start = race.clicked_start(point, fig)
+    if start is not None:
+        ui.apply_preset({"x0": start[0], "y0": start[1]})
+
+
+ui.chart(fig, race.race_caption(results, tol, ran, shape), key="race", on_click=start_here)
 ui.prose(race.cost_text(rec))
 ui.end_of_hero()
 

@@ -18,17 +18,27 @@ from ui.controls import select, slider
 from ui.state import is_presenting, run_state
 
 
-def chart(fig: go.Figure, summary: str, key: str | None = None, export: str | None = None) -> None:
+def chart(fig: go.Figure, summary: str, key: str | None = None, export: str | None = None,
+          on_click: Callable[[dict], None] | None = None) -> None:
     """A Plotly figure with its one-line text summary underneath (what a presenter would say).
     PNG export is in the chart's own toolbar; `export` (a file stem) adds its numbers as JSON.
-    An animated figure (frames + play/slider, `demos.replay`) plays in the browser: no reruns."""
+    An animated figure (frames + play/slider, `demos.replay`) plays in the browser: no reruns.
+    `on_click(point)` (needs `key`) is called with the point a click selects (x, y, curve_number)."""
     if key is None:  # identical figures (e.g. two equal top-5 charts) need distinct element ids
         run = run_state()
         run["charts"] = run.get("charts", 0) + 1
         key = f"chart_{run['charts']}"
     if is_presenting():
         fig = _on_stage(fig)
-    st.plotly_chart(fig, key=key, config={"displaylogo": False, "toImageButtonOptions": {"scale": 2}})
+    config = {"displaylogo": False, "toImageButtonOptions": {"scale": 2}}
+    if on_click is None:
+        st.plotly_chart(fig, key=key, config=config)
+    else:
+        def clicked() -> None:
+            points = st.session_state[key].selection.points
+            if points:
+                on_click(dict(points[0]))
+        st.plotly_chart(fig, key=key, config=config, on_select=clicked, selection_mode="points")
     if not is_presenting():  # on a slide the presenter says it; the chart keeps its alt text
         st.caption(summary)
         if export:

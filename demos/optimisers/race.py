@@ -133,6 +133,10 @@ def race_figure(rec: Recording, height: int = 440) -> go.Figure:
                              hovertemplate="%{text} (%{x:.3f}, %{y:.3f})<extra></extra>"), 1, 1)
     fig.add_trace(go.Scatter(mode="markers", marker=dict(size=9, color=colours), showlegend=False,
                              hoverinfo="skip"), 1, 2)
+    grid = click_grid(s)  # last: invisible points a click on the contour lands on (the race's new start)
+    fig.add_trace(go.Scatter(x=grid[:, 0], y=grid[:, 1], mode="markers", marker=dict(size=10, opacity=0),
+                             showlegend=False, hovertemplate="click: start here (%{x:.2f}, %{y:.2f})<extra></extra>"),
+                  1, 1)
     frames = []
     for step in (int(v) for v in rec.steps):
         back = np.clip(np.arange(step - TAIL + 1, step + 1), 0, None)  # the last TAIL steps (repeats at the start)
@@ -147,6 +151,23 @@ def race_figure(rec: Recording, height: int = 440) -> go.Figure:
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=30, b=10), hovermode="closest",
                       legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0, xanchor="left"))
     return animate(fig, frames, [str(int(v)) for v in rec.steps])
+
+
+CLICK_GRID = 41  # points per side of the clickable grid over the contour
+
+
+def click_grid(s: Surface) -> np.ndarray:
+    """(CLICK_GRID², 2) start points on the surface's plotted range, on the start sliders' 0.01 grid."""
+    xs, ys = (np.round(np.linspace(*r, CLICK_GRID), 2) for r in (s.x_range, s.y_range))
+    return np.stack(np.meshgrid(xs, ys), -1).reshape(-1, 2).astype(np.float32)
+
+
+def clicked_start(point: dict, fig: go.Figure) -> tuple[float, float] | None:
+    """A click's new start (x0, y0), rounded to the sliders' 0.01 steps, if it landed on the click
+    grid (the figure's last trace); None for a click on a path, a minimum or the other chart."""
+    if point.get("curve_number") != len(fig.data) - 1:
+        return None
+    return round(float(point["x"]), 2), round(float(point["y"]), 2)
 
 
 def race_caption(results_: list[Result], tol: float, steps: int, s: Surface) -> str:

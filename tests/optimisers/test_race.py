@@ -47,6 +47,20 @@ def test_a_recording_replays_in_the_browser_with_small_frames():
                                           f"{rec.seconds:.2f} s")
 
 
+def test_a_click_on_the_contour_grid_is_a_new_start_and_other_clicks_are_not():
+    rec = race.run("rosenbrock", runners_for(["sgd", "adam"]), (-1.2, 1.0), 50)
+    fig, s = race.race_figure(rec), surfaces.surface("rosenbrock")
+    grid = fig.data[-1]  # the last trace: 41 × 41 invisible points over the plotted range
+    assert len(grid.x) == race.CLICK_GRID ** 2 and grid.marker.opacity == 0
+    assert (min(grid.x), max(grid.x), min(grid.y), max(grid.y)) == (*s.x_range, *s.y_range)
+    assert np.allclose(np.asarray(grid.x) * 100, np.round(np.asarray(grid.x) * 100), atol=1e-3)  # 0.01 steps
+    last = len(fig.data) - 1
+    assert race.clicked_start({"curve_number": last, "x": 0.3000001, "y": -1.25}, fig) == (0.3, -1.25)
+    assert race.clicked_start({"curve_number": 0, "x": 0.3, "y": -1.2}, fig) is None  # the contour itself
+    assert race.clicked_start({"curve_number": last - 1, "x": 1.0, "y": 1.0}, fig) is None  # a path's dot
+    assert all(len(f.data) == 3 for f in fig.frames)  # the grid never travels with a frame
+
+
 def test_summary_counts_the_race():
     lmax = surfaces.LAMBDA_MAX
     runners = (("sgd", (("lr", 2.2 / lmax),)), ("momentum", (("lr", 0.02), ("momentum", 0.9))),
