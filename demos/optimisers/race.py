@@ -145,7 +145,7 @@ def race_figure(rec: Recording, height: int = 440) -> go.Figure:
         frames.append({trail: {"x": tails[:, 0], "y": tails[:, 1]}, head: {"x": now[:, 0], "y": now[:, 1]},
                        dot: {"x": np.full(len(names), step, dtype=np.int32),
                              "y": np.maximum([gs[n][step] for n in names], 1e-16).astype(np.float32)}})
-    fig.update_xaxes(title=dict(text="step", standoff=2), row=1, col=2)
+    fig.update_xaxes(title=dict(text="step"), row=1, col=2)  # placed below the tick labels at any font size
     fig.update_yaxes(type="log", exponentformat="power", title="f − f*  (log scale)", row=1, col=2)
     fig.update_yaxes(domain=[0.14, 1.0])  # room for tick labels above the replay slider
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=30, b=10), hovermode="closest",
