@@ -98,7 +98,7 @@ with cols[3]:
     if not (ui.is_done(optimisation.optimise, key) or st.session_state.get(f"_run_{key}")):
         per_step = ui.computed("Timing one optimisation step", optimisation.seconds_per_step, size)
         st.button(optimisation.run_label(steps, per_step), type="primary",
-                  on_click=lambda: st.session_state.update({f"_run_{key}": True}), width="stretch")
+                  on_click=lambda: st.session_state.update({f"_run_{key}": True}), width="stretch", wrap=True)
         st.caption(optimisation.estimate_caption(content, per_step))
         snap = None
     else:
