@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from demos.text import quote
+from demos.text import quote, shorten
 
 DATASETS = {"circle": "Circle", "xor": "XOR", "gauss": "Two gaussians", "moons": "Two moons",
             "spiral": "Spiral", "sine": "Sine boundary", "upload": "Your CSV", "digits": "MNIST digits"}
@@ -176,7 +176,7 @@ def parse_csv(raw: bytes) -> tuple[np.ndarray, np.ndarray, tuple[str, str]]:
     x = np.array(points, dtype=np.float64)
     if np.ptp(x, axis=0).min() == 0:
         raise CsvError("all points have the same x1 or the same x2; the data needs two varying coordinates.")
-    return x.astype(np.float32), y, (quote(str(names[0]), LABEL_LIMIT), quote(str(names[1]), LABEL_LIMIT))
+    return x.astype(np.float32), y, (shorten(names[0], LABEL_LIMIT), shorten(names[1], LABEL_LIMIT))
 
 
 def csv_data(x: np.ndarray, y: np.ndarray, names: tuple[str, str], train_share: float, seed: int) -> Data:

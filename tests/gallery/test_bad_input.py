@@ -9,6 +9,7 @@ import pytest
 from PIL import Image
 
 from tests.support import open_page
+from demos.text import literal
 from demos.images import ImageError, digit_input, load_image, photo_input
 from ui.catalogue import PAGES
 
@@ -157,7 +158,7 @@ def test_bad_url_values_fall_back_with_a_notice(page):
         notes = " ".join(w.value for w in at.warning)
         # a value a control can take (2.5 on a float slider, '' or an Arabic digit) may be accepted
         missing = [k for k, v in bad.items()
-                   if f"`{k}=" not in notes and at.query_params.get(k) != v and v not in ("", "٣")]
+                   if f"“{literal(k)}=" not in notes and at.query_params.get(k) != v and v not in ("", "٣")]
         assert not missing, f"no notice for {[(k, bad[k]) for k in missing]}"
     slider = next(s for s in at.slider if s.key)  # and the page still responds normally
     slider.set_value(slider.max).run()
