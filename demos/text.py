@@ -7,6 +7,8 @@
   labels, tables, code blocks).
 - `literal`: any text (no cut) made Markdown-inert, for a message that shows a whole user string.
 - `chart_text`: a user string made inert for a Plotly label (Plotly reads <a href>, <b>, %{...}).
+- `NUMBER`, `ascii_number`: a number as people type it in ASCII (Python's float() also takes 1_0, ١٠, ７, 𝟓,
+  " 5 ", "infinity": a URL value, a CSV cell or a typed value is read through these instead).
 - `num`, `pow10`, `signed`: numbers for people (a real minus sign, a few significant digits).
 """
 from __future__ import annotations
@@ -59,6 +61,16 @@ def chart_text(raw: object) -> str:
     (<a href=…> a live link, <b>, <br>) and fills %{…} in templates, so &, <, > and % become numeric
     character references, which Plotly shows as the characters themselves."""
     return "".join(f"&#{ord(c)};" if c in "&<>%" else c for c in str(raw))
+
+
+NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)  # 1, -2.5, .5, 3e-4, 1.e3
+
+
+def ascii_number(raw: str) -> float:
+    """`raw` as a float when it is written with ASCII digits (NUMBER, nothing around it), else ValueError."""
+    if NUMBER.fullmatch(raw) is None:
+        raise ValueError(f"not an ASCII number: {raw!r}")
+    return float(raw)
 
 
 def num(v: float) -> str:

@@ -75,7 +75,7 @@ def validate_manifest(data: bytes, slug: str) -> tuple[dict[str, str], list[str]
     if len(data) > MAX_MANIFEST_BYTES:
         raise ValueError(f"the file is {len(data):,} bytes; a manifest is at most {MAX_MANIFEST_BYTES:,}")
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8-sig")  # a byte-order mark (Windows editors write one) is not an error
     except UnicodeDecodeError as err:
         raise ValueError("the file is not UTF-8 text") from err
     if _depth(text) > MAX_DEPTH:

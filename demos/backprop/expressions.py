@@ -18,7 +18,7 @@ MAX_EXPRESSION_CHARS = 200
 MAX_NODES = 40  # beyond this the graph is unreadable
 QUOTED = 30  # characters of a typed string repeated in a message
 NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,11}\Z")
-NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\Z")
+NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\Z", re.ASCII)  # ASCII digits: not ١٠, ７, 𝟓
 _BINOPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow"}
 _BAD_BINOPS = {ast.BitXor: "`^` (write powers as **)", ast.FloorDiv: "`//`", ast.Mod: "`%`",
                ast.MatMult: "`@`", ast.LShift: "`<<`", ast.RShift: "`>>`", ast.BitOr: "`|`", ast.BitAnd: "`&`"}

@@ -2,7 +2,9 @@
 import math
 import string
 
-from demos.text import WORD_JOINER, chart_text, literal, num, pow10, quote, shorten, signed
+import pytest
+
+from demos.text import WORD_JOINER, ascii_number, chart_text, literal, num, pow10, quote, shorten, signed
 
 
 def test_shorten_cuts_and_escapes_what_does_not_print():
@@ -50,3 +52,10 @@ def test_numbers_for_people_use_a_real_minus_and_three_significant_digits():
     assert num(2e-5) == "2.00e−05" and num(math.inf) == "—" and num(math.nan) == "—"
     assert signed(-0.25) == "−0.25" and signed(-0.001) == "0.00" and signed(1.5, ".1f") == "1.5"
     assert pow10(1e-6) == "10⁻⁶" and pow10(100) == "10²" and pow10(1) == "10⁰"
+
+
+def test_ascii_number_takes_what_people_type_and_nothing_python_adds():
+    assert [ascii_number(s) for s in ("1", "-2.5", ".5", "3e-4", "+1.", "1e309")] == [1, -2.5, 0.5, 3e-4, 1, math.inf]
+    for raw in ("1_0", "\u0661\u0660", "\uff17", "\U0001d7d3", " 5", "5 ", "nan", "inf", "0x10", ""):
+        with pytest.raises(ValueError):
+            ascii_number(raw)  # float() takes the first eight of these
