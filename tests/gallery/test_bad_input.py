@@ -100,6 +100,11 @@ BAD = {  # must raise ImageError with a message
     "float 9000x9000 tiff": float_tiff(9000, 9000), "10000x10000 gif": big_gif(10_000, 10_000),
     "1x20000 strip": png(Image.new("RGB", (1, 20000))), "20000x1 strip": png(Image.new("RGB", (20000, 1))),
     "1x65000 strip": png(Image.new("L", (1, 65000))), "2x5000 strip": png(Image.new("RGB", (2, 5000))),
+    # issue #29: a progressive JPEG keeps its full-size coefficients (13,000² CMYK cost +1.3 GB): 25 MP cap;
+    # WebP decodes into three full-size copies: 16 MP cap
+    "progressive jpeg 5100x5000": jpeg(Image.new("L", (5100, 5000), 128), progressive=True),
+    "webp 4100x4000": (lambda buf: (Image.new("RGB", (4100, 4000)).save(buf, "WEBP", lossless=True, quality=0,
+                                                                        method=0), buf.getvalue())[1])(io.BytesIO()),
 }
 
 
