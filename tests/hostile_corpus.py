@@ -16,9 +16,9 @@ adds a row here and a case to the test that reads it.
 | recurrent: text_area `texts` (Padding and masking)      | TEXTS                     | 20   | gallery/test_hostile_corpus                            |
 | transfer learning: text_area `sentences` (Zero-shot)    | TEXTS                     | 20   | gallery/test_hostile_corpus                            |
 | transfer learning: text_area `labels` (Zero-shot)       | TEXTS                     | 20   | gallery/test_hostile_corpus                            |
-| image uploaders (model zoo, adversarial, anomaly, style) | test_bad_input BAD + GOOD | 35 in the browser | gallery/test_browser_hostile               |
-| playground: CSV uploader                                | CSV (BAD + HOSTILE + GOOD) | 36  | playground/test_datasets; 19 in playground/test_browser |
-| Share menu: manifest restore                            | MANIFESTS + MARKUP        | 11 + 14 | ui/test_share, test_browser_hostile                 |
+| image uploaders (model zoo, adversarial, anomaly, style) | test_bad_input BAD + GOOD | 51 (34 in the browser) | gallery/test_bad_input, test_browser_hostile |
+| playground: CSV uploader                                | CSV (BAD + HOSTILE + GOOD) | 40   | playground/test_datasets; 19 in playground/test_browser |
+| Share menu: manifest restore                            | ui/test_share HOSTILE + MARKUP | 12 + 14 | ui/test_share, test_browser_hostile (4 + 14)   |
 | file names of every upload                              | MARKUP                    | 7    | test_browser_hostile (rendered)                        |
 
 Not yet reachable: the attention page's dates box (`st.text_input` without a key, not URL-bound)
