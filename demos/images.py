@@ -1,11 +1,14 @@
 """Bundled photos and the upload loader: any image file in, a clean RGB image out, or a clear error.
 
 The loader is the one gate for user images. Before decoding anything it reads the header and refuses
-what would cost too much memory: the decoded pixel count is capped (JPEGs are decoded at 1/2 to 1/8
-scale first, so large photos still pass), which keeps one upload's peak memory under ~300 MB
-(measured: bench/bench_uploads.py). It refuses extreme aspect ratios, applies EXIF orientation, takes
-the first frame of animations, and converts every mode (1, L, LA, P, RGBA, CMYK, I;16, I, F) to RGB
-with transparency flattened onto white.
+what would cost too much memory: the decoded pixel count is capped (baseline JPEGs are decoded at 1/2
+to 1/8 scale first, so large photos still pass; a progressive JPEG keeps all its full-size
+coefficients whatever the scale, so it gets the normal cap). Right after decoding, the picture is
+shrunk by an integer factor in bands of rows, in its own mode, before anything else makes a copy of
+it; only then are the EXIF orientation, the first frame of animations and the conversion of every
+mode (1, L, LA, P, RGBA, CMYK, I;16, I, F) to RGB with transparency flattened onto white applied, to
+the small image. One upload's peak memory stays under ~300 MB, two at once too (measured per format:
+bench/bench_uploads.py).
 """
 from __future__ import annotations
 
@@ -20,9 +23,17 @@ from PIL import Image, ImageOps
 MAX_UPLOAD_MB = 20  # also enforced by the server (.streamlit/config.toml maxUploadSize)
 UPLOAD_TYPES = ("png", "jpg", "jpeg", "gif", "bmp", "webp", "tif", "tiff")  # what the uploaders offer
 MAX_PIXELS = 25_000_000  # decoded pixels (5,000 x 5,000): one upload's peak memory stays under ~300 MB
-MAX_JPEG_PIXELS = 400_000_000  # declared pixels of a JPEG, which decodes at 1/2-1/8 scale within MAX_PIXELS
+MAX_JPEG_PIXELS = 400_000_000  # declared pixels of a baseline JPEG, which decodes at 1/2-1/8 scale within MAX_PIXELS
+MAX_WEBP_PIXELS = 16_000_000  # WebP decodes into three full-size RGBA buffers: 25 MP cost +385 MB, 16 MP ~+250
 MAX_ASPECT = 25  # longer side / shorter side: a thinner strip carries no picture worth a model's time
 WORKING_SIDE = 1024  # uploads are shrunk to this longest side right after decoding
+BAND_ROWS = 256  # rows of the shrunk image made at a time: the only full-width copies are one band's
+# modes Image.reduce averages as they are; the others are converted band by band first
+REDUCIBLE = {"L", "LA", "La", "RGB", "RGBA", "RGBa", "RGBX", "CMYK", "YCbCr", "I", "F"}
+BAND_MODE = {"P": "RGBA", "PA": "RGBA", "1": "L", "I;16": "I", "I;16B": "I", "I;16L": "I", "I;16N": "I"}
+ORIENTATION = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
+               5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+               8: Image.Transpose.ROTATE_90}  # EXIF orientation tag -> the transpose that undoes it
 
 
 @dataclass(frozen=True)
@@ -83,7 +94,8 @@ def to_rgb(image: Image.Image) -> Image.Image:
 
 def _check_size(image: Image.Image, max_side: int) -> None:
     """Refuse, from the header alone, what would be too large to decode or too thin to use. For a
-    JPEG, ask the decoder for a reduced size first (it decodes at 1/2, 1/4 or 1/8 scale)."""
+    baseline JPEG, ask the decoder for a reduced size first (it decodes at 1/2, 1/4 or 1/8 scale); a
+    progressive one holds every full-size coefficient whatever the scale, so it gets the normal cap."""
     w, h = image.size
     if w < 1 or h < 1:
         raise ImageError("The image has no pixels.")
@@ -93,15 +105,48 @@ def _check_size(image: Image.Image, max_side: int) -> None:
     limit = f"{MAX_PIXELS / 1e6:.0f} megapixels ({int(MAX_PIXELS ** 0.5):,} × {int(MAX_PIXELS ** 0.5):,}; about " \
             f"300 MB of server memory)"
     if image.format == "JPEG":
+        if is_progressive(image) and w * h > MAX_PIXELS:
+            raise ImageError(f"The JPEG is {w:,} × {h:,} pixels ({w * h / 1e6:,.0f} megapixels) and progressive: "
+                             f"it holds every full-size detail while it decodes, and this server decodes at most "
+                             f"{limit} per upload. Shrink it, or save it as a baseline (non-progressive) JPEG, "
+                             "and upload again.")
         if w * h > MAX_JPEG_PIXELS:
             raise ImageError(f"The JPEG is {w:,} × {h:,} pixels ({w * h / 1e6:,.0f} megapixels); this server "
                              f"accepts JPEGs up to {MAX_JPEG_PIXELS / 1e6:.0f} megapixels. Shrink it and upload again.")
-        image.draft("RGB", (max_side, max_side))  # decode directly at a reduced size
+        image.draft("RGB", (max_side, max_side))  # decode directly at a reduced size (the output, at least)
         w, h = image.size
+    if image.format == "WEBP" and w * h > MAX_WEBP_PIXELS:
+        raise ImageError(f"The WebP image is {w:,} × {h:,} pixels ({w * h / 1e6:,.0f} megapixels); its decoder "
+                         f"makes three full-size copies, so this server takes WebP images up to "
+                         f"{MAX_WEBP_PIXELS / 1e6:.0f} megapixels. Shrink it, or save it as a PNG or JPEG, and "
+                         "upload again.")
     if w * h > MAX_PIXELS:
         raise ImageError(f"The image is {w:,} × {h:,} pixels ({w * h / 1e6:,.0f} megapixels); this server "
                          f"decodes at most {limit} per upload. Shrink it, or save it as a JPEG (decoded at "
                          "reduced size), and upload again.")
+
+
+def is_progressive(image: Image.Image) -> bool:
+    """A progressive (or lossless/arithmetic multi-scan) JPEG, from its header: Pillow marks it."""
+    return bool(image.info.get("progressive") or image.info.get("progression"))
+
+
+def shrink(image: Image.Image, max_side: int) -> Image.Image:
+    """`image` reduced by the largest integer factor that keeps its longer side ≥ `max_side` (box
+    average), made BAND_ROWS output rows at a time so that no full-size copy is ever made: palette, 1-bit
+    and 16-bit bands are converted (to RGBA, L, I) band by band. A factor of 1 returns `image` itself."""
+    w, h = image.size
+    factor = max(w, h) // max_side
+    if factor < 2:
+        return image
+    mode = image.mode if image.mode in REDUCIBLE else BAND_MODE.get(image.mode, "RGB")
+    out = Image.new(mode, (-(-w // factor), -(-h // factor)))
+    step = BAND_ROWS * factor
+    for top in range(0, h, step):
+        band = image.crop((0, top, w, min(h, top + step)))
+        band = band if band.mode == mode else band.convert(mode)
+        out.paste(band.reduce(factor), (0, top // factor))
+    return out
 
 
 def load_image(data: bytes, max_side: int = WORKING_SIDE) -> Image.Image:
@@ -116,8 +161,11 @@ def load_image(data: bytes, max_side: int = WORKING_SIDE) -> Image.Image:
             image = Image.open(io.BytesIO(data))  # reads the header only
             image.seek(0)  # first frame of an animated GIF/PNG/WebP
             _check_size(image, max_side)
-            image = ImageOps.exif_transpose(image)
             image.load()
+            turn = ORIENTATION.get(image.getexif().get(0x0112))  # read before shrinking drops the EXIF
+            image = shrink(image, max_side)  # first: every later copy is of the small image
+        if turn is not None:
+            image = image.transpose(turn)
         image = to_rgb(image)
     except ImageError:
         raise

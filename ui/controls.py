@@ -11,12 +11,13 @@ from typing import Any, Callable, Mapping, Sequence
 
 import streamlit as st
 
+from demos.text import ascii_number
 from ui.state import bind, publish, apply_preset, clear_notice, notify, run_state
 
 
 def _number_parser(lo: float, hi: float, integer: bool, step: float | None) -> Callable[[str], Any]:
     def parse(raw: str) -> float | int:
-        x = float(raw)
+        x = ascii_number(raw)  # ASCII digits only: 1_0, ١٠, ７ or 𝟓 get the notice, not a silent value
         if not math.isfinite(x) or not lo <= x <= hi:
             raise ValueError(raw)
         if integer:

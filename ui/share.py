@@ -75,7 +75,7 @@ def validate_manifest(data: bytes, slug: str) -> tuple[dict[str, str], list[str]
     if len(data) > MAX_MANIFEST_BYTES:
         raise ValueError(f"the file is {len(data):,} bytes; a manifest is at most {MAX_MANIFEST_BYTES:,}")
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8-sig")  # a byte-order mark (Windows editors write one) is not an error
     except UnicodeDecodeError as err:
         raise ValueError("the file is not UTF-8 text") from err
     if _depth(text) > MAX_DEPTH:
@@ -94,11 +94,11 @@ def validate_manifest(data: bytes, slug: str) -> tuple[dict[str, str], list[str]
     for key, value in doc["params"].items():
         shown = quote(str(key)) or "(empty name)"
         if not key or key.lower() in RESERVED or key not in known:
-            ignored.append(f"`{shown}` (not a parameter of this page)")
+            ignored.append(f"“{shown}” (not a parameter of this page)")
         elif isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            ignored.append(f"`{shown}` (value is not text or a number)")
+            ignored.append(f"“{shown}” (value is not text or a number)")
         elif len(str(value)) > MAX_VALUE_CHARS:
-            ignored.append(f"`{shown}` (value longer than {MAX_VALUE_CHARS:,} characters)")
+            ignored.append(f"“{shown}” (value longer than {MAX_VALUE_CHARS:,} characters)")
         else:
             params[key] = str(value)
     return params, ignored

@@ -12,7 +12,7 @@ from typing import Any, Callable, Mapping
 
 import streamlit as st
 
-from demos.text import quote
+from demos.text import literal, quote
 
 PRESENT_KEY = "present"  # ?present=1: presenter mode (prose hidden, big type, hero only)
 RUN = "_ui_run"  # per-run bookkeeping in session_state: notice box, keys drawn, page
@@ -51,7 +51,7 @@ def read_flag(key: str) -> tuple[bool, str | None]:
     if raw.lower() in ("1", "true", "yes", "on"):
         return True, None
     del st.query_params[key]
-    return False, f"URL parameter `{key}={quote(raw)}` is not a yes/no value; ignored."
+    return False, f"URL parameter “{literal(key)}={quote(raw)}” is not a yes/no value; ignored."
 
 
 def bind(key: str, default: Any, parse: Callable[[str], Any], describe: str) -> None:
@@ -65,8 +65,8 @@ def bind(key: str, default: Any, parse: Callable[[str], Any], describe: str) -> 
         try:
             value = parse(raw)
         except (ValueError, TypeError, OverflowError):
-            notify(key, f"URL parameter `{key}={quote(raw)}` is not valid ({describe}); "
-                        f"using the default, {default!r}.")
+            notify(key, f"URL parameter “{literal(key)}={quote(raw)}” is not valid ({describe}); "
+                        f"using the default, {literal(repr(default))}.")
     st.session_state[key] = value
 
 
@@ -119,4 +119,4 @@ def check_unknown_params() -> None:
     for key in [k for k in st.query_params.keys() if k not in known]:
         value = st.query_params.get(key, "")
         del st.query_params[key]
-        run["notices"].warning(f"Unknown URL parameter `{quote(key)}={quote(value)}` ignored.", icon="🔗")
+        run["notices"].warning(f"Unknown URL parameter “{quote(key)}={quote(value)}” ignored.", icon="🔗")

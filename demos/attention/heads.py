@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 import torch
 
 from demos import plots
+from demos.text import quote
 
 MAX_TOKENS = 128  # shown per text (the model itself accepts 512 positions)
 MAX_CHARS = 1500  # the text box: about 3× what 128 tokens need; keeps every permalink a URL servers accept
@@ -153,7 +154,7 @@ def showcase_note(a: "Attention", text: str, preset: str, layer: int, head: int)
 def head_caption(view: Shown, layer: int, head: int) -> str:
     w = view.weights[layer - 1, head - 1]
     link = strongest_link(view.tokens, w)
-    strongest = (f" Strongest link between two words: “{view.tokens[link[0]]}” → “{view.tokens[link[1]]}” "
+    strongest = (f" Strongest link between two words: “{quote(view.tokens[link[0]])}” → “{quote(view.tokens[link[1]])}” "
                  f"({w[link]:.0%})." if link else "")
     hidden = (f" [CLS]/[SEP] hidden: rows renormalised over the rest (they held "
               f"{view.hidden_share[layer - 1, head - 1]:.0%} of this head's attention)."

@@ -11,14 +11,14 @@ import re
 import torch
 
 from demos.backprop.engine import SYMBOLS, Graph, GraphError, Node, backward, forward
-from demos.text import quote
+from demos.text import literal, quote
 
 FUNCTIONS = ("exp", "log", "sqrt", "tanh", "sigmoid", "relu", "abs", "sin", "cos")
 MAX_EXPRESSION_CHARS = 200
 MAX_NODES = 40  # beyond this the graph is unreadable
 QUOTED = 30  # characters of a typed string repeated in a message
 NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,11}\Z")
-NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\Z")
+NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\Z", re.ASCII)  # ASCII digits: not ١٠, ７, 𝟓
 _BINOPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow"}
 _BAD_BINOPS = {ast.BitXor: "`^` (write powers as **)", ast.FloorDiv: "`//`", ast.Mod: "`%`",
                ast.MatMult: "`@`", ast.LShift: "`<<`", ast.RShift: "`>>`", ast.BitOr: "`|`", ast.BitAnd: "`&`"}
@@ -39,12 +39,12 @@ def parse_values(text: str) -> dict[str, float]:
         if not NAME.match(name) or name in FUNCTIONS:
             raise GraphError(f"“{quote(name, QUOTED)}” is not a variable name (a letter, then letters, digits or _; not a function name)")
         if not NUMBER.match(number):
-            raise GraphError(f"“{quote(number, QUOTED)}” (the value of {name}) is not a plain number such as -1.5 or 2e-3")
+            raise GraphError(f"“{quote(number, QUOTED)}” (the value of {literal(name)}) is not a plain number such as -1.5 or 2e-3")
         if name in values:
-            raise GraphError(f"{name} is given twice")
+            raise GraphError(f"{literal(name)} is given twice")
         v = float(number)
         if not math.isfinite(v) or abs(v) > 1e6:
-            raise GraphError(f"{name} = {quote(number, QUOTED)} is outside ±1,000,000")
+            raise GraphError(f"{literal(name)} = {quote(number, QUOTED)} is outside ±1,000,000")
         values[name] = v
     return values
 
@@ -61,7 +61,7 @@ def expression_graph(expression: str, values: dict[str, float]) -> Graph:
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as err:
-        raise GraphError(f"not a valid expression ({err.msg}, at character {err.offset or '?'}); allowed: {ALLOWED}") from None
+        raise GraphError(f"not a valid expression ({quote(err.msg, 80)}, at character {err.offset or '?'}); allowed: {ALLOWED}") from None
     except (ValueError, RecursionError, MemoryError):
         raise GraphError("not a valid expression (it is too deeply nested or contains a null byte)") from None
     nodes: list[Node] = []
@@ -90,7 +90,7 @@ def expression_graph(expression: str, values: dict[str, float]) -> Graph:
             fn = e.func.id if isinstance(e.func, ast.Name) else None
             if fn not in FUNCTIONS:
                 shown = fn or type(e.func).__name__.lower()
-                raise GraphError(f"`{quote(shown, QUOTED)}(…)` is not an allowed function; use one of {', '.join(FUNCTIONS)}")
+                raise GraphError(f"“{quote(shown, QUOTED)}(…)” is not an allowed function; use one of {', '.join(FUNCTIONS)}")
             if len(e.args) != 1 or e.keywords or isinstance(e.args[0], ast.Starred):
                 raise GraphError(f"{fn}() takes exactly one argument, e.g. {fn}(a)")
             return new(Node(fn, fn, (build(e.args[0]),)))
@@ -98,7 +98,7 @@ def expression_graph(expression: str, values: dict[str, float]) -> Graph:
             if e.id in FUNCTIONS:
                 raise GraphError(f"`{e.id}` is a function: write {e.id}(…)")
             if not NAME.match(e.id):
-                raise GraphError(f"`{quote(e.id, QUOTED)}` is not a variable name (letters, digits and _, starting with a letter)")
+                raise GraphError(f"“{quote(e.id, QUOTED)}” is not a variable name (letters, digits and _, starting with a letter)")
             if e.id not in values:
                 raise GraphError(f"`{e.id}` has no value: add “{e.id} = …” to the values")
             if e.id not in leaves:

@@ -11,6 +11,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from demos.text import quote
+
 KERNELS = {"identity": "Identity", "edge": "Edge (Laplacian)", "sobel_x": "Sobel x (vertical edges)",
            "sobel_y": "Sobel y (horizontal edges)", "blur": "Blur (binomial)", "box": "Box blur",
            "sharpen": "Sharpen", "custom": "Custom values…"}  # preset name -> title
@@ -70,8 +72,7 @@ def parse_grid(text: str, max_side: int = MAX_GRID, square: bool = False) -> np.
         cells = [c for c in re.split(r"[\s,]+", row) if c]
         bad = next((c for c in cells if not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", c, re.ASCII)), None)
         if bad is not None:
-            shown = re.sub(r"[^\w.+-]", "?", bad[:12])
-            raise GridError(f"Row {i}: `{shown}` is not a number.")
+            raise GridError(f"Row {i}: “{quote(bad, 12)}” is not a number.")
         values.append([float(c) for c in cells])
     widths = sorted({len(r) for r in values})
     if len(widths) > 1:

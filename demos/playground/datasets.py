@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 
-from demos.text import quote
+from demos.text import NUMBER, quote, shorten
 
 DATASETS = {"circle": "Circle", "xor": "XOR", "gauss": "Two gaussians", "moons": "Two moons",
             "spiral": "Spiral", "sine": "Sine boundary", "upload": "Your CSV", "digits": "MNIST digits"}
@@ -22,6 +23,8 @@ DOMAIN = 3.0  # generated 2-D data and the model's view of any 2-D data live in 
 GRID = 60  # the decision boundary is drawn on a 60 × 60 grid
 MAX_CSV_ROWS = 20_000  # an uploaded CSV may hold at most this many points
 MAX_CSV_BYTES = 2_000_000
+MAX_LINE_CHARS = 1000  # a row of two numbers and a label is far shorter; Python's csv stops at 131,072
+INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060"  # byte-order mark and zero-width characters, not spaces to str.strip
 LABEL_LIMIT = 24  # characters of a CSV cell or class name shown in a message or a hover label
 
 
@@ -127,20 +130,35 @@ class CsvError(ValueError):
 def parse_csv(raw: bytes) -> tuple[np.ndarray, np.ndarray, tuple[str, str]]:
     """Your own 2-D data: rows `x1, x2, label` (comma, semicolon or tab; an optional header row).
     Returns points (N, 2) float32, labels (N,) 0/1 and the two label names (sorted). Raises
-    CsvError, with a message naming the problem and the row, for anything else."""
-    if not raw.strip():
-        raise CsvError("the file is empty.")
+    CsvError, with a message naming the problem and the row, for anything else (and nothing else)."""
+    try:
+        return _parse_csv(raw)
+    except CsvError:
+        raise
+    except (csv.Error, ValueError, IndexError, OverflowError) as err:  # a case the checks below missed
+        raise CsvError(f"the file cannot be read as x1, x2, label rows ({quote(err, 60)}).") from None
+
+
+def _parse_csv(raw: bytes) -> tuple[np.ndarray, np.ndarray, tuple[str, str]]:
     if len(raw) > MAX_CSV_BYTES:
         raise CsvError(f"the file is {len(raw) / 1e6:.1f} MB; the limit is {MAX_CSV_BYTES / 1e6:.0f} MB.")
-    if raw.count(b"\n") > MAX_CSV_ROWS + 1:
-        raise CsvError(f"the file has more than {MAX_CSV_ROWS:,} rows; the playground trains live, so keep it smaller.")
     if b"\x00" in raw:
         raise CsvError("this is not a text file (it contains NUL bytes).")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise CsvError("the file is not UTF-8 text.") from None
-    lines = [line for line in text.splitlines() if line.strip()]
+    # every line break Python knows (\r\n, \r, \n, \v, \f, U+0085, U+2028, U+2029, …) ends a row, and
+    # every kind of space (no-break, ideographic, byte-order mark, zero-width) around a row is dropped
+    lines = [line for line in (row.strip().strip(INVISIBLE).strip() for row in text.splitlines()) if line]
+    if not lines:
+        raise CsvError("the file is empty (it holds only spaces or blank lines).")
+    if len(lines) > MAX_CSV_ROWS + 1:
+        raise CsvError(f"the file has more than {MAX_CSV_ROWS:,} rows; the playground trains live, so keep it smaller.")
+    longest = max(range(len(lines)), key=lambda i: len(lines[i]))
+    if len(lines[longest]) > MAX_LINE_CHARS:
+        raise CsvError(f"line {longest + 1} is {len(lines[longest]):,} characters long; a row of x1, x2, label "
+                       f"is at most {MAX_LINE_CHARS:,}.")
     delimiter = max((",", ";", "\t"), key=lines[0].count)
     rows = list(csv.reader(lines, delimiter=delimiter))
     if len(rows[0]) == 1 and len(lines[0].split()) == 3:  # space-separated
@@ -151,14 +169,13 @@ def parse_csv(raw: bytes) -> tuple[np.ndarray, np.ndarray, tuple[str, str]]:
         raise CsvError(f"only {len(rows)} data row(s); at least 4 points are needed (2 of each class).")
     points, labels = [], []
     for i, row in enumerate(rows, start=1):
-        cells = [c.strip() for c in row]
+        cells = [c.strip().strip(INVISIBLE) for c in row]
         if len(cells) != 3:
             raise CsvError(f"data row {i} has {len(cells)} column(s); expected 3: x1, x2, label.")
-        try:
-            p = (float(cells[0]), float(cells[1]))
-        except ValueError:
+        if not (_is_number(cells[0]) and _is_number(cells[1])):
             raise CsvError(f"data row {i}: “{quote(cells[0], LABEL_LIMIT)}, {quote(cells[1], LABEL_LIMIT)}” "
-                           "are not two numbers.") from None
+                           "are not two numbers (digits 0-9, a point, an optional exponent).")
+        p = (float(cells[0]), float(cells[1]))
         if not all(math.isfinite(v) and abs(v) < 1e12 for v in p):
             raise CsvError(f"data row {i}: x1, x2 must be finite numbers "
                            f"(found {quote(cells[0], LABEL_LIMIT)}, {quote(cells[1], LABEL_LIMIT)}).")
@@ -173,10 +190,11 @@ def parse_csv(raw: bytes) -> tuple[np.ndarray, np.ndarray, tuple[str, str]]:
     y = np.array([names.index(v) for v in labels], dtype=np.float32)
     if min((y == 0).sum(), (y == 1).sum()) < 2:
         raise CsvError("each class needs at least 2 points (one to train on, one to validate with).")
-    x = np.array(points, dtype=np.float64)
+    x = np.array(points, dtype=np.float64).astype(np.float32)  # the network's precision: ~7 significant digits
     if np.ptp(x, axis=0).min() == 0:
-        raise CsvError("all points have the same x1 or the same x2; the data needs two varying coordinates.")
-    return x.astype(np.float32), y, (quote(str(names[0]), LABEL_LIMIT), quote(str(names[1]), LABEL_LIMIT))
+        raise CsvError("all points have the same x1 or the same x2 (to about 7 significant digits, the precision "
+                       "the network computes in); the data needs two varying coordinates.")
+    return x, y, (shorten(names[0], LABEL_LIMIT), shorten(names[1], LABEL_LIMIT))
 
 
 def csv_data(x: np.ndarray, y: np.ndarray, names: tuple[str, str], train_share: float, seed: int) -> Data:
@@ -188,19 +206,13 @@ def csv_data(x: np.ndarray, y: np.ndarray, names: tuple[str, str], train_share: 
 
 
 def _is_number(cell: str) -> bool:
-    try:
-        float(cell)
-        return True
-    except ValueError:
-        return False
+    """A number written with ASCII digits (Python's float() also takes 1_0, ١٠, ７ and 𝟓: not here)."""
+    return NUMBER.fullmatch(cell) is not None
 
 
 def _label(cell: str) -> float | str:
-    try:
-        v = float(cell)
-        return v if math.isfinite(v) else cell
-    except ValueError:
-        return cell
+    """A label: a number when written as one (so 1 and 1.0 are one class), else its text."""
+    return float(cell) if _is_number(cell) and math.isfinite(float(cell)) else cell
 
 
 def features(x: torch.Tensor, names: tuple[str, ...], lo: tuple[float, float],

@@ -13,6 +13,7 @@ from demos.playground.datasets import Data, grid
 from demos.playground.network import ACTIVATIONS, Config
 from demos.playground.training import GAP, LEVELS
 from demos.replay import Recording
+from demos.text import chart_text
 
 if TYPE_CHECKING:  # plotly is imported by the figure functions themselves, when drawn
     import plotly.graph_objects as go
@@ -120,7 +121,7 @@ def hero_figure(rec: Recording, data: Data, height: int = 520) -> "go.Figure":
         gx, gy, _ = grid(data.lo, data.hi)
         fig.add_trace(go.Heatmap(x=gx, y=gy, z=rec.frames["p"][-1], colorscale=CLASS_SCALE, zmin=0, zmax=100,
                                  zsmooth="best", opacity=0.8, showscale=False, name="P(blue)",
-                                 hovertemplate=f"P({data.classes[1]}) = %{{z}}%<extra></extra>"), 1, 1)
+                                 hovertemplate=f"P({chart_text(data.classes[1])}) = %{{z}}%<extra></extra>"), 1, 1)
         for x, y, label, symbol in ((data.x_train, data.y_train, "train", "circle"),
                                     (data.x_val, data.y_val, "validation", "circle-open")):
             colours = np.where(y.numpy() > 0.5, BLUE, ORANGE)

@@ -12,6 +12,7 @@ import torch
 import torch.nn.functional as F
 
 from demos import plots
+from demos.text import chart_text, quote
 
 TEMPLATE = "This text is about {}."  # how a bare label is turned into a sentence before embedding
 DEFAULT_SENTENCES = "\n".join((
@@ -110,8 +111,8 @@ def zero_shot(text_model, sentences: Sequence[str], label_texts: Sequence[str]) 
 # ---------------------------------------------------------------- the figure, and what it says
 def similarity_figure(similarity: np.ndarray, sentences: Sequence[str], names: Sequence[str]):
     """Sentence x label cosine similarities, sentences numbered and cut to 60 characters."""
-    short = [f"{i + 1}. " + (s if len(s) <= 60 else s[:60] + "…") for i, s in enumerate(sentences)]
-    return plots.heatmap(similarity, "Cosine similarity: sentence × label", x=names, y=short, text_format=".2f",
+    short = [f"{i + 1}. " + chart_text(s if len(s) <= 60 else s[:60] + "…") for i, s in enumerate(sentences)]
+    return plots.heatmap(similarity, "Cosine similarity: sentence × label", x=[chart_text(n) for n in names], y=short, text_format=".2f",
                          square=False, height=120 + 32 * len(sentences))
 
 
@@ -119,12 +120,11 @@ def similarity_caption(similarity: np.ndarray, sentences: Sequence[str], names: 
     """What each label won, and the least certain call (smallest gap between the two best labels)."""
     best = similarity.argmax(1)
     counts = {names[j]: int((best == j).sum()) for j in range(len(names))}
-    won = ", ".join(f"{n}: {c}" for n, c in counts.items() if c)
+    won = ", ".join(f"{quote(n)}: {c}" for n, c in counts.items() if c)
     if similarity.shape[1] < 2:
         return f"Sentences per label: {won}."
     top2 = np.sort(similarity, axis=1)[:, -2:]
     gap = top2[:, 1] - top2[:, 0]
     i = int(gap.argmin())
-    short = sentences[i] if len(sentences[i]) <= 50 else sentences[i][:50] + "…"
-    return (f"Sentences per label: {won}. Closest call: “{short}” → {names[best[i]]} by a cosine margin of "
+    return (f"Sentences per label: {won}. Closest call: “{quote(sentences[i], 50)}” → {quote(names[best[i]])} by a cosine margin of "
             f"{gap[i]:.3f}.")

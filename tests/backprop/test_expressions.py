@@ -132,10 +132,11 @@ def test_the_package_never_calls_eval_exec_or_compile():
 
 def test_typed_text_in_a_message_is_cut_and_escaped():
     # A bad name of 40 characters is repeated in the message cut to QUOTED = 30 characters; a
-    # right-to-left override (U+202E) and a backtick cannot reach the page's Markdown as themselves.
+    # right-to-left override (U+202E) and a backtick cannot reach the page's Markdown as themselves:
+    # the override is written \u202e (whose backslash is then escaped), the backtick backslashed.
     with pytest.raises(engine.GraphError) as err:
         expressions.parse_values("b" * 40 + " = 1")
     assert "“" + "b" * expressions.QUOTED + "…”" in str(err.value)  # cut, then "…"
     with pytest.raises(engine.GraphError) as err:
         expressions.parse_values("a = 1\u202e`x`")
-    assert "\\u202e'x'" in str(err.value) and "`" not in str(err.value)
+    assert "1\\\\u202e\\`x\\`" in str(err.value) and "\u202e" not in str(err.value)

@@ -75,3 +75,11 @@ def test_grey_is_the_luma_of_a_photo():
     photo = torch.zeros(1, 3, 8, 8)
     photo[0, 1] = 1.0  # pure green: luma 0.587 (ITU-R 601)
     np.testing.assert_allclose(kernels.grey(photo, 4), np.full((4, 4), 0.587), rtol=1e-6)
+
+
+def test_a_grid_message_keeps_non_ascii_readable_and_markdown_inert():
+    # it once wrote every non-ASCII character as "?": "été" is shown as itself (10 characters, under the
+    # 12 quoted), the Markdown characters backslashed and the invisible U+202E written as an escape
+    with pytest.raises(kernels.GridError) as err:
+        kernels.parse_grid("1 été\u202e[x](y)")
+    assert str(err.value) == "Row 1: “été\\\\u202e\\[x\\]\\(y\\)” is not a number."

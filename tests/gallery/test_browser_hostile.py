@@ -5,11 +5,12 @@ keeps working afterwards."""
 from __future__ import annotations
 
 import json
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
+from demos.text import WORD_JOINER
 from tests.browser_support import IDLE, SHOTS, visit, wait_rendered
 from tests.gallery.test_bad_input import BAD, GOOD
 
@@ -62,7 +63,7 @@ def test_the_corpus_through_each_pages_own_uploader(browser, server, tmp_path):
 
 HOSTILE_MANIFESTS = {
     "embed keys": ({"page": "model_zoo", "params": {"EMBED": "true", "embed_options": "x", "digit": "4"}},
-                   "ignored EMBED (not a parameter of this page)"),  # the backticks render as code
+                   "ignored “EMBED” (not a parameter of this page)"),
     # 40 KB: under the size cap, so the depth check (not the size check) must refuse it
     "deep nesting": ('{"page": "model_zoo", "params": ' + "[" * 20_000 + "]" * 20_000 + "}", "nests deeper"),
     "too big": ({"page": "model_zoo", "params": {"digit": "4", "pad": "x" * 70_000}}, "a manifest is at most"),
@@ -97,3 +98,94 @@ def test_the_longest_text_permalink_of_the_attention_page_reopens(browser, serve
     assert page.locator('[data-testid="stException"]').count() == 0
     expect(page.locator("textarea").first).to_have_value(text, timeout=60_000)
     page.context.close()
+
+
+# ---------------------------------------------------------------- user strings render as literal text
+MARKUP = {  # hostile string -> what Streamlit's Markdown would make of it if it were not escaped
+    "image": "![](//example.org/p.png)",  # an <img>: the viewer's browser fetches the URL
+    "link": "[click](//example.org)",  # a live <a>
+    "autolink": "www.example.org",  # GFM turns a bare www. address into an <a>
+    "html": "<img src=//example.org/q.png>",
+    "latex": "$\\frac{1}{2}$",  # KaTeX
+    "colour": ":red[red] :material/home:",  # Streamlit's directives: a coloured span, an icon
+    "emphasis": "*em* _it_ `code`",
+}
+# what none of these may create inside a message: never a link, image, formula, colour or icon; and
+# no code, emphasis, heading or list item holding a piece of the string (the messages' own `code` is fine)
+NEVER = "a, img, .katex, span[style*='color'], [data-testid='stIconMaterial']"
+MARKUP_OF_TEXT = "code, em, h1, h2, h3, li"  # (file names are shown in the message's own bold)
+
+
+def alerts_are_literal(page, hostile: str) -> None:
+    """Some message shows `hostile` as its own characters, and no message holds markup made from it."""
+    alerts = page.locator('[data-testid="stAlert"]')
+    texts = [t.replace(WORD_JOINER, "") for t in alerts.all_inner_texts()]  # invisible, see demos.text
+    assert any(hostile in t for t in texts), (hostile, texts)
+    no_markup(page, hostile)
+
+
+def no_markup(page, hostile: str) -> None:
+    alerts = page.locator('[data-testid="stAlert"]')
+    assert alerts.locator(NEVER).count() == 0, (hostile, [a.inner_html() for a in alerts.all()])
+    made = [t for t in alerts.locator(MARKUP_OF_TEXT).all_inner_texts() if t.strip() and t.strip() in hostile]
+    assert not made, (hostile, made)
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_user_strings_in_messages_render_as_literal_text(browser, server, tmp_path):
+    """Each Markdown, LaTeX, HTML and :colour[] string through each way a user string reaches a message:
+    an unknown URL parameter, a bad URL value (the backprop page's values and expression), a typed
+    grid, a manifest's page and key, an upload's file name and a CSV's labels. Every message shows
+    the string itself; none holds a link, image, code, emphasis, formula, colour or icon; and the
+    browser never asks example.org for anything."""
+    url, _ = server
+    requested = []
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    context.on("request", lambda r: requested.append(r.url) if urlsplit(r.url).hostname != "127.0.0.1" else None)
+    page = context.new_page()
+    for name, hostile in MARKUP.items():
+        for address, title in ((f"model_zoo?x={quote(hostile)}", "Model zoo"),
+                               (f"backprop?graph=expression&values={quote('a = ' + hostile)}", "Backprop"),
+                               (f"backprop?graph=expression&expr={quote(hostile)}", "Backprop"),
+                               (f"convolutions?typed=1&grid={quote('1 ' + hostile)}", "Convolutional")):
+            page.goto(f"{url}/{address}")
+            wait_rendered(page, title)
+            shown = hostile if "expr" not in address else None
+            if shown is not None:
+                alerts_are_literal(page, shown.split(" ")[0][:12] if "grid" in address else shown)  # a grid quotes 12
+            else:  # the expression's message quotes Python's parser, not the text: no markup from it
+                no_markup(page, hostile)
+        page.goto(f"{url}/model_zoo")
+        wait_rendered(page, "Model zoo")
+        for doc, expected in (({"page": hostile, "params": {}}, hostile),
+                              ({"page": "model_zoo", "params": {hostile: "1"}}, hostile)):
+            path = tmp_path / f"{name}.json"
+            path.write_text(json.dumps(doc))
+            body = page.locator('[data-testid="stPopoverBody"]')
+            if not body.first.is_visible():
+                page.get_by_role("button", name="🔗 Share").click()
+            body.locator('input[type="file"]').set_input_files(str(path))
+            notice = page.locator('[data-testid="stAlert"]').filter(has_text="manifest")
+            expect(notice.first, name).to_be_visible(timeout=60_000)
+            settle(page)
+            alerts_are_literal(page, expected)
+        page.goto(f"{url}/model_zoo?source=upload")
+        wait_rendered(page, "Model zoo")
+        path = tmp_path / (hostile.replace("/", "∕") + ".png")  # a file name cannot hold a slash
+        path.write_bytes(b"not an image")
+        page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(path))
+        expect(page.get_by_text("Could not use").first).to_be_visible(timeout=60_000)
+        settle(page)
+        alerts_are_literal(page, path.name[:40])
+        page.goto(f"{url}/playground?data=upload")
+        wait_rendered(page, "playground", timeout=300_000)
+        labels = [hostile, "2" + hostile, "third"]  # three classes: the message lists them (24 characters each)
+        csv = "\n".join(f"{i},{i % 3},{labels[i % 3]}" for i in range(9)).encode()
+        path = tmp_path / f"{name}.csv"
+        path.write_bytes(csv)
+        page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(path))
+        expect(page.get_by_text("exactly 2 classes").first).to_be_visible(timeout=60_000)
+        settle(page)
+        alerts_are_literal(page, hostile[:20])
+    assert requested == [], requested
+    context.close()

@@ -5,6 +5,8 @@ import functools
 
 import pytest
 
+from demos.text import literal
+
 from tests.gallery.test_layers import imported_modules
 from tests.support import ROOT, captions, open_page, plotly_specs
 from ui.catalogue import PAGES, SECTIONS
@@ -89,7 +91,7 @@ def test_garbage_url_parameters_fall_back_with_a_notice(page):
     notes = " ".join(w.value for w in at.warning)
     assert "bogus" in notes and "present=maybe" in notes
     for key in garbage:
-        assert f"`{key}=" in notes
+        assert f"“{literal(key)}=" in notes
     assert dict(at.query_params) == {}, "garbage is removed from the URL"
 
 

@@ -7,6 +7,8 @@ import re
 import numpy as np
 import pytest
 
+from demos.text import literal
+
 from demos.generative import committed, digit_gan, gan_2d, latent_space, optimal_discriminator, saturation
 from models import metadata
 from tests.support import captions, open_page, plotly_specs, show
@@ -161,7 +163,7 @@ def assert_notices(at, params):
     notes = " ".join(w.value for w in at.warning)
     for key in params:
         if key not in ("iters", "view") or key == "view" and "script" in params[key] or key == "iters" and params[key] != "500":
-            assert f"`{key}=" in notes, key
+            assert f"“{literal(key)}=" in notes, key
     assert plotly_specs(at), "the page keeps working"
 
 

@@ -6,8 +6,9 @@ import pytest
 import torch
 from PIL import Image
 
-from demos.images import (PHOTOS, ImageError, digit_input, load_image, photo, photo_input, to_image,
-                          to_rgb, to_tensor)
+from demos.images import (MAX_PIXELS, MAX_WEBP_PIXELS, PHOTOS, ImageError, digit_input, load_image, photo,
+                          photo_input, shrink, to_image, to_rgb, to_tensor)
+from PIL import ImageOps
 
 
 def encode(image: Image.Image, fmt: str = "PNG", **kw) -> bytes:
@@ -94,6 +95,69 @@ def test_huge_but_legal_image_is_shrunk():
     assert load_image(encode(Image.new("RGB", (10000, 10000), (9, 99, 199)), "JPEG")).size == (1024, 1024)
     with pytest.raises(ImageError, match="100 megapixels"):
         load_image(encode(Image.new("L", (10000, 10000), 128)))
+
+
+def test_a_progressive_jpeg_gets_the_normal_pixel_cap():
+    # A progressive JPEG holds every full-size coefficient however small it is decoded: over 25 MP it is
+    # refused from its header, while the same pixels as a baseline JPEG are drafted small and pass.
+    big = Image.new("L", (5100, 5000), 128)  # 25.5 MP > MAX_PIXELS (25 MP)
+    assert 5100 * 5000 > MAX_PIXELS
+    with pytest.raises(ImageError, match="progressive"):
+        load_image(encode(big, "JPEG", progressive=True))
+    assert max(load_image(encode(big, "JPEG")).size) == 1024
+    small = encode(Image.new("L", (3000, 2000), 128), "JPEG", progressive=True)  # 6 MP: passes
+    assert load_image(small).size == (1024, 683)  # 3000:2000 at 1024 wide -> 682.7 rounds to 683
+
+
+def test_webp_gets_its_own_lower_cap():
+    # libwebp and Pillow make three full-size RGBA copies: 25 MP cost +385 MB, so WebP stops at 16 MP
+    over = encode(Image.new("RGB", (4100, 4000), (9, 99, 199)), "WEBP", lossless=True, quality=0, method=0)
+    assert 4100 * 4000 > MAX_WEBP_PIXELS
+    with pytest.raises(ImageError, match="WebP image is 4,100 × 4,000"):
+        load_image(over)
+    under = encode(Image.new("RGB", (4000, 4000), (9, 99, 199)), "WEBP", lossless=True, quality=0, method=0)
+    assert load_image(under).size == (1024, 1024)
+
+
+SHRINK_MODES = ["L", "LA", "RGB", "RGBA", "CMYK", "I", "F"]
+
+
+@pytest.mark.parametrize("mode", SHRINK_MODES)
+def test_shrink_in_bands_equals_one_reduce_of_the_whole_image(mode):
+    # 2,100 x 1,100 at max_side 1,024: factor 2100 // 1024 = 2, 256 output rows per band, so the 550 rows
+    # come from 3 bands; box averages of 2 x 2 blocks do not depend on the banding: equal to one reduce
+    rng = np.random.default_rng(0)
+    bands = [Image.fromarray(rng.integers(0, 255, (1100, 2100), dtype=np.uint8), "L") for _ in mode]
+    image = bands[0].convert(mode) if mode in ("L", "I", "F") else Image.merge(mode, bands[:len(mode)])
+    small = shrink(image, 1024)
+    assert small.mode == mode and small.size == (1050, 550)
+    assert np.array_equal(np.asarray(small), np.asarray(image.reduce(2)))
+
+
+def test_shrink_converts_palette_and_16_bit_band_by_band():
+    image = Image.fromarray(np.tile(np.arange(256, dtype=np.uint8), (1100, 9))[:, :2100], "L").convert("P")
+    image.info["transparency"] = 0
+    assert np.array_equal(np.asarray(shrink(image, 1024)), np.asarray(image.convert("RGBA").reduce(2)))
+    deep = Image.fromarray((np.arange(2100 * 1100, dtype=np.uint32) % 65536).astype(np.uint16).reshape(1100, 2100))
+    assert deep.mode == "I;16"
+    assert np.array_equal(np.asarray(shrink(deep, 1024)), np.asarray(deep.convert("I").reduce(2)))
+    assert shrink(image, 2100) is image  # factor 1: nothing to do, no copy
+
+
+def test_the_exif_rotation_is_applied_after_shrinking_as_before():
+    # a 4,000 x 2,000 PNG, left half blue, orientation 6 (rotate 90° clockwise to view): the loader
+    # shrinks first, then turns; the result matches turning first (ImageOps) then shrinking
+    picture = Image.new("RGB", (4000, 2000), (255, 0, 0))
+    picture.paste((0, 0, 255), (0, 0, 2000, 2000))
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    data = encode(picture, exif=exif.tobytes())
+    loaded = load_image(data)
+    expected = ImageOps.exif_transpose(Image.open(io.BytesIO(data)))
+    expected.thumbnail((1024, 1024))
+    assert loaded.size == expected.size == (512, 1024)
+    assert loaded.getpixel((10, 10)) == expected.getpixel((10, 10)) == (0, 0, 255)  # the left half is on top
+    assert loaded.getpixel((10, 1000)) == (255, 0, 0)
 
 
 def test_one_pixel_image_works_for_both_model_inputs():

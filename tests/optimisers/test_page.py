@@ -6,6 +6,8 @@ import math
 
 import pytest
 
+from demos.text import literal
+
 from demos.optimisers import (batch_size, bias_correction, committed, gradient_noise, race, range_test, rules, saddles,
                               scaling, schedules, surfaces, theory)
 from demos.precomputed import lookup
@@ -141,7 +143,7 @@ def test_bad_url_values_fall_back_with_a_notice():
     assert not at.exception
     notes = " ".join(w.value for w in at.warning)
     for bad_key in BAD_URL:
-        assert f"`{bad_key}=" in notes
+        assert f"“{literal(bad_key)}=" in notes
     assert plotly_specs(at)
 
 
@@ -150,12 +152,12 @@ def test_bad_values_of_a_surfaces_own_controls_fall_back_with_a_notice():
     noisy quadratic draws their controls."""
     at = open_page(PAGE, timeout=120, surface="rosenbrock", x0="4.5", seed="99999999999999999999", batch="0")
     assert not at.exception
-    assert "`x0=" in " ".join(w.value for w in at.warning)
+    assert "“x0=" in " ".join(w.value for w in at.warning)
     assert plotly_specs(at)
     at.selectbox(key="surface").set_value("noisy").run()
     assert not at.exception
     notes = " ".join(w.value for w in at.warning)
-    assert "`seed=" in notes and "`batch=" in notes
+    assert "“seed=" in notes and "“batch=" in notes
     assert plotly_specs(at)
 
 

@@ -67,16 +67,17 @@ def test_the_csv_corpus_through_the_real_uploader(browser, server, tmp_path):
     """Every bad CSV ends in a clear message, a good one trains, and the page keeps working."""
     from playwright.sync_api import expect
 
-    from tests.playground.test_datasets import BAD_CSV, GOOD_CSV
+    from tests.playground.test_datasets import BAD_CSV, GOOD_CSV, HOSTILE_CSV
     url, _ = server
     page = visit(browser, f"{url}/playground?data=upload&epochs=20", "Neural-network playground", timeout=300_000)
     uploader = page.locator('[data-testid="stFileUploader"] input[type="file"]').first
     for name in ("empty", "one class", "nan", "prose", "three columns of strings", "binary", "latin-1",
-                 "a million rows", "html"):
+                 "a million rows", "html", *HOSTILE_CSV):  # issue #29's files: each once raised a traceback
         path = tmp_path / f"{name.replace(' ', '_')}.csv"
-        path.write_bytes(BAD_CSV[name])
+        data = BAD_CSV[name] if name in BAD_CSV else HOSTILE_CSV[name][0]
+        path.write_bytes(data)
         uploader.set_input_files(str(path))
-        if BAD_CSV[name]:  # an empty file is refused by the browser widget itself (0 bytes)
+        if data:  # an empty file is refused by the browser widget itself (0 bytes)
             # Wait for the message naming *this* file: a generic "Could not use" is still on screen from the
             # previous file, and moving on before this upload lands lets two uploads race (a CI failure).
             expect(page.get_by_text(f"Could not use {path.name}")).to_be_visible(timeout=180_000)

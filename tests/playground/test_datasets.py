@@ -49,6 +49,48 @@ BAD_CSV = {
     "html": b"<html><script>alert(1)</script></html>\n<p>1,2,3</p>\n",
     "json": b'{"x1": [0, 1], "x2": [0, 1], "label": [0, 1]}',
 }
+HOSTILE_CSV = {  # the files of issue #29 -> a word their message must hold
+    "only a byte-order mark": (b"\xef\xbb\xbf", "empty"),
+    "no-break and ideographic spaces": ("\u00a0\n\u3000\u00a0\n\ufeff\u200b\n".encode(), "empty"),
+    "a 140,000-character cell": (b"0,0," + b"a" * 140_000 + b"\n1,1,b\n2,2,a\n3,3,b\n", "140,004 characters"),
+    # float32 keeps ~7 significant digits: every x1 (and x2) below is 100,000,000 to the network
+    "equal in float32": (b"100000000.001,100000000.001,b\n100000000.002,100000000.004,a\n"
+                         b"100000000.003,100000000.002,b\n100000000.004,100000000.003,a\n", "7 significant digits"),
+    "CR-only, 117,582 rows": (b"0,1,0\r1,0,1\r" * 58_791, "more than 20,000 rows"),
+    "U+2028 rows, 38,824": ("0,1,0\u20281,0,1\u2028".encode() * 19_412, "more than 20,000 rows"),
+    "U+2029, U+0085, form feed rows": ("0,1,0\u20291,0,1\x85".encode() * 5_001 + b"0,1,0\f" * 10_001, "more than 20,000"),
+    "digits of other scripts": ("0,0,a\n1_0,1,b\n\u0661\u0660,2,a\n\uff17,\U0001d7d3,b\n".encode(), "not two numbers"),
+    "quote never closed": (b'0,0,a\n1,1,"b\n2,2,a\n3,3,b\n', "only 2 data row"),  # the quote swallows the rest
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE_CSV))
+def test_the_hostile_csv_files_of_issue_29_get_a_message_not_a_traceback(name):
+    raw, expected = HOSTILE_CSV[name]
+    with pytest.raises(datasets.CsvError, match=expected):
+        datasets.parse_csv(raw)
+
+
+def test_every_kind_of_line_break_and_space_is_read_as_such():
+    # the same four points with \r, U+2028, U+0085 breaks and no-break / ideographic / BOM padding
+    for raw in (b"0,0,0\r1,1,1\r2,0,0\r0,2,1\r", "0,0,0\u20281,1,1\u20282,0,0\u20280,2,1".encode(),
+                "\u00a00,0,0\u3000\x851,1,1\n\ufeff2,0,0\n0,\u00a02,1\n".encode()):
+        x, y, names = datasets.parse_csv(raw)
+        assert x.tolist() == [[0, 0], [1, 1], [2, 0], [0, 2]] and y.tolist() == [0, 1, 0, 1], raw
+    # 20,000 rows is the cap: 20,000 CR-ended rows pass, 20,001 (plus no header) do not
+    assert len(datasets.parse_csv(b"0,1,0\r1,0,1\r" * 10_000)[0]) == 20_000
+    with pytest.raises(datasets.CsvError):
+        datasets.parse_csv(b"0,1,0\r1,0,1\r" * 10_001)
+
+
+def test_points_apart_in_float32_pass_and_labels_of_other_scripts_stay_text():
+    # 1e8 and 1e8 + 16 differ in float32 (spacing 8 there): accepted
+    x, _, _ = datasets.parse_csv(b"100000000,0,a\n100000016,1,b\n100000000,2,a\n100000016,3,b\n")
+    assert x.dtype == np.float32 and np.ptp(x[:, 0]) == 16
+    _, _, names = datasets.parse_csv("0,0,\u0661\n1,1,1\n2,0,\u0661\n0,2,1\n".encode())
+    assert names == ("1.0", "\u0661")  # "١" is not the number 1: two classes, the number first
+
+
 GOOD_CSV = {  # odd but usable: (bytes, label names)
     "unicode header": ("x₁,x₂,étiquette 🏷️\n0,0,0\n1,1,1\n2,0,0\n0,2,1\n".encode(), ("0.0", "1.0")),
     "bom + crlf": (b"\xef\xbb\xbfx1,x2,y\r\n0,0,0\r\n1,1,1\r\n2,0,0\r\n0,2,1\r\n", ("0.0", "1.0")),
@@ -86,11 +128,12 @@ def test_csv_messages_and_class_names_quote_what_the_file_holds():
     with pytest.raises(datasets.CsvError) as err:
         datasets.parse_csv(b"0,0,0\n`x`\xe2\x80\xae" + b"9" * 40 + b",1,1\n2,2,0\n3,3,1\n")
     message = str(err.value)
-    assert message.startswith("data row 2: “'x'\\u202e" + "9" * 20 + "…, 1” are not two numbers.")
-    assert "`" not in message and "\u202e" not in message
+    # the cell `x`\u202e999… cut to 24 characters: backticks backslashed, the override written \u202e
+    assert message.startswith("data row 2: “\\`x\\`\\\\u202e" + "9" * 20 + "…, 1” are not two numbers")
+    assert "\u202e" not in message
     long = "a label far longer than twenty-four characters"
     x, y, names = datasets.parse_csv(f"0,0,{long}\n1,1,b`c\n2,0,{long}\n0,2,b`c\n".encode())
-    assert names == (long[:datasets.LABEL_LIMIT] + "…", "b'c")
+    assert names == (long[:datasets.LABEL_LIMIT] + "…", "b`c")  # plain text (for charts): cut, not escaped
     _, _, names = datasets.parse_csv("0,0,chat\n1,1,été\n2,0,chat\n0,2,été\n".encode())
     assert names == ("chat", "été")  # letters of any script stay as they are
 

@@ -63,3 +63,24 @@ def test_a_choice_with_presets_brings_its_own_settings_only_when_the_visitor_cha
     assert at.markdown[0].value == "bowl 1.0"
     at.selectbox(key="surface").set_value("ridge").run()
     assert not at.exception and at.markdown[0].value == "ridge -2.0"
+
+
+@pytest.mark.parametrize("raw", ["1_0", "\u0661\u0660", "\uff17", "\U0001d7d3"])
+def test_digits_python_would_read_get_a_url_notice_not_a_silent_value(raw):
+    """float() reads 1_0 as 10, ١٠ (Arabic-Indic) as 10, ７ (full-width) and 𝟓 (mathematical) as 7 and
+    5: a URL value in those forms falls back to the default with a notice naming it."""
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        import streamlit as st
+
+        import ui
+        st.write(f"steps = {ui.slider('Steps', 'steps', 1, 100, 5)}")
+
+    at = AppTest.from_function(script, default_timeout=30)
+    at.query_params["steps"] = raw
+    at.run()
+    assert not at.exception
+    assert at.markdown[0].value == "steps = 5"
+    from demos.text import quote
+    assert any(f"“steps={quote(raw)}” is not valid" in w.value for w in at.warning), [w.value for w in at.warning]

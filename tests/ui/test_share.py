@@ -37,5 +37,11 @@ def test_manifest_keys_that_are_not_this_pages_parameters_are_ignored_and_named(
                                                  bogus="1", index=["list"], model=True), "model_zoo")
     assert params == {"digit": "4"}
     text = " ".join(ignored)
-    for key in ("embed", "EMBED_OPTIONS", "(empty name)", "bogus", "index", "model"):
-        assert f"`{key}`" in text
+    for key in ("embed", "EMBED\\_OPTIONS", "(empty name)", "bogus", "index", "model"):  # quoted: _ escaped
+        assert f"“{key}”" in text
+
+
+def test_a_manifest_saved_with_a_byte_order_mark_is_read():
+    from ui.share import validate_manifest
+    params, ignored = validate_manifest(b"\xef\xbb\xbf" + manifest(digit="4"), "model_zoo")
+    assert params == {"digit": "4"} and ignored == []
