@@ -207,3 +207,15 @@ HERO_BOX = """() => {
   }
   return top === Infinity ? {top: 0, height: 0} : {top: Math.round(top), height: Math.round(bottom - top)};
 }"""
+
+# Chart text on screen smaller than `min` px (tick labels, legends, annotations, bar and cell labels)
+SMALL_CHART_TEXT = """(min) => {
+  const small = [];
+  for (const t of document.querySelectorAll('.js-plotly-plot svg text')) {
+    const box = t.getBoundingClientRect();
+    if (!t.textContent.trim() || !box.width || box.top > innerHeight) continue;
+    const size = parseFloat(getComputedStyle(t).fontSize);
+    if (size < min) small.push(`${size}px: ${t.textContent.slice(0, 30)}`);
+  }
+  return small;
+}"""

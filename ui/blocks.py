@@ -49,14 +49,33 @@ def chart(fig: go.Figure, summary: str, key: str | None = None, export: str | No
 
 
 STAGE_FONT = 16  # px: a chart's base type on a slide, read from the back of a room (Plotly's default: 12)
+STAGE_MIN_FONT = 14  # px: no text on a slide is smaller (a figure's own smaller sizes are raised to it)
+
+
+def _at_least(size, floor: float):
+    """A Plotly font size (one number, a list of them, or None for 'inherit') raised to `floor`."""
+    if size is None:
+        return None
+    if isinstance(size, (int, float)):
+        return max(size, floor)
+    return [max(v, floor) for v in size]
 
 
 def _on_stage(fig: go.Figure) -> go.Figure:
-    """The figure for a slide: base type at least STAGE_FONT px. A new figure whose traces and frames
-    are the original's (not copied: ~45 ms for a 60-frame replay); the original, maybe cached and
-    shared with other sessions, is left as it was."""
+    """The figure for a slide: base type STAGE_FONT px and no text under STAGE_MIN_FONT (trace text,
+    frames' text, legends, annotations). A new figure built from the original's parts (copied: ~45 ms
+    for a 60-frame replay); the original, maybe cached and shared with other sessions, is untouched."""
     stage = go.Figure(data=fig.data, layout=fig.layout, frames=fig.frames)
     stage.update_layout(font_size=max(fig.layout.font.size or 0, STAGE_FONT))
+    if stage.layout.legend.font.size:
+        stage.layout.legend.font.size = _at_least(stage.layout.legend.font.size, STAGE_MIN_FONT)
+    for note in stage.layout.annotations:
+        note.font.size = _at_least(note.font.size, STAGE_MIN_FONT)
+    for trace in (*stage.data, *(t for f in stage.frames for t in f.data)):
+        if "textfont" in trace and trace.textfont.size is not None:
+            trace.textfont.size = _at_least(trace.textfont.size, STAGE_MIN_FONT)
+        elif trace.type == "heatmap" and trace.texttemplate:  # else Plotly shrinks cell labels to fit
+            trace.textfont.size = STAGE_MIN_FONT
     if stage.layout.sliders:  # a replay's player (demos.replay) moves down as the tick labels and title grow
         grow = 2 * (STAGE_FONT - 12)
         for control in (*stage.layout.sliders, *stage.layout.updatemenus):

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.browser_support import CUT_TEXT, HERO, HERO_BOX, IDLE, SHOTS, new_page, open_view, record, rss_mb, streamlit_server, visit, wait_rendered
+from tests.browser_support import CUT_TEXT, HERO, HERO_BOX, IDLE, SHOTS, SMALL_CHART_TEXT, new_page, open_view, record, rss_mb, streamlit_server, visit, wait_rendered
 from ui.catalogue import PAGES
 
 pytestmark = pytest.mark.browser
@@ -85,7 +85,8 @@ def test_cold_deep_link_then_a_key_press_gives_a_link_that_reopens_that_view(bro
 @pytest.mark.parametrize("info", PAGES, ids=lambda p: p.slug)
 def test_presenter_mode_fits_a_720p_slide(browser, server, info, embed):
     """Presenter mode collapses the navigation, fits 1280 x 720 without scrolling, its hero fills at
-    least 60 % of the slide's height, no label or value is cut or broken mid-word, and its "More
+    least 60 % of the slide's height, no label or value is cut or broken mid-word, no chart text is
+    under 14 px, and its "More
     controls" popover opens on a real mouse click with every label whole and every control on screen.
     Embedded as well, the sidebar, its handle and the toolbar are gone altogether."""
     page = open_view(browser, server[0], info, "present=1" + ("&embed=true" if embed else ""))
@@ -93,6 +94,7 @@ def test_presenter_mode_fits_a_720p_slide(browser, server, info, embed):
     hero = page.evaluate(HERO_BOX)
     assert hero["height"] >= 0.6 * 720, f"the hero is {hero['height']} px high on a 720 px slide"
     assert page.evaluate(CUT_TEXT, '[data-testid="stMain"]') == []
+    assert page.evaluate(SMALL_CHART_TEXT, 14) == [], "chart text under 14 px does not read from the back of a room"
     assert page.get_by_text("Key ideas").count() == 0
     sidebar = page.locator('[data-testid="stSidebar"]')
     assert sidebar.count() == 0 or sidebar.bounding_box() is None or sidebar.bounding_box()["width"] < 10 \
