@@ -34,11 +34,11 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-def write_rows(rows: list[Row], area: str) -> None:
+def write_rows(rows: list[Row], area: str, command: str | None = None) -> None:
     """Replace the rows of BENCHMARKS.md whose area starts with `area` by `rows` (the others stay, with
     their own date), and say when and where these were measured."""
     path = ROOT / "BENCHMARKS.md"
-    note = f"Rows `{area}…` measured with `python -m bench.bench_{area} --write` on {time.strftime('%Y-%m-%d')}: {machine()}."
+    note = f"Rows `{area}…` measured with `{command or f'python -m bench.bench_{area} --write'}` on {time.strftime('%Y-%m-%d')}: {machine()}."
     body = [line for line in path.read_text().splitlines()
             if not line.startswith((f"| {area}", f"Rows `{area}…`"))]
     end = max(i for i, line in enumerate(body) if line.startswith("|")) + 1  # after the table's last row
@@ -70,7 +70,9 @@ def main(argv: list[str] | None = None) -> list[Row]:
     missing = "".join(f"\nNot measured (the benchmark failed): {f}.\n" for f in failed)
     if failed:
         print(missing)
-    if args.write:
+    if args.write and args.only:  # one benchmark: its own rows replaced, the rest of the file kept
+        write_rows(rows, args.only, f"python -m bench.run --only {args.only} --write")
+    elif args.write:
         Path("BENCHMARKS.md").write_text(
             f"# Benchmarks\n\nMeasured with `python -m bench.run --write` on {time.strftime('%Y-%m-%d')}.\n"
             f"Machine: {machine()}.\n\n{text}\n{missing}")
