@@ -79,8 +79,8 @@ with box:
         prop = ui.select("The cell that best follows", "track", list(cell_view.PROPERTIES), widget="segmented",
                          format_func=cell_view.PROPERTIES.get)
         f = found.found[prop]
-        st.html(cell_view.activation_html(found.passage, found.c[:, f.cell] / f.scale))
-        st.caption(cell_view.caption(found, prop))
+        ui.chart(ui.cached(cell_view.activation_figure, found.passage, found.c[:, f.cell] / f.scale, f.cell,
+                           key=prop, max_entries=8), cell_view.caption(found, prop))
         ui.section("Cells")
     elif view == "Gates at work":
         g = st.columns([1.2, 2, 3.3])

@@ -9,10 +9,10 @@ correlation under the text is a held-out number, not the one it was picked for.
 """
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 import numpy as np
+import plotly.graph_objects as go
 import torch
 
 from models.char_rnn import CharRNN, corpus, encode, split
@@ -110,16 +110,42 @@ def committed_view(model: CharRNN) -> CellView:
     return cell_view(model, splits.validation, splits.test)
 
 
-def activation_html(text: str, activation: np.ndarray) -> str:
-    """`text` with each character's background coloured by `activation`, clipped to [-1, 1] (blue
-    negative, white 0, red positive), every character HTML-escaped, newlines kept."""
-    spans = []
-    for ch, a in zip(text, np.clip(activation, -1, 1)):
-        colour = (214, 39, 40) if a > 0 else (31, 119, 180)
-        shown = "⏎<br>" if ch == "\n" else html.escape(ch).replace(" ", "&nbsp;")
-        spans.append(f'<span style="background:rgba({colour[0]},{colour[1]},{colour[2]},{abs(a):.2f})">{shown}</span>')
-    return ('<div style="font-family:monospace;font-size:15px;line-height:1.55;white-space:normal;'
-            'word-break:break-all">' + "".join(spans) + "</div>")
+COLUMNS = 80  # characters per row of the coloured text
+
+
+def text_grid(text: str, values: np.ndarray, columns: int = COLUMNS) -> tuple[list[list[str]], np.ndarray]:
+    """`text` laid out as it reads: a row per line, long lines wrapped at `columns`; a newline is drawn
+    as ⏎ at the end of its line. Returns the characters per row (padded with "") and `values` in the
+    same places (NaN where there is no character)."""
+    rows: list[list[tuple[str, float]]] = [[]]
+    for ch, v in zip(text, values):
+        if len(rows[-1]) == columns:
+            rows.append([])
+        rows[-1].append(("⏎" if ch == "\n" else ch, float(v)))
+        if ch == "\n":
+            rows.append([])
+    if not rows[-1]:
+        rows.pop()
+    chars = [[c for c, _ in row] + [""] * (columns - len(row)) for row in rows]
+    grid = np.full((len(rows), columns), np.nan)
+    for r, row in enumerate(rows):
+        grid[r, :len(row)] = [v for _, v in row]
+    return chars, grid
+
+
+def activation_figure(text: str, activation: np.ndarray, cell: int) -> go.Figure:
+    """The text with each character's cell coloured by `activation`, clipped to [-1, 1] (blue
+    negative, white 0, red positive): Karpathy's view, as a heatmap of characters."""
+    chars, grid = text_grid(text, np.clip(activation, -1, 1))
+    fig = go.Figure(go.Heatmap(z=grid, text=chars, texttemplate="%{text}", zmin=-1, zmax=1, zmid=0,
+                               colorscale=[[0, "#1f77b4"], [0.5, "#ffffff"], [1, "#d62728"]], xgap=0, ygap=2,
+                               textfont=dict(family="monospace", size=13), hoverongaps=False,
+                               colorbar=dict(title=dict(text="c / scale"), thickness=12, len=0.9),
+                               hovertemplate=f"“%{{text}}”: cell {cell} at %{{z:+.2f}}<extra></extra>"))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, autorange="reversed")
+    fig.update_layout(height=24 * len(chars) + 20, margin=dict(l=0, r=0, t=10, b=10))
+    return fig
 
 
 def caption(view: CellView, key: str) -> str:
@@ -129,4 +155,4 @@ def caption(view: CellView, key: str) -> str:
     return (f"Cell {f.cell} of {view.cells}: its state c follows {PROPERTIES[key]} with correlation r = {f.test_r:+.2f} "
             f"on this held-out test text ({sign} where the property is large). It was picked as the best of the "
             f"{view.cells} cells on {CHOOSE_CHARS:,} validation characters (r = {f.chosen_r:+.2f} there). Colour: "
-            f"c divided by {f.scale:.2f}, the cell's 99th-percentile |c|; red positive, blue negative.")
+            f"c divided by {f.scale:.2f}, the cell's 99th-percentile |c|; red positive, blue negative; ⏎ ends a line.")

@@ -1,7 +1,5 @@
 """What a cell tracks: the recorded cell states against nn.LSTM's own outputs, the properties against
 hand-counted values, the correlation against numpy's, and the colouring's escaping."""
-import html
-
 import numpy as np
 import pytest
 import torch
@@ -68,9 +66,20 @@ def test_the_committed_model_has_a_cell_that_counts_letters_in_a_word(lm):
     assert f"Cell {view.found['word'].cell} of 128" in text and f"{view.found['word'].test_r:+.2f}" in text
 
 
-def test_the_coloured_text_escapes_every_character_and_keeps_lines():
-    text = '<b>&"x"</b>\nok'
-    out = cell_view.activation_html(text, np.linspace(-2, 2, len(text)))
-    assert "<b>" not in out.replace("<br>", "") and html.escape("<") in out and "&amp;" in out
-    assert out.count("<span") == len(text) and out.count("<br>") == 1
-    assert "rgba(31,119,180,1.00)" in out and "rgba(214,39,40,1.00)" in out  # clipped to ±1 at both ends
+def test_the_text_grid_keeps_every_character_in_reading_order():
+    text = "ab\ncdefg\n"
+    chars, grid = cell_view.text_grid(text, np.arange(len(text), dtype=float), columns=3)
+    # rows: "ab⏎" | "cde" (wrapped at 3) | "fg⏎"
+    assert chars == [["a", "b", "⏎"], ["c", "d", "e"], ["f", "g", "⏎"]]
+    assert grid.tolist() == [[0, 1, 2], [3, 4, 5], [6, 7, 8]]
+    chars, grid = cell_view.text_grid("x\ny", np.array([0.5, 0.0, -0.5]), columns=4)
+    assert chars == [["x", "⏎", "", ""], ["y", "", "", ""]] and np.isnan(grid[1, 1:]).all()
+
+
+def test_the_figure_clips_the_colour_to_one_and_shows_the_characters():
+    text = "<b>x</b>"  # drawn one character per cell: no two characters ever form a tag
+    fig = cell_view.activation_figure(text, np.linspace(-3, 3, len(text)), cell=7)
+    heat = fig.data[0]
+    assert [c for row in heat.text for c in row if c] == list(text)
+    assert np.nanmin(heat.z) == -1 and np.nanmax(heat.z) == 1 and (heat.zmin, heat.zmax) == (-1, 1)
+    assert "cell 7" in heat.hovertemplate

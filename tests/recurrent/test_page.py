@@ -1,6 +1,7 @@
 """The page through AppTest (two opens): the hero's captions are the demo functions' for the
 controls' values and follow the sliders, the Gates tab's caption and table follow their controls, and
 every other tab shows what its demo functions compute (lag, text generation, padding, live training)."""
+import numpy as np
 import pytest
 
 from tests.support import captions, open_page, plotly_array, plotly_specs
@@ -129,9 +130,10 @@ def test_cell_tab_opens_first_and_colours_the_cell_that_follows_the_chosen_prope
     assert not at.exception, at.exception
     view = cell_view.committed_view(pretrained("char_lstm"))
     assert caption(at, "Cell ") == cell_view.caption(view, "word")
-    shown = at.get("html")[0].proto.body
     found = view.found["word"]
-    assert shown == cell_view.activation_html(view.passage, view.c[:, found.cell] / found.scale)
+    heat = plotly_specs(at)[-1]["data"][0]
+    _, grid = cell_view.text_grid(view.passage, np.clip(view.c[:, found.cell] / found.scale, -1, 1))
+    assert np.allclose(np.array(plotly_array(heat["z"]), dtype=float), grid, equal_nan=True)
     at.session_state["track"] = "quotes"
     at.run()
     assert not at.exception
