@@ -255,6 +255,8 @@ def decode(token: str) -> tuple[list[Beat], list[str]]:
     """(beats, what was left out) from a `lesson=` token. Raises ValueError with a clear message."""
     if len(token) > MAX_LINK_CHARS * 2:
         raise ValueError(f"the link's lesson is {len(token):,} characters long; at most {MAX_LINK_CHARS:,} are read")
+    if not token or not set(token) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"):
+        raise ValueError("the link's lesson is not base64url text (was the link cut short or changed?)")
     try:
         packed = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
     except (binascii.Error, ValueError) as err:
@@ -266,6 +268,8 @@ def decode(token: str) -> tuple[list[Beat], list[str]]:
         raise ValueError("the link's lesson is not compressed data (was the link cut short?)") from err
     if len(raw) > MAX_FILE_BYTES or inflater.unconsumed_tail:
         raise ValueError(f"the link's lesson unpacks to more than {MAX_FILE_BYTES:,} bytes")
+    if not inflater.eof:
+        raise ValueError("the link's lesson is not complete compressed data (was the link cut short?)")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:

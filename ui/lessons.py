@@ -248,7 +248,8 @@ def student_view() -> None:
 def _add(page: PageInfo) -> None:
     mine = st.session_state.setdefault(MINE, [])
     say = st.session_state.get("_lesson_say", "").strip()[:ld.MAX_SAY]
-    view = {k: v for k, v in url_params().items() if k in page.params}
+    # the URL holds exactly the non-default values (defaults stay out of it): a short, exact view
+    view = {k: v for k, v in st.query_params.to_dict().items() if k in page.params}
     if len(mine) < ld.MAX_BEATS:
         mine.append(ld.Beat(page.slug, tuple(sorted(view.items())), say))
     st.session_state["_lesson_say"] = ""

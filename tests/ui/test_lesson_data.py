@@ -133,7 +133,7 @@ def pack(obj) -> str:
 
 BROKEN_LINKS = {
     "not base64": ("%%%not*base64", "not base64url"),
-    "not compressed": (base64.urlsafe_b64encode(b"plain text").decode(), "not compressed"),
+    "not compressed": (base64.urlsafe_b64encode(b"plain text").decode().rstrip("="), "not compressed"),
     "bad JSON": (pack("{beats: ["), "not valid JSON"),
     "not a lesson": (pack({"page": "optimisers"}), "no list of “beats”"),
     "no beats": (pack({"beats": []}), "no beats"),
@@ -142,6 +142,8 @@ BROKEN_LINKS = {
     "zip bomb": (pack(b" " * 2_000_000), "unpacks to more than"),  # a ~2 kB link that inflates to 2 MB
     "not UTF-8": (pack(b"\xff\xfe{}"), "not UTF-8"),
     "unknown page only": (pack({"beats": [{"page": "../../etc/passwd", "params": {}}]}), "no page"),
+    "cut short": (pack({"beats": [{"page": "optimisers"}]})[:-6], "cut short"),
+    "empty": ("", "not base64url"),
     "huge token": ("A" * (ld.MAX_LINK_CHARS * 3), "characters long"),
 }
 
