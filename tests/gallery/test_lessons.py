@@ -28,11 +28,12 @@ def click(at, label: str):
 
 
 def applied(at, beat: ld.Beat) -> None:
-    """The beat's parameters are in the URL, no URL notice appeared, and its sentence is the subtitle."""
-    assert not at.warning, [w.value for w in at.warning]
+    """The beat's parameters are in the URL, no URL notice (🔗, 🎓) appeared (the page's own notes,
+    e.g. the optimisers' 💥 divergence, may), and its sentence is the subtitle."""
+    assert not [w.value for w in at.warning if w.icon in ("🔗", "🎓")]
     for key, value in beat.params:
         assert at.query_params.get(key) == [value] or at.query_params.get(key) == value, (key, at.query_params)
-    assert beat.say[:30].split()[0] in markdown(at)
+    assert f"### {beat.say}" in markdown(at).replace("\\", ""), "the sentence is the subtitle, whole"
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.slug)
@@ -47,7 +48,9 @@ def test_every_beat_opens_on_stage_with_its_parameters_and_next_steps_in_under_a
             assert beat.predict[:20] in markdown(at).replace("\\", "")
             assert {b.label for b in at.button} >= set(beat.choices)
             assert not at.get("plotly_chart"), "the view stays hidden until the question is answered"
-            click(at, ld.correct_choice(beat))
+            start = time.perf_counter()
+            click(at, ld.correct_choice(beat))  # answering applies the view: a step too
+            steps.append(time.perf_counter() - start)
             assert "✅ Right" in markdown(at)
         applied(at, beat)
         assert at.query_params["beat"] in ([str(n)], str(n))
@@ -55,7 +58,7 @@ def test_every_beat_opens_on_stage_with_its_parameters_and_next_steps_in_under_a
             start = time.perf_counter()
             click(at, "Next ▶")
             steps.append(time.perf_counter() - start)
-    assert max(steps) < STEP_BOUND_S * 5, steps  # AppTest adds its own overhead; the browser test times it
+    assert max(steps) < STEP_BOUND_S, steps
     print(f"{page.slug}: beat steps {[round(s, 2) for s in steps]} s")
 
 
