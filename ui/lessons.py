@@ -30,7 +30,7 @@ LESSON_PARAMS = (ld.BEAT_PARAM, ld.LESSON_PARAM)
 
 _KEYS_JS = """<script>
 (function () {
-  const doc = window.parent && window.parent.document ? window.parent.document : document;
+  const doc = document;  // st.html runs in the app's own document (no iframe), embedded or not
   if (doc.__lessonKeys) return;
   doc.__lessonKeys = true;
   doc.addEventListener("keydown", function (e) {
@@ -117,8 +117,10 @@ def _go(index: int) -> None:
     st.session_state[APPLIED] = None
 
 
-def _choose(lesson_id: str, index: int, choice: str, right: str) -> None:
-    st.session_state.setdefault(ANSWERS, {})[(lesson_id, index)] = (choice, choice == right)
+def _choose(lesson_id: str, index: int, choice: str, beat: ld.Beat) -> None:
+    """A choice's callback: judged against the answer computed from the beat's view (only now, so a
+    page with a lesson costs nothing until someone answers)."""
+    st.session_state.setdefault(ANSWERS, {})[(lesson_id, index)] = (choice, choice == ld.correct_choice(beat))
     st.session_state[APPLIED] = None
 
 
@@ -172,11 +174,10 @@ def _bar(beats: list[ld.Beat], index: int, lesson_id: str) -> None:
 
 def _ask(beat: ld.Beat, lesson_id: str, index: int) -> None:
     """A predict question and its choices (each a button); the right one is computed from the view."""
-    right = ld.correct_choice(beat)
     st.markdown(f"#### 🤔 {literal(beat.predict, 300)}")
     for column, choice in zip(st.columns(len(beat.choices)), beat.choices):
         column.button(choice, key=f"_lesson_choice_{index}_{choice}", on_click=_choose,
-                      args=(lesson_id, index, choice, right), width="stretch")
+                      args=(lesson_id, index, choice, beat), width="stretch")
 
 
 def _verdict(beat: ld.Beat, lesson_id: str, index: int) -> str | None:
@@ -230,12 +231,11 @@ def student_view() -> None:
                         + (f" — *{literal(beat.asks, 200)}*" if beat.asks else ""))
             verdict = _verdict(beat, lesson_id, i)
             if beat.predict and verdict is None:
-                right = ld.correct_choice(beat)
                 st.markdown(f"🤔 {literal(beat.predict, 300)}")
                 with st.container(horizontal=True):
                     for choice in beat.choices:
                         st.button(choice, key=f"_lesson_pick_{i}_{choice}", on_click=_choose,
-                                  args=(lesson_id, i, choice, right))
+                                  args=(lesson_id, i, choice, beat))
                 continue
             if verdict:
                 st.markdown(verdict)

@@ -137,3 +137,28 @@ def test_the_share_menu_builds_a_lesson_whose_link_and_file_round_trip():
     token = link.split("lesson=")[1]
     assert "/convolutions?present=1&beat=1&" in link and ld.decode(token) == (mine, [])
     assert ld.from_json(ld.to_json(mine)) == (mine, [])
+
+
+def test_the_home_lists_every_lesson_with_a_link_to_its_first_beat_on_stage():
+    from streamlit.testing.v1 import AppTest
+    from tests.support import ROOT
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
+    links = {p.proto.page: p.proto for p in at.get("page_link") if "beats" in p.proto.label}
+    assert set(links) == {p.slug for p in PAGES}
+    for page in PAGES:
+        beats = ld.page_lesson(page.slug)
+        link = links[page.slug]
+        # e.g. "Model zoo: 4 beats, 3 🤔": counted from the page's text file, not typed
+        assert link.label == f"{page.title}: {len(beats)} beats, {sum(bool(b.predict) for b in beats)} 🤔"
+        assert link.query_string == "present=1&beat=1"
+
+
+def test_a_page_with_a_lesson_computes_no_answer_until_someone_answers(monkeypatch):
+    calls = []
+    real = ld.correct_choice
+    monkeypatch.setattr(ld, "correct_choice", lambda beat: calls.append(beat) or real(beat))
+    at = open_page("pages/07_optimisers.py")
+    assert not at.exception and calls == []
+    beat = ld.page_lesson("optimisers")[0]
+    next(b for b in at.button if b.key == f"_lesson_pick_0_{beat.choices[0]}").click().run()
+    assert calls and calls[0] == beat
