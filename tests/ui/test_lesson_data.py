@@ -73,6 +73,8 @@ def test_every_page_has_a_lesson_of_4_to_8_beats_with_two_predict_questions(page
     assert sum(bool(b.predict) for b in beats) >= 2
     assert all(b.asks for b in beats), "every beat names the curriculum question it answers"
     assert len({b.params for b in beats}) == len(beats), "every beat is a different view"
+    # a slide shows the hero only: a beat about a tab would put its sentence over a view it does not show
+    assert not any("view" in b.query for b in beats), "a page's beat opens a hero view, not a tab"
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.slug)
