@@ -160,7 +160,7 @@ def before_controls(page: PageInfo) -> None:
         run["beat_bar"] = st.container()
 
 
-def _bar(beats: list[ld.Beat], index: int, lesson_id: str) -> None:
+def _bar(beats: list[ld.Beat], index: int, lesson_id: str, verdict: str = "") -> None:
     back, middle, forward = st.columns([1, 5, 1], vertical_alignment="center")
     back.button("◀ Back", key="_lesson_back", disabled=index == 0, on_click=_go, args=(index - 1,), width="stretch")
     forward.button("Next ▶", key="_lesson_next", disabled=index == len(beats) - 1, on_click=_go, args=(index + 1,),
@@ -168,7 +168,7 @@ def _bar(beats: list[ld.Beat], index: int, lesson_id: str) -> None:
     right, answered, asked = score(lesson_id, beats)
     title = f" · {literal(beats[index].title, 80)}" if beats[index].title else ""
     middle.markdown(f"**Beat {index + 1} of {len(beats)}**{title}"
-                    + (f" · score {right}/{answered}" if answered else ""))
+                    + (f" · score {right}/{answered}" if answered else "") + (f" · {verdict}" if verdict else ""))
     st.html(_KEYS_JS, unsafe_allow_javascript=True)
 
 
@@ -191,20 +191,43 @@ def _verdict(beat: ld.Beat, lesson_id: str, index: int) -> str | None:
 
 # -- after the controls ------------------------------------------------------------------------------
 
+_WARM: list = []  # the answers' warm-up thread, once per server process
+
+
+def warm_answers() -> None:
+    """Once per server, in the background: compute every page's predict answers (each is cached), so
+    that answering a question on a warm server only reruns the page. Runs after a page is drawn."""
+    import threading
+
+    if _WARM:
+        return
+
+    def work() -> None:
+        from ui.catalogue import PAGES
+        for page in PAGES:
+            for beat in ld.page_lesson(page.slug):
+                if beat.predict:
+                    try:
+                        ld.correct_choice(beat)
+                    except Exception:  # noqa: BLE001  (a failing answer shows when someone answers; tests catch it)
+                        pass
+
+    _WARM.append(threading.Thread(target=work, name="lesson-answers", daemon=True))
+    _WARM[0].start()
+
+
 def after_controls() -> None:
     """Every control has run: fill the beat bar (the sentence only while the view is still the beat's)."""
     run = run_state()
     if "beat_bar" not in run:
         return
+    warm_answers()
     lesson_id, beats, index = run["lesson"]
     beat = beats[index]
     with run["beat_bar"]:
-        _bar(beats, index, lesson_id)
-        verdict = _verdict(beat, lesson_id, index)
-        if verdict:
-            st.markdown(verdict)
+        _bar(beats, index, lesson_id, _verdict(beat, lesson_id, index) or "")
         if ld.params_match(beat, url_params()):
-            st.markdown(f"### {literal(beat.say)}")
+            st.markdown(f"**{literal(beat.say)}**")  # the slide's subtitle (bold, no heading anchor)
         else:
             st.caption("The view has changed since this beat opened, so its sentence is not shown.")
             st.button("↺ Back to the beat's view", key="_lesson_reset", on_click=_go, args=(index,))

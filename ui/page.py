@@ -49,6 +49,7 @@ def _page_drawn() -> None:
     lessons.after_controls()
     finish_page()
     warmup.start()
+    lessons.warm_answers()
 
 
 def home_done() -> None:
