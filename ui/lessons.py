@@ -196,14 +196,23 @@ _WARM: list = []  # the answers' warm-up thread, once per server process
 
 def warm_answers() -> None:
     """Once per server, in the background: compute every page's predict answers (each is cached), so
-    that answering a question on a warm server only reruns the page. Runs after a page is drawn."""
+    that answering a question on a warm server only reruns the page. Like `ui.warmup` (whose switch,
+    GALLERY_WARMUP=0, it honours) it starts after a page is drawn, and it waits for that warm-up to
+    finish first, so that two background threads never import the pages' modules side by side."""
+    import os
     import threading
+    import time
 
-    if _WARM:
+    from ui import warmup
+
+    if _WARM or os.environ.get("GALLERY_WARMUP", "1") == "0":
         return
 
     def work() -> None:
         from ui.catalogue import PAGES
+        deadline = time.time() + 600
+        while warmup.status()["finished"] is None and time.time() < deadline:
+            time.sleep(1.0)
         for page in PAGES:
             for beat in ld.page_lesson(page.slug):
                 if beat.predict:

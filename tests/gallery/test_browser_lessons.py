@@ -68,3 +68,17 @@ def test_every_beat_opens_from_its_link_with_its_parameters(browser, server, inf
             assert f"{key}=" in page.url, (n, key, page.url)
         assert page.locator('[data-testid="stException"]').count() == 0
     page.context.close()
+
+
+def test_an_embedded_slide_opens_at_its_beat_and_steps(browser, server):
+    url, _ = server
+    beats = ld.page_lesson("backprop")
+    page = new_page(browser)
+    page.goto(f"{url}/backprop?embed=true&present=1&beat=5")
+    wait_rendered(page, by_slug("backprop").title)
+    beat_shown(page, 5, len(beats))
+    page.get_by_text(beats[4].say[:40]).first.wait_for(timeout=30_000)
+    page.get_by_role("button", name="◀ Back").click()
+    beat_shown(page, 4, len(beats))
+    page.get_by_text(beats[3].predict[:25]).first.wait_for(timeout=30_000)
+    page.context.close()

@@ -166,3 +166,18 @@ def test_a_page_with_a_lesson_computes_no_answer_until_someone_answers(monkeypat
     beat = ld.page_lesson("optimisers")[0]
     next(b for b in at.button if b.key == f"_lesson_pick_0_{beat.choices[0]}").click().run()
     assert calls and calls[0] == beat
+
+
+def test_the_teacher_reorders_and_removes_beats_from_several_pages():
+    at = open_page("pages/09_convolutions.py", stride="2")
+    next(b for b in at.button if b.key == "_lesson_add").click().run()
+    at.switch_page("pages/07_optimisers.py").run()
+    at.query_params["surface"] = "saddle"
+    at.text_input(key="_lesson_say").input("A saddle").run()
+    next(b for b in at.button if b.key == "_lesson_add").click().run()
+    assert [b.page for b in at.session_state["_lesson_mine"]] == ["convolutions", "optimisers"]
+    next(b for b in at.button if b.key == "_lesson_up_1").click().run()
+    assert [b.page for b in at.session_state["_lesson_mine"]] == ["optimisers", "convolutions"]
+    next(b for b in at.button if b.key == "_lesson_remove_0").click().run()
+    assert [(b.page, b.query) for b in at.session_state["_lesson_mine"]] == [("convolutions", {"stride": "2"})]
+    assert not at.exception
