@@ -254,8 +254,9 @@ def student_view() -> None:
     label = (f"🎓 Lesson: {len(beats)} beats, {asked} questions to predict"
              + (f" · your score {right}/{answered}" if answered else ""))
     with st.expander(label):
-        st.caption("Predict first, then open the view to see what the model does. Your score stays in this "
-                   "browser session. On stage (presenter mode) the arrow keys step through the beats.")
+        # (markdown, not a caption: the pages' tests read the captions under their charts by position)
+        st.markdown("*Predict first, then open the view to see what the model does. Your score stays in this "
+                    "browser session. On stage (presenter mode) the arrow keys step through the beats.*")
         page = run["page"]
         for i, beat in enumerate(beats):
             where = "" if beat.page == page.slug else f" ({by_slug(beat.page).title})"
