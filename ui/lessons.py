@@ -57,8 +57,12 @@ def current(page: PageInfo) -> tuple[str, list[ld.Beat], str | None]:
     """(lesson id, its beats, a problem message or None): the teacher's lesson in the URL, else the
     page's own."""
     token = st.query_params.get(ld.LESSON_PARAM)
+    try:
+        own = list(ld.page_lesson(page.slug))
+    except ValueError as err:  # a broken `## Lesson` in the text file (the tests catch it before a release)
+        return page.slug, [], f"This page's lesson cannot be read: {quote(str(err), 200)}."
     if token is None:
-        return page.slug, list(ld.page_lesson(page.slug)), None
+        return page.slug, own, None
     cache = st.session_state.setdefault(DECODED, {})
     if token not in cache:
         try:
@@ -67,8 +71,7 @@ def current(page: PageInfo) -> tuple[str, list[ld.Beat], str | None]:
             cache[token] = str(err)
     found = cache[token]
     if isinstance(found, str):
-        return page.slug, list(ld.page_lesson(page.slug)), (
-            f"Could not open the lesson in this link: {found}. Showing this page's own lesson.")
+        return page.slug, own, f"Could not open the lesson in this link: {found}. Showing this page's own lesson."
     beats, ignored = found
     note = ("Opened the lesson in this link; left out " + "; ".join(ignored[:5])
             + (f" and {len(ignored) - 5} more" if len(ignored) > 5 else "") + ".") if ignored else None
@@ -120,7 +123,11 @@ def _go(index: int) -> None:
 def _choose(lesson_id: str, index: int, choice: str, beat: ld.Beat) -> None:
     """A choice's callback: judged against the answer computed from the beat's view (only now, so a
     page with a lesson costs nothing until someone answers)."""
-    st.session_state.setdefault(ANSWERS, {})[(lesson_id, index)] = (choice, choice == ld.correct_choice(beat))
+    try:
+        ok = choice == ld.correct_choice(beat)
+    except Exception:  # noqa: BLE001  (never a traceback: the verdict says the answer could not be computed)
+        ok = None
+    st.session_state.setdefault(ANSWERS, {})[(lesson_id, index)] = (choice, ok)
     st.session_state[APPLIED] = None
 
 
@@ -128,7 +135,8 @@ def score(lesson_id: str, beats: list[ld.Beat]) -> tuple[int, int, int]:
     """(right, answered, predict questions) of this session on a lesson."""
     answers = st.session_state.get(ANSWERS, {})
     got = [answers[(lesson_id, i)] for i, b in enumerate(beats) if b.predict and (lesson_id, i) in answers]
-    return sum(ok for _, ok in got), len(got), sum(bool(b.predict) for b in beats)
+    judged = [ok for _, ok in got if ok is not None]
+    return sum(judged), len(judged), sum(bool(b.predict) for b in beats)
 
 
 # -- at the top of the page: before the controls ------------------------------------------------------
@@ -184,6 +192,8 @@ def _verdict(beat: ld.Beat, lesson_id: str, index: int) -> str | None:
     got = st.session_state.get(ANSWERS, {}).get((lesson_id, index))
     if not beat.predict or got is None:
         return None
+    if got[1] is None:
+        return "⚠️ The answer could not be computed for this view, so this choice is not scored."
     right = ld.correct_choice(beat)
     return (f"✅ Right: {literal(right)}." if got[1]
             else f"❌ You said {literal(got[0])}; what the page computes for this view is {literal(right)}.")

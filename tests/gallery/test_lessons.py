@@ -181,3 +181,22 @@ def test_the_teacher_reorders_and_removes_beats_from_several_pages():
     next(b for b in at.button if b.key == "_lesson_remove_0").click().run()
     assert [(b.page, b.query) for b in at.session_state["_lesson_mine"]] == [("convolutions", {"stride": "2"})]
     assert not at.exception
+
+
+def test_an_answer_that_fails_to_compute_is_said_and_not_scored(monkeypatch):
+    def broken(beat):
+        raise RuntimeError("weights missing")
+    monkeypatch.setattr(ld, "correct_choice", broken)
+    at = open_page("pages/09_convolutions.py", present="1", beat="1")
+    click(at, "12")
+    assert "could not be computed" in markdown(at) and "score 0/" not in markdown(at) and "score 1/" not in markdown(at)
+
+
+def test_a_broken_lesson_section_gives_a_message_not_a_traceback(monkeypatch):
+    def broken(slug):
+        raise ValueError("convolutions, beat “x”: no “say:” sentence")
+    monkeypatch.setattr(ld, "page_lesson", broken)
+    at = open_page("pages/09_convolutions.py", present="1", beat="1")
+    assert not at.exception
+    assert "lesson cannot be read" in " ".join(w.value for w in at.warning)
+    assert at.get("plotly_chart") or at.get("image"), "the page itself still works"
