@@ -30,6 +30,7 @@ def test_arrow_keys_step_the_beats_in_presenter_mode_and_the_url_follows(browser
     wait_rendered(page, info.title)
     beat_shown(page, 5, len(beats))
     assert "typed=1" in page.url and "beat=5" in page.url
+    page.wait_for_function("document.__lessonKeys === true", timeout=30_000)  # the key listener is in place
     page.get_by_role("heading", level=1).first.click()  # focus the page, not a widget
     page.keyboard.press("ArrowLeft")  # beat 4 asks its question first
     beat_shown(page, 4, len(beats))
@@ -38,6 +39,7 @@ def test_arrow_keys_step_the_beats_in_presenter_mode_and_the_url_follows(browser
     page.get_by_text("✅ Right").first.wait_for(timeout=30_000)
     page.wait_for_selector(IDLE)
     assert "dilation=2" in page.url and "beat=4" in page.url
+    page.wait_for_function("document.__lessonKeys === true", timeout=30_000)
     page.get_by_role("heading", level=1).first.click()
     start = time.perf_counter()
     page.keyboard.press("ArrowRight")
