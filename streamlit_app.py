@@ -6,6 +6,7 @@ import streamlit as st
 import ui
 from models.registry import credit, model_names, title
 from ui.catalogue import CARDS_PER_ROW, GLOSSARY, OVERVIEW_TOPICS, PAGES, START_PATH, by_slug, grid_rows
+from ui.lesson_data import page_lesson
 from ui.texts import search
 
 # Card titles wrap at spaces instead of being cut with an ellipsis (our own constant CSS)
@@ -69,6 +70,20 @@ def glossary() -> None:
                     st.markdown(term.definition)
 
 
+def lessons() -> None:
+    """Every page's lesson: its beats and predict questions, a link opening beat 1 on stage."""
+    with st.container(border=True):
+        st.subheader("Lessons: each page's story in beats", anchor="lessons")
+        st.caption("A link opens the page in presenter mode at its first beat; ◀ Back / Next ▶ (or the arrow "
+                   "keys) step through the beats, and a 🤔 beat asks you to predict before it shows the view.")
+        for column, page in zip(st.columns(CARDS_PER_ROW) * len(PAGES), PAGES):
+            beats = page_lesson(page.slug)
+            if beats:
+                column.page_link(page.file, label=f"{page.title}: {len(beats)} beats, "
+                                 f"{sum(bool(b.predict) for b in beats)} 🤔", icon=page.icon,
+                                 query_params={"present": "1", "beat": "1"})
+
+
 if query.strip():
     found = search(query, PAGES)
     st.subheader(f"{len(found)} page{'s match' if len(found) != 1 else ' matches'} “{query.strip()[:60]}”"
@@ -88,6 +103,7 @@ else:
                 with column:
                     card(page)
     glossary()
+    lessons()
 
 st.divider()
 st.caption("**Models** — " + "; ".join(f"{title(n)}: {credit(n)}" for n in model_names()) + ". "

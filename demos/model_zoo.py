@@ -128,3 +128,42 @@ def zoo_table() -> pd.DataFrame:
                      "metric": headline[0] if headline else "— (third-party)", "value": headline[1] if headline else None,
                      "sha256": " + ".join(f["sha256"][:12] + "…" for f in other_card["files"].values())})
     return pd.DataFrame(rows)
+
+
+
+# ---------------------------------------------------------------- the lesson's answers (pages/01_model_zoo.md)
+LESSON_DEFAULTS = {"model": "mnist_cnn", "source": "sample", "digit": "7", "index": "0", "photo": "coffee"}
+
+
+@functools.lru_cache(maxsize=4)
+def _lesson_model(name: str) -> torch.nn.Module:
+    from models.registry import load_pretrained
+    return load_pretrained(name)
+
+
+def lesson_top5(params: dict[str, str]) -> list[tuple[str, float]]:
+    """The hero's top-5 for a lesson beat's parameters (the page's defaults for the rest; sample
+    inputs as the image picker chooses them: held-out example `index` of `digit`, or the bundled photo)."""
+    from demos.images import photo, photo_input
+    from demos.prediction import predict_topk
+    from models.data import mnist_split
+
+    p = LESSON_DEFAULTS | dict(params)
+    if takes_digits(p["model"]):
+        data = mnist_split()
+        row = int((data.test_labels == int(p["digit"])).nonzero()[int(p["index"])])
+        x = data.test_images[row:row + 1]
+    else:
+        x = photo_input(photo(p["photo"]))
+    with torch.no_grad():
+        return predict_topk(_lesson_model(p["model"]), x, class_names(p["model"]))
+
+
+def lesson_top1(params: dict[str, str]) -> str:
+    """The model's first answer for the beat's input."""
+    return lesson_top5(params)[0][0]
+
+
+def lesson_confident(params: dict[str, str]) -> str:
+    """"Yes" when the top answer gets more than half of the probability, else "No"."""
+    return "Yes" if lesson_top5(params)[0][1] > 0.5 else "No"

@@ -11,7 +11,7 @@ import streamlit as st
 from ui.catalogue import PageInfo, by_section, find
 from ui.share import PAGE, finish_page
 from ui.state import PRESENT_KEY, RUN, is_embedded, is_presenting, read_flag
-from ui import texts, warmup
+from ui import lessons, texts, warmup
 from ui.texts import PageText
 
 _PRESENTER_CSS = """<style>
@@ -36,8 +36,9 @@ def page_setup(file: str) -> PageInfo:
     # Room for "🔗 Share" at 1024 px; on a slide the same slot holds "⚙️ More controls" (no Share there)
     title, share = st.columns([5, 1.3] if is_presenting() else [5, 1], vertical_alignment="bottom")
     title.title(f"{page.icon} {page.title}")
-    st.session_state[RUN] |= {"page": page, "share": share, "known": set(page.params)}
+    st.session_state[RUN] |= {"page": page, "share": share, "known": set(page.params) | set(lessons.LESSON_PARAMS)}
     st.session_state[PAGE] = page.slug
+    lessons.before_controls(page)  # ?beat=N: open that beat's view; on stage, the beat bar
     if "Intro" in page_text().sections:
         prose(page_text().get("Intro"))
     return page
@@ -45,8 +46,10 @@ def page_setup(file: str) -> PageInfo:
 
 def _page_drawn() -> None:
     """Every control has run: the URL check and Share menu, then (once per server) the warm-up."""
+    lessons.after_controls()
     finish_page()
     warmup.start()
+    lessons.warm_answers()
 
 
 def home_done() -> None:
@@ -145,6 +148,7 @@ def end_of_hero() -> None:
     if is_presenting():
         _page_drawn()
         st.stop()
+    lessons.student_view()
 
 
 def key_ideas() -> None:

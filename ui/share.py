@@ -10,6 +10,8 @@ import streamlit as st
 
 from demos.text import quote
 from ui.catalogue import PAGES, PageInfo
+from ui.lesson_data import BEAT_PARAM, LESSON_PARAM
+from ui.lessons import teacher_menu
 from ui.state import PRESENT_KEY, check_unknown_params, is_embedded, is_presenting, notify, run_state, url_params
 
 MANIFEST = "_ui_manifest"  # the current view's reproducibility manifest (also read by tests)
@@ -44,7 +46,8 @@ def manifest(page: PageInfo) -> dict:
         except PackageNotFoundError:
             return "not installed"
 
-    return {"page": page.slug, "title": page.title, "params": url_params(),
+    params = {k: v for k, v in url_params().items() if k not in (LESSON_PARAM, BEAT_PARAM)}
+    return {"page": page.slug, "title": page.title, "params": params,
             "models": {name: weights_digest(name) for name in page.models},
             "versions": {"python": platform.python_version()} | {p: ver(p) for p in (
                 "streamlit", "torch", "torchvision", "numpy", "plotly", "transformers", "onnxruntime")},
@@ -152,3 +155,5 @@ def _share_menu(page: PageInfo, data: dict[str, Any]) -> None:
                        f"{page.slug}_manifest.json", "application/json")
     st.file_uploader("Restore a view from its manifest", type=["json"], key="_ui_manifest_file",
                      on_change=_restore_manifest)
+    st.divider()
+    teacher_menu(page)

@@ -5,7 +5,9 @@ A text file is a list of `## <Section>` blocks. Sections every concept page has:
 - `Intro`: the 2–4 sentences under the title (hidden in presenter mode).
 - `Formula`: the core formula in LaTeX (one or more lines, each its own display line).
 - `Takeaways`, `Questions`: bullet lists ("- ..."); Questions are the interview questions the page
-  answers, in our own words; the home page's search matches them.
+  answers, in our own words; the home page's search matches them (and the questions of the lesson).
+- `Lesson`: the page's beats (`### <title>` blocks of `view:`/`say:`/`asks:`/`predict:`/`choices:`/
+  `answer:` lines), parsed by `ui.lesson_data`.
 - `Corrections`: bullets "- <wrong claim> => <what is true>".
 Any other section (e.g. `## Transfer`) is static prose a page shows with `ui.section("Transfer")`.
 Numbers, rankings and comparisons never go here: they are computed next to the chart they describe.
@@ -45,6 +47,12 @@ class PageText:
     @property
     def questions(self) -> list[str]:
         return self.bullets("Questions")
+
+    @property
+    def lesson_questions(self) -> list[str]:
+        """The questions of the `## Lesson` beats (`asks:` and `predict:` lines; format: ui/lesson_data.py)."""
+        return [line.partition(":")[2].strip() for line in self.sections.get("Lesson", "").splitlines()
+                if line.split(":", 1)[0].strip().lower() in ("asks", "predict") and ":" in line]
 
     @property
     def corrections(self) -> list[tuple[str, str]]:
@@ -109,7 +117,7 @@ def search(query: str, pages) -> list[tuple[object, float, str | None]]:
         counts = Counter(stems(" ".join(text.sections.values())))
         body = set(counts)
         best_q, best_q_hits = None, 0
-        for q in text.questions:
+        for q in text.questions + text.lesson_questions:
             hits = len(wanted & words(q))
             if hits > best_q_hits:
                 best_q, best_q_hits = q, hits

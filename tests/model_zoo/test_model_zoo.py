@@ -72,3 +72,17 @@ def test_top5_figure_and_caption():
     bars = model_zoo.top5_figure(top5, "1").to_plotly_json()["data"][0]
     assert list(bars["y"]) == ["3", "2", "9", "1", "7"]  # best at the top
     assert len(set(bars["marker"]["color"])) == 2 and bars["marker"]["color"][3] != bars["marker"]["color"][0]
+
+
+def test_the_lessons_answers_read_the_models_own_output():
+    import torch
+
+    from demos import model_zoo
+    from models.data import mnist_split
+    from models.registry import load_pretrained
+    data = mnist_split()
+    row = int((data.test_labels == 7).nonzero()[0])  # the picker's default: digit 7, example 0
+    with torch.no_grad():
+        probs = load_pretrained("mnist_cnn")(data.test_images[row:row + 1]).softmax(-1)[0]
+    assert model_zoo.lesson_top1({}) == str(int(probs.argmax()))
+    assert model_zoo.lesson_confident({}) == ("Yes" if float(probs.max()) > 0.5 else "No")

@@ -1,0 +1,73 @@
+"""Every number a lesson's text states about its view is rebuilt here from the view's parameters and
+the page's own defaults (never typed twice): the text must contain the computed phrase."""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from ui import lesson_data as ld
+
+
+def phrases() -> list[tuple[str, int, str]]:
+    """(page, beat number from 1, phrase computed from that beat's view) for every number in the texts."""
+    from demos.adversarial_attacks import lesson as adv
+    from demos.anomaly_detection import lesson as anomaly
+    from demos.attention import lesson as attention
+    from demos.backprop import lesson as backprop
+    from demos.convolutions import lesson as conv
+    from demos.generative import gan_2d
+    from demos.generative.targets import REGIONS
+    from demos.optimisers import lesson as opt, surfaces
+    from demos.recurrent import lesson as rnn
+    from demos.transfer_learning import lesson as transfer
+
+    def q(slug, n):
+        return ld.page_lesson(slug)[n - 1].query
+
+    out = []
+    o = lambda n: opt.DEFAULTS | {k: float(v) if k != "surface" else v for k, v in q("optimisers", n).items()}  # noqa: E731
+    out += [("optimisers", 1, f"κ = {o(1)['kappa']:g}"), ("optimisers", 2, f"κ = {o(2)['kappa']:g} instead of {o(1)['kappa']:g}"),
+            ("optimisers", 3, f"from 10^{surfaces.PRESETS['quadratic']['lr_sgd']:g} to 10^{o(3)['lr_sgd']:g}"),
+            ("optimisers", 4, f"In {o(4)['steps']:g} steps")]
+    a = lambda n: adv.DEFAULTS | q("adversarial_attacks", n)  # noqa: E731
+    out += [("adversarial_attacks", 1, f"ε = {a(1)['eps']}"), ("adversarial_attacks", 2, f"ε = {a(2)['eps']}"),
+            ("adversarial_attacks", 3, f"ε = {a(3)['eps']}"), ("adversarial_attacks", 4, f"ε = {a(4)['eps']}"),
+            ("adversarial_attacks", 5, f"ε = {a(5)['eps']}"), ("adversarial_attacks", 5, f"its target, {a(5)['target_digit']}"),
+            ("adversarial_attacks", 1, f"on this {a(1)['digit']}")]
+    an = lambda n: anomaly.DEFAULTS | q("anomaly_detection", n)  # noqa: E731
+    out += [("anomaly_detection", 1, f"{float(an(1)['q']):g}th percentile"), ("anomaly_detection", 1, f"test {an(1)['normal']}s"),
+            ("anomaly_detection", 2, f"{float(an(2)['q']):g}th percentile"), ("anomaly_detection", 4, f"With {an(4)['normal']} as")]
+    at = lambda n: attention.DEFAULTS | q("attention", n)  # noqa: E731
+    out += [(("attention", n, f"layer {at(n)['layer']}, head {at(n)['head']}")) for n in (1, 2, 3, 4)]
+    b = lambda n: backprop.DEFAULTS | q("backprop", n)  # noqa: E731
+    out += [("backprop", 1, f"η = {float(b(1)['lr']):g}"), ("backprop", 2, f"η = {float(b(2)['lr']):g}"),
+            ("backprop", 2, "four times" if float(b(2)["lr"]) / float(b(1)["lr"]) == 4 else "?"),
+            ("backprop", 3, f"with {b(3)['values'].replace(' ', ' ')}"), ("backprop", 4, b(4)["values"].replace("-", "−"))]
+    c = lambda n: conv.DEFAULTS | q("convolutions", n)  # noqa: E731
+    side = lambda n: conv.input_side(q("convolutions", n))  # noqa: E731
+    out += [(("convolutions", n, f"{side(n)} × {side(n)}")) for n in (1, 3, 4)]
+    out += [("convolutions", 1, f"kernel {c(1)['k']} × {c(1)['k']}, stride {c(1)['stride']}"),
+            ("convolutions", 3, f"Stride {c(3)['stride']}"),
+            ("convolutions", 4, f"spans {int(c(4)['dilation']) * (int(c(4)['k']) - 1) + 1} × "
+                                f"{int(c(4)['dilation']) * (int(c(4)['k']) - 1) + 1}")]
+    r = lambda n: rnn.DEFAULTS | q("recurrent", n)  # noqa: E731
+    out += [("recurrent", 1, f"{int(r(1)['lag']) + 1} steps back"), ("recurrent", 2, f"ρ = {r(2)['rho']}"),
+            ("recurrent", 5, "ten distractors" if r(5)["lag"] == "10" else "?"),
+            ("recurrent", 3, f"σ({float(r(3)['bias']):g}) = one half" if float(r(3)["bias"]) == 0 else "?"),
+            ("recurrent", 3, f"σ({float(r(1)['bias']):g}) ≈ {1 / (1 + math.exp(-float(r(1)['bias']))):.2f}")]
+    g = lambda n: gan_2d.DEFAULTS | q("generative", n)  # noqa: E731
+    out += [("generative", 1, f"{g(1)['iters']:,} generator steps"), ("generative", 1, f"all {REGIONS[g(1)['target']]} Gaussians"),
+            ("generative", 2, "ten times slower" if float(g(2)["lr_g"]) / float(g(2)["lr_d"]) == 10 else "?"),
+            ("generative", 3, "five discriminator steps" if g(3)["d_steps"] == "5" else "?"),
+            ("generative", 5, f"all {REGIONS[g(5)['target']]} Gaussians")]
+    t = lambda n: transfer.DEFAULTS | q("transfer_learning", n)  # noqa: E731
+    out += [("transfer_learning", 1, f"With {t(1)['k']} labelled"), ("transfer_learning", 3, f"reach {float(t(3)['target']):.0%}".replace("%", " %")),
+            ("transfer_learning", 4, f"With {t(4)['k']} labels")]
+    return out
+
+
+@pytest.mark.parametrize("slug, n, phrase", phrases(), ids=lambda v: str(v)[:40])
+def test_a_number_in_a_beats_text_is_the_views_own(slug, n, phrase):
+    beat = ld.page_lesson(slug)[n - 1]
+    assert phrase in f"{beat.predict} {beat.say}", (slug, n, phrase)
