@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-from PIL import Image, ImageOps
+from PIL import Image
 
 MAX_UPLOAD_MB = 20  # also enforced by the server (.streamlit/config.toml maxUploadSize)
 UPLOAD_TYPES = ("png", "jpg", "jpeg", "gif", "bmp", "webp", "tif", "tiff")  # what the uploaders offer

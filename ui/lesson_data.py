@@ -241,11 +241,11 @@ def _params(raw, page: PageInfo) -> tuple[tuple[tuple[str, str], ...], list[str]
     for key, value in raw.items():
         shown = _quote(key) or "(empty name)"
         if key not in known or key.lower() in RESERVED:
-            problems.append(f"`{shown}` is not a parameter of {page.title}")
+            problems.append(f"“{shown}” is not a parameter of {page.title}")
         elif isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            problems.append(f"`{shown}` is not text or a number")
+            problems.append(f"“{shown}” is not text or a number")
         elif len(str(value)) > MAX_VALUE_CHARS:
-            problems.append(f"`{shown}` is longer than {MAX_VALUE_CHARS:,} characters")
+            problems.append(f"“{shown}” is longer than {MAX_VALUE_CHARS:,} characters")
         else:
             params[key] = str(value)
     return tuple(sorted(params.items())), problems

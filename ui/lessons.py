@@ -13,7 +13,6 @@ controls forget their state, so each control binds (and checks) its value on thi
 """
 from __future__ import annotations
 
-import re
 
 import streamlit as st
 
@@ -48,9 +47,10 @@ _KEYS_JS = """<script>
 # -- which lesson, which beat -------------------------------------------------------------------------
 
 def literal(text: str, limit: int = ld.MAX_SAY) -> str:
-    """Text (a teacher's sentence, a beat's title) made inert for st.markdown: every ASCII punctuation
-    mark backslash-escaped, so no link, image, HTML, emphasis, emoji code or LaTeX is rendered."""
-    return re.sub(r"([!-/:-@\\[-`{-~])", r"\\\1", quote(text, limit))
+    """Text (a teacher's sentence, a beat's title) made inert for st.markdown: `demos.text.quote`
+    backslash-escapes every ASCII punctuation mark and splits bare addresses, so no link, image, HTML,
+    emphasis, emoji code or LaTeX is rendered."""
+    return quote(text, limit)
 
 
 def current(page: PageInfo) -> tuple[str, list[ld.Beat], str | None]:

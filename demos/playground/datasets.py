@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import math
-import re
 from dataclasses import dataclass
 
 import numpy as np

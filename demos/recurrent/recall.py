@@ -256,7 +256,7 @@ def training_caption(rec: replay.Recording, committed: bool = False) -> str:
         parts.append(f"{CELL_NAMES[cell]} {float(last[f'{cell}_acc']):.0%}{when}")
     note = " Stopped early: a partial run." if rec.stopped else ""
     return (f"After {rec.steps[-1]} steps at lag {rec.meta['lag']}: " + ", ".join(parts)
-            + f" on 512 validation sequences (chance 12.5%). "
+            + " on 512 validation sequences (chance 12.5%). "
             + (f"Precomputed (the training took {rec.seconds:.0f} s)" if committed
                else f"Computed in {rec.seconds:.0f} s")
             + "; press play to replay it from initialisation." + note)

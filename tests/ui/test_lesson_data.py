@@ -177,9 +177,9 @@ def test_usable_beats_are_kept_and_every_bad_part_is_named():
     assert beats[0].params == (("surface", "saddle"),) and len(beats[0].say) == ld.MAX_SAY
     assert beats[1].params == () and beats[1].say == "" and beats[2].params == ()
     text = " | ".join(ignored)
-    for words in ("`bogus` is not a parameter", "`present` is not a parameter", "`kappa` is not text or a number",
-                  "cut to 400", "no page “no_such_page”", "beat 3 (no page named)", "not a name → value map",
-                  "not text", "`text` is longer than"):
+    for words in ("“bogus” is not a parameter", "“present” is not a parameter", "“kappa” is not text or a number",
+                  "cut to 400", r"no page “no\_such\_page”", "beat 3 (no page named)", "not a name → value map",
+                  "not text", "“text” is longer than"):  # names are Markdown-escaped (\_) and shown in quotes
         assert words in text, words
     assert not any(b.predict for b in beats), "a teacher's beat never carries code to run"
 
