@@ -71,13 +71,15 @@ if presenting:  # a slide: content above style, small, on the left; the two resu
     cols = [narrow, narrow, *wide]
 else:
     cols = st.columns(4)
-cols[0].image(images.to_image(content), caption="Content", width=200 if presenting else "stretch")
-cols[1].image(images.to_image(styles[0]), caption=inputs.style_caption(weights), width=200 if presenting else "stretch")
+small = round(200 * ui.stage_scale()) if presenting else "stretch"  # smaller under a lesson's beat bar
+wide = round(460 * ui.stage_scale()) if ui.stage_scale() < 1 else "stretch"
+cols[0].image(images.to_image(content), caption="Content", width=small)
+cols[1].image(images.to_image(styles[0]), caption=inputs.style_caption(weights), width=small)
 inputs_key = (content_id, style_id, loaded[2][1] if loaded[2] else "", size, mix, seed)  # what the tensors are made of
 with cols[2]:
     fast_result, fast_seconds = ui.cached(fast.timed_fast_stylize, ui.model("magenta_arbitrary_style"), content,
                                           styles[0], strength, key=(*inputs_key, strength), max_entries=16)
-    st.image(images.to_image(colour.finish(fast_result, content, keep_colour)), width="stretch",
+    st.image(images.to_image(colour.finish(fast_result, content, keep_colour)), width=wide,
              caption=fast.fast_caption(fast_seconds, strength, short=presenting))
 live, status = cols[3].empty(), cols[3].empty()
 curve_box = st.empty()
@@ -85,7 +87,7 @@ curve_box = st.empty()
 
 def show(snap: optimisation.Snapshot, finished: bool) -> None:
     live.image(images.to_image(colour.finish(snap.best if finished else snap.image, content, keep_colour)),
-               width="stretch", caption=optimisation.progress_caption(snap, steps))
+               width=wide, caption=optimisation.progress_caption(snap, steps))
     if (finished or snap.step % 20 == 0) and not ui.is_presenting():  # a slide shows the images only
         with curve_box.container():
             ui.chart(optimisation.losses_figure(snap.history), optimisation.losses_caption(snap), export="losses")

@@ -25,11 +25,12 @@ from ui.page import (control_columns, control_groups, end_of_hero, home_done, ho
                      section, show_code, sidebar_navigation)
 from ui.share import MANIFEST, manifest, permalink
 from ui.controls import active_preset, number, preset_buttons, select, slider, tabs, text_area, toggle
-from ui.state import PRESENT_KEY, apply_preset, check_unknown_params, is_embedded, is_presenting, url_params
+from ui.state import (PRESENT_KEY, apply_preset, check_unknown_params, is_embedded, is_presenting, stage_scale,
+                      url_params)
 
 __all__ = ["MANIFEST", "PRESENT_KEY", "Picked", "Stopped", "active_preset", "apply_preset", "cached", "chart",
            "check_unknown_params", "computed", "control_columns", "control_groups", "preset_buttons",
            "download_json", "end_of_hero", "file_upload", "home_done", "experiment", "home_setup", "image_picker", "image_upload", "image_uploads", "is_done", "is_embedded",
            "is_presenting", "key_ideas", "manifest", "mnist", "model", "more_controls", "number",
            "page_setup", "permalink", "photo", "prediction_panel", "prose", "section", "select",
-           "page_text", "show_code", "sidebar_navigation", "slider", "tabs", "text_area", "toggle", "url_params"]
+           "page_text", "show_code", "sidebar_navigation", "slider", "stage_scale", "tabs", "text_area", "toggle", "url_params"]

@@ -15,7 +15,7 @@ from demos import images
 from demos.text import quote
 from ui import cache
 from ui.controls import select, slider
-from ui.state import is_presenting, run_state
+from ui.state import is_presenting, run_state, stage_scale
 
 
 def chart(fig: go.Figure, summary: str, key: str | None = None, export: str | None = None,
@@ -67,6 +67,8 @@ def _on_stage(fig: go.Figure) -> go.Figure:
     for a 60-frame replay); the original, maybe cached and shared with other sessions, is untouched."""
     stage = go.Figure(data=fig.data, layout=fig.layout, frames=fig.frames)
     stage.update_layout(font_size=max(fig.layout.font.size or 0, STAGE_FONT))
+    if stage_scale() < 1:  # a lesson's beat bar takes part of the slide: the chart gives it the room
+        stage.layout.height = round((fig.layout.height or 450) * stage_scale())
     if stage.layout.legend.font.size:
         stage.layout.legend.font.size = _at_least(stage.layout.legend.font.size, STAGE_MIN_FONT)
     for note in stage.layout.annotations:

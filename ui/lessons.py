@@ -166,6 +166,14 @@ def before_controls(page: PageInfo) -> None:
         del st.query_params[ld.BEAT_PARAM]  # normal mode: the view is opened; the URL is a plain permalink
     if on_stage:
         run["beat_bar"] = st.container()
+        run["beat_bar_px"] = bar_px(beats[index])  # the hero shrinks by this much (ui.state.stage_scale)
+
+
+def bar_px(beat: ld.Beat) -> int:
+    """Pixels the beat bar and its sentence take on a 1280 x 720 slide (measured in Chromium: the bar
+    and gaps 115 plus 25 for captions and text beside a chart, each line of the sentence 34, about 130
+    characters a line at the slide's 21 px)."""
+    return 140 + 34 * max(1, -(-len(beat.say) // 130))
 
 
 def _bar(beats: list[ld.Beat], index: int, lesson_id: str, verdict: str = "") -> None:

@@ -27,6 +27,19 @@ def is_presenting() -> bool:
     return bool(st.session_state.get(PRESENT_KEY, False))
 
 
+SLIDE_ROOM_PX = 505  # a 1280 x 720 slide below its title and key controls: the room a hero is sized for
+
+
+def stage_scale() -> float:
+    """On a slide that shows a lesson's beat bar, the share of a hero's usual height left for it (the
+    charts and images shrink so that the slide still does not scroll; the bar's height: ui.lessons.bar_px);
+    1 anywhere else."""
+    run = run_state()
+    if not is_presenting() or "beat_bar" not in run:
+        return 1.0
+    return max(SLIDE_ROOM_PX - run["beat_bar_px"], 200) / SLIDE_ROOM_PX
+
+
 def run_state() -> dict:
     """This run's bookkeeping (created by the page setup)."""
     return st.session_state.setdefault(RUN, {"keys": set(), "known": set(), "notices": st.container()})
