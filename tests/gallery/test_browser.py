@@ -147,7 +147,7 @@ def test_manifest_download_and_upload_restore_the_view(browser, server, tmp_path
     assert json.loads(manifest.read_text())["params"]["digit"] == "6"
     other = visit(browser, f"{url}/model_zoo", "Model zoo")
     other.get_by_role("button", name="🔗 Share").click()
-    other.locator('[data-testid="stPopoverBody"] input[type="file"]').set_input_files(str(manifest))
+    other.locator('[data-testid="stPopoverBody"] .st-key-_ui_manifest_file input[type="file"]').set_input_files(str(manifest))
     expect(other.get_by_text("true label is 6")).to_be_visible(timeout=60_000)
     assert "digit=6" in other.url and "index=12" in other.url
     page.context.close()

@@ -87,6 +87,7 @@ def test_the_cards_form_an_even_grid(browser, server, size):
     """Rows of CARDS_PER_ROW cards of one width, each row's cards starting at one height, whatever
     the length of the section headings above them."""
     page = open_home(browser, server[0], *size)
+    page.locator('[data-testid="stMain"] [data-testid="stImage"] img').nth(len(PAGES) - 1).wait_for()  # every card drawn
     cards = settled(page, """() => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stImage"]')]
       .map(img => img.closest('[data-testid="stVerticalBlockBorderWrapper"], [data-testid="stVerticalBlock"]'))
       .map(card => { const r = card.getBoundingClientRect(); return {top: r.top, width: r.width}; })""")

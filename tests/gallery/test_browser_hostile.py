@@ -82,7 +82,7 @@ def test_hostile_manifests_are_refused_in_the_share_menu(browser, server, tmp_pa
         body = page.locator('[data-testid="stPopoverBody"]')
         if not body.first.is_visible():
             page.get_by_role("button", name="🔗 Share").click()
-        body.locator('input[type="file"]').set_input_files(str(path))
+        body.locator('.st-key-_ui_manifest_file input[type="file"]').set_input_files(str(path))  # not the lesson file's
         expect(page.get_by_text(expected, exact=False).first, name).to_be_visible(timeout=60_000)
         settle(page)
         assert page.locator('[data-testid="stException"]').count() == 0, name
@@ -164,7 +164,7 @@ def test_user_strings_in_messages_render_as_literal_text(browser, server, tmp_pa
             body = page.locator('[data-testid="stPopoverBody"]')
             if not body.first.is_visible():
                 page.get_by_role("button", name="🔗 Share").click()
-            body.locator('input[type="file"]').set_input_files(str(path))
+            body.locator('.st-key-_ui_manifest_file input[type="file"]').set_input_files(str(path))  # not the lesson file's
             notice = page.locator('[data-testid="stAlert"]').filter(has_text="manifest")
             expect(notice.first, name).to_be_visible(timeout=60_000)
             settle(page)
