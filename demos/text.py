@@ -92,3 +92,24 @@ SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 def pow10(x: float) -> str:
     """10 to the nearest integer power of `x`, typeset: 1e-6 -> '10⁻⁶'."""
     return "10" + str(round(math.log10(x))).translate(SUPERSCRIPTS)
+
+
+def json_depth(text: str) -> int:
+    """Deepest bracket nesting of a JSON text, strings skipped, without parsing it: uploads and links
+    are refused by depth before `json.loads` could recurse on them."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if escaped:  # the character after a backslash is part of the string, a quote included
+            escaped = False
+        elif in_string:
+            escaped = ch == "\\"
+            in_string = ch != '"'
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    return deepest

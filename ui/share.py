@@ -8,10 +8,10 @@ from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
-from demos.text import quote
+from demos.text import json_depth, quote
 from ui.catalogue import PAGES, PageInfo
 from ui.lesson_data import BEAT_PARAM, LESSON_PARAM
-from ui.lessons import teacher_menu
+from ui.lesson_editor import teacher_menu
 from ui.state import PRESENT_KEY, check_unknown_params, is_embedded, is_presenting, notify, run_state, url_params
 
 MANIFEST = "_ui_manifest"  # the current view's reproducibility manifest (also read by tests)
@@ -54,24 +54,6 @@ def manifest(page: PageInfo) -> dict:
             "url": permalink()}
 
 
-def _depth(text: str) -> int:
-    """Deepest bracket nesting of a JSON text (strings skipped), without parsing it."""
-    depth = deepest = 0
-    in_string = escaped = False
-    for ch in text:
-        if in_string:
-            escaped = not escaped and ch == "\\"
-            in_string = escaped or ch != '"'
-        elif ch == '"':
-            in_string = True
-        elif ch in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif ch in "]}":
-            depth -= 1
-    return deepest
-
-
 def validate_manifest(data: bytes, slug: str) -> tuple[dict[str, str], list[str]]:
     """(parameters to apply, what was ignored and why) for an uploaded manifest of page `slug`.
     Raises ValueError with a message for the person who uploaded it when nothing can be used."""
@@ -81,7 +63,7 @@ def validate_manifest(data: bytes, slug: str) -> tuple[dict[str, str], list[str]
         text = data.decode("utf-8-sig")  # a byte-order mark (Windows editors write one) is not an error
     except UnicodeDecodeError as err:
         raise ValueError("the file is not UTF-8 text") from err
-    if _depth(text) > MAX_DEPTH:
+    if json_depth(text) > MAX_DEPTH:
         raise ValueError(f"the JSON nests deeper than {MAX_DEPTH} levels")
     try:
         doc = json.loads(text)

@@ -9,6 +9,7 @@ import pytest
 
 from tests.support import open_page
 from ui import lesson_data as ld
+from ui import lesson_files as lf
 from ui.catalogue import PAGES
 
 pytestmark = pytest.mark.filterwarnings("ignore")
@@ -91,7 +92,7 @@ def test_a_student_answers_in_the_lesson_expander_and_opens_the_view():
 def test_a_teachers_mixed_lesson_steps_across_pages_through_its_link():
     beats = [ld.Beat("optimisers", (("surface", "saddle"),), "Look [here](http://evil.example) <b>now</b> $x$"),
              ld.Beat("convolutions", (("stride", "2"),), "Stride two")]
-    at = open_page("pages/07_optimisers.py", present="1", beat="1", lesson=ld.encode(beats))
+    at = open_page("pages/07_optimisers.py", present="1", beat="1", lesson=lf.encode(beats))
     assert not at.exception and not at.warning
     assert "Beat 1 of 2" in markdown(at) and at.query_params.get("surface") in ("saddle", ["saddle"])
     shown = markdown(at)
@@ -102,7 +103,7 @@ def test_a_teachers_mixed_lesson_steps_across_pages_through_its_link():
 
 
 @pytest.mark.parametrize("token, words", [("%%%", "not base64url"), ("AAAA", "not compressed"),
-                                          (ld.encode([ld.Beat("optimisers", (), "")])[:-6], "cut short")])
+                                          (lf.encode([ld.Beat("optimisers", (), "")])[:-6], "cut short")])
 def test_a_broken_lesson_link_gets_a_message_and_the_page_keeps_its_own_lesson(token, words):
     at = open_page("pages/07_optimisers.py", present="1", beat="1", lesson=token)
     assert not at.exception
@@ -131,8 +132,8 @@ def test_the_share_menu_builds_a_lesson_whose_link_and_file_round_trip():
     assert [(b.page, b.query, b.say) for b in mine] == [("convolutions", {"stride": "2"}, "Stride [two](http://x)")]
     link = next(c.value for c in at.code if "lesson=" in c.value)
     token = link.split("lesson=")[1]
-    assert "/convolutions?present=1&beat=1&" in link and ld.decode(token) == (mine, [])
-    assert ld.from_json(ld.to_json(mine)) == (mine, [])
+    assert "/convolutions?present=1&beat=1&" in link and lf.decode(token) == (mine, [])
+    assert lf.from_json(lf.to_json(mine)) == (mine, [])
 
 
 def test_the_home_lists_every_lesson_with_a_link_to_its_first_beat_on_stage():
