@@ -5,7 +5,8 @@ import streamlit as st
 
 import ui
 from models.registry import credit, model_names, title
-from ui.catalogue import CARDS_PER_ROW, GLOSSARY, OVERVIEW_TOPICS, PAGES, START_PATH, by_slug, grid_rows
+from ui.catalogue import CARDS_PER_ROW, PAGES, by_slug, grid_rows
+from ui.primer import GLOSSARY, OVERVIEW_TOPICS, START_PATH
 from ui.lesson_data import page_lesson
 from ui.texts import search
 

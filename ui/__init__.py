@@ -15,7 +15,10 @@ this file only re-exports. Where things live:
 - `ui.blocks`    chart with caption, prediction panel, the one image picker, the safe uploaders (images,
                  data files)
 - `ui.share`     permalink, embed/present links, manifest download and validated restore
-- `ui.catalogue` the one list of pages (pure data); `ui.texts` the text-file parser (pure)
+- `ui.catalogue` the one list of pages (pure data); `ui.primer` the home's path and glossary (pure);
+                 `ui.texts` the text-file parser (pure)
+- `ui.lessons`   lessons on stage and for students; `ui.lesson_editor` a teacher's own (Share menu);
+                 `ui.lesson_data`, `ui.lesson_files` their pure side
 """
 from ui.blocks import (Picked, chart, download_json, file_upload, image_picker, image_upload, image_uploads,
                        prediction_panel)

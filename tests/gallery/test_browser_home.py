@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from tests.browser_support import SHOTS, new_page, wait_rendered
-from ui.catalogue import CARDS_PER_ROW, GLOSSARY, PAGES, START_PATH, by_slug, grid_rows
+from ui.catalogue import CARDS_PER_ROW, PAGES, by_slug, grid_rows
+from ui.primer import GLOSSARY, START_PATH
 
 pytestmark = pytest.mark.browser
 

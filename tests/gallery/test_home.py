@@ -3,7 +3,8 @@ glossary, whose links lead to the pages named in the catalogue; a search shows o
 import pytest
 
 from tests.support import ROOT
-from ui.catalogue import GLOSSARY, PAGES, START_PATH, by_slug
+from ui.catalogue import PAGES, by_slug
+from ui.primer import GLOSSARY, START_PATH
 
 pytestmark = pytest.mark.filterwarnings("ignore")
 

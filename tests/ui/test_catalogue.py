@@ -5,8 +5,8 @@ import re
 import pytest
 
 from tests.support import ROOT
-from ui.catalogue import (CARDS_PER_ROW, GLOSSARY, OVERVIEW_TOPICS, PAGES, START_PATH, by_section, by_slug,
-                          grid_rows, page_params)
+from ui.catalogue import CARDS_PER_ROW, PAGES, by_section, by_slug, grid_rows, page_params
+from ui.primer import GLOSSARY, OVERVIEW_TOPICS, START_PATH
 
 
 def test_every_page_declares_literal_keys_and_the_readme_lists_them_all():
