@@ -2,6 +2,7 @@
 charts with a text summary each, its teaching blocks, its URL state, and no exception."""
 
 import functools
+import importlib
 
 import pytest
 
@@ -61,6 +62,39 @@ def test_page_renders_its_content(page):
     code = next(e for e in at.expander if e.label == "Show the code")
     assert not code.code, "the source is highlighted only once someone opens it (it costs the browser ~0.4 s)"
     assert not at.warning, "a clean URL gives no notices"
+
+
+def restated_defaults(page) -> dict[str, object]:
+    """The page defaults its lesson answers restate: every `*DEFAULTS` dict of its lesson module
+    (`demos/<slug>/lesson.py`, or the one module of a small page)."""
+    name = f"demos.{page.slug}.lesson" if page.demos.is_dir() else f"demos.{page.slug}"
+    module = importlib.import_module(name)
+    found: dict[str, object] = {}
+    for attr, value in vars(module).items():
+        if attr.endswith("DEFAULTS") and isinstance(value, dict):
+            found |= value
+    return found
+
+
+def same_value(shown: str, restated: object) -> bool:
+    try:
+        return float(shown) == float(restated)  # "50" and 50, "0.5" and "0.50"
+    except (TypeError, ValueError):
+        return shown == str(restated)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.slug)
+def test_the_lesson_answers_assume_the_pages_own_defaults(page):
+    """A lesson answer computes its choice for a beat's view, taking the page's defaults for what the
+    view leaves out; where it restates a default, it must be the default the page draws (a default
+    changed on the page alone would silently change every answer)."""
+    from ui.state import format_value
+    restated = restated_defaults(page)
+    assert set(restated) <= set(page.params), f"not parameters of the page: {set(restated) - set(page.params)}"
+    at = default_view(page.file)
+    drawn = {k: format_value(at.session_state[k]) for k in at.session_state["_ui_run"]["keys"] if k in at.session_state}
+    differ = {k: (drawn[k], v) for k, v in restated.items() if k in drawn and not same_value(drawn[k], v)}
+    assert not differ, f"(page draws, lesson assumes): {differ}"
 
 
 def test_the_code_appears_when_its_expander_is_opened():
