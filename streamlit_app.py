@@ -97,6 +97,7 @@ else:
     start_path()
     for row in grid_rows():  # sections side by side, every card the same width
         widths = [len(pages) for _, pages in row]
+        widths += [CARDS_PER_ROW - sum(widths)] if sum(widths) < CARDS_PER_ROW else []  # a short last row: a spacer
         for block, (section, _) in zip(st.columns(widths, vertical_alignment="bottom"), row):
             block.header(section)  # headings first, in their own row: a two-line one pushes no card down
         for block, (_, pages) in zip(st.columns(widths), row):

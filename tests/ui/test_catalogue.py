@@ -39,11 +39,12 @@ def test_the_readme_pages_table_leads_to_every_pages_files():
         assert f"[tests/{page.slug}/](tests/{page.slug}/)" in row
 
 
-def test_the_card_grid_fills_every_row():
-    """Sections sit side by side in rows of CARDS_PER_ROW cards: with today's sections no row has a gap,
-    every page is shown once, and the section headings keep the catalogue's order."""
+def test_the_card_grid_fills_every_row_but_the_last():
+    """Sections sit side by side in rows of CARDS_PER_ROW cards: with today's sections no row but the
+    last has a gap, every page is shown once, and the section headings keep the catalogue's order."""
     rows = grid_rows()
-    assert all(sum(len(pages) for _, pages in row) == CARDS_PER_ROW for row in rows), \
+    counts = [sum(len(pages) for _, pages in row) for row in rows]
+    assert all(n == CARDS_PER_ROW for n in counts[:-1]) and 0 < counts[-1] <= CARDS_PER_ROW, \
         [[(s, len(p)) for s, p in row] for row in rows]
     shown = [page for row in rows for _, pages in row for page in pages]
     assert sorted(p.file for p in shown) == sorted(p.file for p in PAGES)
