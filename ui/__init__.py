@@ -20,6 +20,11 @@ this file only re-exports. Where things live:
 - `ui.lessons`   lessons on stage and for students; `ui.lesson_editor` a teacher's own (Share menu);
                  `ui.lesson_data`, `ui.lesson_files` their pure side
 """
+# pandas is imported here, once, on the script's thread, before any page runs: plotly imports it lazily
+# on first use, and if the warm-up thread (ui.warmup) and a page's first chart both reached that import
+# at once, one of them got a partially initialised module and the first view of a fresh server failed
+import pandas  # noqa: F401
+
 from ui.blocks import (Picked, chart, download_json, file_upload, image_picker, image_upload, image_uploads,
                        prediction_panel)
 from ui.cache import cached, mnist, model, photo
