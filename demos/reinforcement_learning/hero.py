@@ -20,9 +20,10 @@ SUB = {0: (0, 1), 1: (1, 2), 2: (2, 1), 3: (1, 0)}  # action -> (row, col) of it
 
 def cell_values(grid: Grid, q: np.ndarray, visits: np.ndarray, colouring: str) -> np.ndarray:
     """What colours the grid: (H, W) of V(s) or visits, or (3H, 3W) with each action's Q(s,a) in the
-    sub-cell on its side and V(s) in the centre. Walls and terminal cells are NaN (they hold no value)."""
+    sub-cell on its side and V(s) in the centre. Walls, cliffs and terminal cells are NaN: no agent
+    stands on them, so they hold no value."""
     h, w = grid.shape
-    blank = [s for s in range(grid.n_states) if grid.kind(s) == "W" or grid.terminal(s)]
+    blank = [s for s in range(grid.n_states) if grid.kind(s) in "WCGP"]  # never stood on
     if colouring == COLOURINGS[1]:
         out = np.full((3 * h, 3 * w), np.nan)
         for s in range(grid.n_states):
@@ -40,8 +41,8 @@ def cell_values(grid: Grid, q: np.ndarray, visits: np.ndarray, colouring: str) -
 
 
 def arrows(grid: Grid, q: np.ndarray) -> list[str]:
-    """The greedy action's arrow per cell ("" on walls and terminals, "·" while all actions tie)."""
-    return ["" if grid.kind(s) == "W" or grid.terminal(s) else "·" if np.all(q[s] == q[s, 0])
+    """The greedy action's arrow per cell ("" on walls, cliffs and terminals, "·" while all actions tie)."""
+    return ["" if grid.kind(s) in "WCGP" else "·" if np.all(q[s] == q[s, 0])
             else ARROWS[int(np.argmax(q[s]))] for s in range(grid.n_states)]
 
 
@@ -81,7 +82,8 @@ def hero_figure(rec: replay.Recording, grid: Grid, colouring: str = COLOURINGS[0
     for j in range(2):
         px, py = _path_xy(grid, rec.frames["q"][-1][j])
         fig.add_trace(go.Scatter(x=px, y=py, mode="lines", line=dict(color=OKABE_ITO[j + 1], width=4),
-                                 opacity=0.7, name=f"{tabular.LEARNERS[j]}'s greedy path", hoverinfo="skip"),
+                                 opacity=0.7, name=f"{tabular.LEARNERS[j]}'s greedy path", hoverinfo="skip",
+                                 showlegend=False),
                       1, j + 1)
     special = [s for s in range(grid.n_states) if grid.kind(s) in "GPCSW"]
     for j in range(2):
