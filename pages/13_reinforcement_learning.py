@@ -19,7 +19,8 @@ with row[3]:
     eps = ui.slider("Exploration ε", "eps", 0.0, 1.0, 0.2, step=0.01, help="Chance of a random action")
 with row[4]:
     seed = ui.number("Seed", "seed", 0, 9999, 0)
-with ui.more_controls():
+more = ui.more_controls()
+with more:
     c = ui.control_columns(4)
     with c[0]:
         decay = ui.slider("ε decay per episode", "decay", 0.95, 1.0, 0.99, step=0.001, format="%.3f")
@@ -41,15 +42,16 @@ except gridworld.LayoutError as err:
     st.error(f"{err} Showing the “{preset}” preset instead.", icon="🧱")
     grid = gridworld.parse_layout(gridworld.PRESETS[preset], mode)
 
-# The reward edit: a cell pays a new reward from a chosen episode on (the agents reroute)
-e = st.columns([2, 2, 2, 4])
-with e[0]:
-    edit_at = ui.select("Edit a cell's reward", "edit", gridworld.edit_options(grid),
-                        help="r3c5 = row 3, column 5 (as on the axes)")
-with e[1]:
-    new_reward = ui.slider("New reward", "reward", -100, 100, -20)
-with e[2]:
-    edit_from = ui.slider("From episode", "from", 1, tabular.EPISODES_RANGE[1], 150)
+# The reward edit: a cell pays a new reward from a chosen episode on (the agents reroute); on a slide, in ⚙️
+with more if ui.is_presenting() else st.container():
+    e = ui.control_columns([2, 2, 2, 4])
+    with e[0]:
+        edit_at = ui.select("Edit a cell's reward", "edit", gridworld.edit_options(grid),
+                            help="r3c5 = row 3, column 5 (as on the axes)")
+    with e[1]:
+        new_reward = ui.slider("New reward", "reward", -100, 100, -20)
+    with e[2]:
+        edit_from = ui.slider("From episode", "from", 1, tabular.EPISODES_RANGE[1], 150)
 cell = gridworld.edit_cell(grid, edit_at)
 edit = None if cell is None else (cell, float(new_reward), int(edit_from))
 if edit and edit_from > episodes:
@@ -58,7 +60,7 @@ if edit and edit_from > episodes:
 # Hero: both learners' grids replayed episode by episode, their returns per episode
 rec = ui.computed("Training Q-learning and SARSA", tabular.learn, grid.layout, mode, eps, decay, alpha, gamma,
                   episodes, seed, edit, stoppable=True)
-height = 430 if ui.is_presenting() else 440
+height = round(480 * ui.stage_scale()) if ui.is_presenting() else 440
 fig = ui.cached(hero.hero_figure, rec, grid, colouring, height, cell, max_entries=16,
                 key=(grid.layout, mode, eps, decay, alpha, gamma, episodes, seed, edit, colouring, height,
                      int(rec.steps[-1])))
