@@ -8,6 +8,7 @@ Reward: the entered cell's reward on every step (floor: the step penalty or 0).
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -55,8 +56,13 @@ class Grid:
     def layout(self) -> str:
         return "/".join(self.rows)
 
+    @functools.cached_property
+    def flat(self) -> str:
+        """Every cell's letter, row after row (index = state)."""
+        return "".join(self.rows)
+
     def kind(self, s: int) -> str:
-        return self.rows[s // self.shape[1]][s % self.shape[1]]
+        return self.flat[s]
 
     @property
     def n_states(self) -> int:

@@ -42,8 +42,8 @@ def cell_values(grid: Grid, q: np.ndarray, visits: np.ndarray, colouring: str) -
 
 def arrows(grid: Grid, q: np.ndarray) -> list[str]:
     """The greedy action's arrow per cell ("" on walls, cliffs and terminals, "·" while all actions tie)."""
-    return ["" if grid.kind(s) in "WCGP" else "·" if np.all(q[s] == q[s, 0])
-            else ARROWS[int(np.argmax(q[s]))] for s in range(grid.n_states)]
+    best, tied = q.argmax(axis=1), (q == q[:, :1]).all(axis=1)
+    return ["" if grid.flat[s] in "WCGP" else "·" if tied[s] else ARROWS[best[s]] for s in range(grid.n_states)]
 
 
 def _path_xy(grid: Grid, q: np.ndarray) -> tuple[list[int], list[int]]:
@@ -61,7 +61,8 @@ def hero_figure(rec: replay.Recording, grid: Grid, colouring: str = COLOURINGS[0
     k = 3 if fine else 1
     values = [[cell_values(grid, f[0][j], f[1][j], colouring) for j in range(2)]
               for f in zip(rec.frames["q"], rec.frames["visits"])]
-    finite = np.array([v for fr in values for g in fr for v in g.ravel() if np.isfinite(v)] or [0.0])
+    every = np.concatenate([g.ravel() for fr in values for g in fr])
+    finite = every[np.isfinite(every)] if np.isfinite(every).any() else np.zeros(1)
     if colouring == COLOURINGS[2]:
         scale, lo, hi = SEQUENTIAL, 0.0, float(finite.max()) or 1.0
     else:
