@@ -2,7 +2,7 @@
 import streamlit as st
 
 import ui
-from demos.reinforcement_learning import gridworld, hero, inspector, tabular, value_iteration
+from demos.reinforcement_learning import gridworld, hero, inspector, policy_gradient, tabular, value_iteration
 
 page = ui.page_setup(__file__)
 
@@ -80,16 +80,34 @@ for j, col in enumerate(st.columns(2)):
 st.caption(f"Episode {episode} of {ran}, ε = {tabular.epsilon_at(eps, decay, episode):.3f} in it.")
 
 # Secondary views, one lazy tab each
-view, box = ui.tabs("view", ["Value iteration"])
+view, box = ui.tabs("view", ["Value iteration", "Policy gradients"])
 with box:
-    v_star, changes = ui.cached(value_iteration.value_iteration, grid, gamma, key=(grid.layout, mode, gamma))
-    ui.chart(value_iteration.v_star_figure(grid, v_star, gamma),
-             value_iteration.v_star_caption(grid, v_star, changes, gamma))
-    gap = value_iteration.gaps(rec, grid, v_star)
-    ui.chart(value_iteration.gap_figure(rec, gap, changes), value_iteration.gap_caption(rec, gap, rec.curves["eps"][-1]),
-             export="gap_to_v_star")
-    ui.section("Value iteration")
+    if view == "Policy gradients":
+        p = ui.control_columns(4)
+        with p[0]:
+            arms = ui.slider("Arms k", "arms", 2, 10, 5)
+        with p[1]:
+            offset = ui.slider("Reward offset (all arms)", "offset", 0.0, 10.0, 5.0, step=0.5)
+        with p[2]:
+            lr = ui.slider("Learning rate η", "pg_lr", 0.01, 1.0, 0.1, step=0.01)
+        with p[3]:
+            pulls = ui.slider("Pulls", "pulls", 100, 3000, 1000, step=100)
+        bandit = ui.computed("REINFORCE on the bandit", policy_gradient.train, arms, offset, lr, pulls, seed)
+        ui.chart(ui.cached(policy_gradient.policy_figure, bandit, key=(arms, offset, lr, pulls, seed)),
+                 policy_gradient.policy_caption(bandit))
+        ui.chart(policy_gradient.curves_figure(bandit), policy_gradient.variance_caption(bandit, offset),
+                 export="reinforce_variance")
+        ui.section("Policy gradients")
+    else:
+        v_star, changes = ui.cached(value_iteration.value_iteration, grid, gamma, key=(grid.layout, mode, gamma))
+        ui.chart(value_iteration.v_star_figure(grid, v_star, gamma),
+                 value_iteration.v_star_caption(grid, v_star, changes, gamma))
+        gap = value_iteration.gaps(rec, grid, v_star)
+        ui.chart(value_iteration.gap_figure(rec, gap, changes), value_iteration.gap_caption(rec, gap, rec.curves["eps"][-1]),
+                 export="gap_to_v_star")
+        ui.section("Value iteration")
 
 ui.key_ideas()
 ui.show_code(tabular.q_learning_update, tabular.sarsa_update, tabular.epsilon_greedy, tabular.run_episode,
-             value_iteration.value_iteration, value_iteration.policy_value, gridworld.Grid.step)
+             value_iteration.value_iteration, value_iteration.policy_value, gridworld.Grid.step,
+             policy_gradient.estimate, policy_gradient.exact_gradient, policy_gradient.estimate_variance)

@@ -5,5 +5,6 @@
 - `hero`             the hero's replayed figure (V(s) or visits, greedy arrows and paths), returns, captions
 - `inspector`        the last update of an episode, printed with its numbers
 - `value_iteration`  dynamic programming: V*, the linear solve for a policy, the learners' gap to V*
+- `policy_gradient`  REINFORCE on a k-armed bandit, with and without a baseline; the estimate's exact variance
 - `lesson`           the lesson's answers, computed
 """

@@ -60,3 +60,12 @@ def test_a_bad_layout_in_the_url_gets_a_message_and_the_presets_grid():
     message = " ".join(e.value for e in at.error)
     assert "not cells" in message and "Showing the “Classic 10×10” preset instead" in message
     assert plotly_specs(at) and captions(at)[0].startswith("After 300 episodes")
+
+
+def test_the_policy_gradient_tab_shows_reinforce_with_and_without_a_baseline(page):
+    from demos.reinforcement_learning import policy_gradient
+    from tests.support import show
+    show(page, view="Policy gradients", pulls=500, offset=2.0)
+    rec = policy_gradient.train(5, 2.0, 0.1, 500, page.session_state["seed"])
+    shown = captions(page)
+    assert policy_gradient.policy_caption(rec) in shown and policy_gradient.variance_caption(rec, 2.0) in shown
