@@ -2,7 +2,8 @@
 import streamlit as st
 
 import ui
-from demos.reinforcement_learning import gridworld, hero, inspector, policy_gradient, tabular, value_iteration
+from demos.reinforcement_learning import (exploration, gridworld, hero, inspector, policy_gradient, tabular,
+                                         value_iteration)
 
 page = ui.page_setup(__file__)
 
@@ -80,7 +81,7 @@ for j, col in enumerate(st.columns(2)):
 st.caption(f"Episode {episode} of {ran}, ε = {tabular.epsilon_at(eps, decay, episode):.3f} in it.")
 
 # Secondary views, one lazy tab each
-view, box = ui.tabs("view", ["Value iteration", "Policy gradients"])
+view, box = ui.tabs("view", ["Value iteration", "Policy gradients", "Exploration & credit"])
 with box:
     if view == "Policy gradients":
         p = ui.control_columns(4)
@@ -98,6 +99,14 @@ with box:
         ui.chart(policy_gradient.curves_figure(bandit), policy_gradient.variance_caption(bandit, offset),
                  export="reinforce_variance")
         ui.section("Policy gradients")
+    elif view == "Exploration & credit":
+        sweep = ui.computed("Q-learning at five values of ε", exploration.epsilon_sweep, grid.layout, mode, alpha,
+                            gamma, episodes, seed)
+        ui.chart(exploration.sweep_figure(sweep, episodes), exploration.sweep_caption(sweep, episodes),
+                 export="epsilon_sweep")
+        corridors = ui.computed("Corridors of 3 to 12 cells", exploration.corridor_sweep, eps, alpha, gamma, seed)
+        ui.chart(exploration.corridor_figure(corridors), exploration.corridor_caption(corridors), export="corridors")
+        ui.section("Exploration and credit assignment")
     else:
         v_star, changes = ui.cached(value_iteration.value_iteration, grid, gamma, key=(grid.layout, mode, gamma))
         ui.chart(value_iteration.v_star_figure(grid, v_star, gamma),

@@ -6,5 +6,6 @@
 - `inspector`        the last update of an episode, printed with its numbers
 - `value_iteration`  dynamic programming: V*, the linear solve for a policy, the learners' gap to V*
 - `policy_gradient`  REINFORCE on a k-armed bandit, with and without a baseline; the estimate's exact variance
+- `exploration`      Q-learning at several ε on the grid; corridors of growing length (credit assignment)
 - `lesson`           the lesson's answers, computed
 """

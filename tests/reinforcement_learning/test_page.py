@@ -69,3 +69,14 @@ def test_the_policy_gradient_tab_shows_reinforce_with_and_without_a_baseline(pag
     rec = policy_gradient.train(5, 2.0, 0.1, 500, page.session_state["seed"])
     shown = captions(page)
     assert policy_gradient.policy_caption(rec) in shown and policy_gradient.variance_caption(rec, 2.0) in shown
+
+
+def test_the_exploration_tab_measures_epsilon_and_corridors(page):
+    from demos.reinforcement_learning import exploration
+    from tests.support import show
+    show(page, view="Exploration & credit", episodes=100)
+    grid, rec, _ = run_of(page)
+    s = page.session_state
+    sweep = exploration.epsilon_sweep(grid.layout, s["mode"], s["alpha"], s["gamma"], 100, s["seed"])
+    assert exploration.sweep_caption(sweep, 100) in captions(page)
+    assert any(c.startswith("In the 12-cell corridor") for c in captions(page))
