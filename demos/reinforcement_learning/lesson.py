@@ -56,3 +56,14 @@ def q_path_changed(params: Mapping[str, str]) -> str:
     before = int(np.searchsorted(rec.steps, int(params.get("from", DEFAULTS["from"])) - 1, side="right")) - 1
     paths = [tabular.greedy_path(grid, rec.frames["q"][f][0])[0] for f in (before, -1)]
     return "Yes" if paths[0] != paths[1] else "No"
+
+
+def lower_variance(params: Mapping[str, str]) -> str:
+    """Which baseline gives REINFORCE's estimate the lower variance at the first pull (uniform policy)."""
+    from demos.reinforcement_learning import policy_gradient
+
+    k, offset = int(params.get("arms", 5)), float(params.get("offset", 5.0))
+    means = policy_gradient.arm_means(k, offset, int(params.get("seed", DEFAULTS["seed"])))
+    theta = np.zeros(k)
+    v = [policy_gradient.estimate_variance(theta, means, b) for b in (0.0, float(means.mean()))]
+    return "Equal" if np.isclose(v[0], v[1]) else ("b = 0" if v[0] < v[1] else "b = E[r]")

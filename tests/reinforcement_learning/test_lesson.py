@@ -20,3 +20,10 @@ def test_reaches_goal_names_whoever_reaches_it():
     assert lesson.reaches_goal({}) == "Both"  # the default grid is learnt by both in 300 episodes
     assert lesson.reaches_goal({"grid": "S..........G", "eps": "0", "decay": "1.0", "mode": "sparse",
                                 "episodes": "100"}) in lesson.NAMES
+
+
+def test_a_shared_reward_offset_makes_the_mean_baseline_the_lower_variance_one():
+    # at a uniform policy the variance with b is Σ_a π_a[(μ_a − b)² + σ²]‖e_a − π‖² − ‖∇J‖²: with all
+    # means near 5, b = E[r] removes the 5² that b = 0 leaves in every term
+    assert lesson.lower_variance({"offset": "5"}) == "b = E[r]"
+    assert lesson.lower_variance({"offset": "0"}) in ("b = 0", "b = E[r]", "Equal")
