@@ -3,7 +3,7 @@ figure built, value iteration, and the page's first render and reruns."""
 from __future__ import annotations
 
 from bench.common import Row, best_of, page_rerun
-from demos.reinforcement_learning import gridworld, hero, tabular, value_iteration
+from demos.reinforcement_learning import exploration, gridworld, hero, policy_gradient, tabular, value_iteration
 
 PAGE = "pages/13_reinforcement_learning.py"
 
@@ -19,6 +19,12 @@ def run() -> list[Row]:
                     best_of(lambda: hero.hero_figure(rec, grid), repeat=3)))
     rows.append(Row("reinforcement_learning", "value iteration to 1e-10 on the 10×10 grid",
                     best_of(lambda: value_iteration.value_iteration(grid, 0.95), repeat=3)))
+    rows.append(Row("reinforcement_learning", "Policy gradients tab: REINFORCE, 2 learners × 1,000 pulls recorded",
+                    best_of(lambda: policy_gradient.train(5, 5.0, 0.1, 1000, 0), repeat=3)))
+    rows.append(Row("reinforcement_learning", "Exploration tab: Q-learning at 5 values of ε × 300 episodes (default grid)",
+                    best_of(lambda: exploration.epsilon_sweep(layout, "step penalty", 0.5, 0.95, 300, 0), repeat=1)))
+    rows.append(Row("reinforcement_learning", "Exploration tab: 10 corridors × 2 reward modes × 200 episodes",
+                    best_of(lambda: exploration.corridor_sweep(0.2, 0.5, 0.95, 0), repeat=1)))
     first, rerun = page_rerun(PAGE, {}, ("slider", "eps", 0.3))
     rows.append(Row("reinforcement_learning", "page first render (server, both learners trained)", first,
                     target="≤ 2 s"))
