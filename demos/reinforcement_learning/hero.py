@@ -66,7 +66,7 @@ def hero_figure(rec: replay.Recording, grid: Grid, colouring: str = COLOURINGS[0
     if colouring == COLOURINGS[2]:
         scale, lo, hi = SEQUENTIAL, 0.0, float(finite.max()) or 1.0
     else:
-        m = float(np.abs(finite).max()) or 1.0
+        m = float(np.percentile(np.abs(finite), 98)) or 1.0  # a cliff's −100 would wash out every other cell
         scale, lo, hi = DIVERGING, -m, m
     fig = make_subplots(1, 2, subplot_titles=tabular.LEARNERS, horizontal_spacing=0.06)
     axis = (np.arange(w * k) + 0.5) / k + 0.5, (np.arange(h * k) + 0.5) / k + 0.5
