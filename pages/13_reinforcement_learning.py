@@ -48,7 +48,7 @@ with more if ui.is_presenting() else st.container():
     e = ui.control_columns([2, 2, 2, 4])
     with e[0]:
         edit_at = ui.select("Edit a cell's reward", "edit", gridworld.edit_options(grid),
-                            help="r3c5 = row 3, column 5 (as on the axes)")
+                            help="r3c5 = row 3, column 5 (as on the axes); or click a cell on the grid")
     with e[1]:
         new_reward = ui.slider("New reward", "reward", -100, 100, -20)
     with e[2]:
@@ -65,7 +65,15 @@ height = round(480 * ui.stage_scale()) if ui.is_presenting() else 440
 fig = ui.cached(hero.hero_figure, rec, grid, colouring, height, cell, max_entries=16,
                 key=(grid.layout, mode, eps, decay, alpha, gamma, episodes, seed, edit, colouring, height,
                      int(rec.steps[-1])))
-ui.chart(fig, hero.hero_caption(rec, grid), key="hero")
+
+
+def edit_here(point: dict) -> None:  # a click on a cell picks it for the reward edit (the select follows)
+    option = hero.clicked_cell(point, grid)
+    if option is not None:
+        ui.apply_preset({"edit": option})
+
+
+ui.chart(fig, hero.hero_caption(rec, grid), key="hero", on_click=edit_here)
 ui.prose(hero.cost_text(rec))
 ui.end_of_hero()
 ui.chart(hero.returns_figure(rec, edit[2] if edit else None), hero.returns_caption(rec, grid, edit), export="returns")

@@ -11,7 +11,7 @@ from plotly.subplots import make_subplots
 from demos import replay
 from demos.plots import DIVERGING, OKABE_ITO, SEQUENTIAL
 from demos.reinforcement_learning import tabular
-from demos.reinforcement_learning.gridworld import ARROWS, Grid, cell_name
+from demos.reinforcement_learning.gridworld import ARROWS, Grid, cell_name, edit_options
 
 COLOURINGS = ("V(s) = max Q(s,·)", "Q(s,a) per action", "visit counts")
 LABELS = {"G": "G", "P": "P", "C": "C", "S": "S", "W": ""}
@@ -55,7 +55,8 @@ def _path_xy(grid: Grid, q: np.ndarray) -> tuple[list[int], list[int]]:
 def hero_figure(rec: replay.Recording, grid: Grid, colouring: str = COLOURINGS[0], height: int = 470,
                 edited: int | None = None) -> go.Figure:
     """Two grids (Q-learning, SARSA) replayed frame by frame: traces 0-1 the colours, 2-3 the arrows,
-    4-5 the greedy paths; the cell letters and the edited cell (a square) stay put."""
+    4-5 the greedy paths; the cell letters (6-7), the edited cell (a square) and the invisible click
+    targets (8-9) stay put."""
     h, w = grid.shape
     fine = colouring == COLOURINGS[1]
     k = 3 if fine else 1
@@ -98,6 +99,12 @@ def hero_figure(rec: replay.Recording, grid: Grid, colouring: str = COLOURINGS[0
         if edited is not None:
             fig.add_shape(type="rect", x0=xs[edited] - 0.5, x1=xs[edited] + 0.5, y0=ys[edited] - 0.5,
                           y1=ys[edited] + 0.5, line=dict(color=OKABE_ITO[3], width=3), row=1, col=j + 1)
+    clickable = [s for s in range(grid.n_states) if grid.kind(s) != "W"]
+    for j in range(2):  # last: invisible points a click on a cell lands on (heatmaps cannot be selected)
+        fig.add_trace(go.Scatter(x=[xs[s] for s in clickable], y=[ys[s] for s in clickable], mode="markers",
+                                 marker=dict(size=16, opacity=0), showlegend=False,
+                                 hovertemplate="row %{y}, col %{x}: click to edit its reward<extra></extra>"),
+                      1, j + 1)
     fig.update_xaxes(range=[0.5, w + 0.5], dtick=1, showgrid=False, zeroline=False, constrain="domain")
     fig.update_yaxes(range=[h + 0.5, 0.5], dtick=1, showgrid=False, zeroline=False, scaleanchor="x")
     fig.update_yaxes(scaleanchor="x2", row=1, col=2)
@@ -112,6 +119,17 @@ def hero_figure(rec: replay.Recording, grid: Grid, colouring: str = COLOURINGS[0
             frame[4 + j] = {"x": px, "y": py}
         frames.append(frame)
     return replay.animate(fig, frames, [int(s) for s in rec.steps], prefix="episode ")
+
+
+def clicked_cell(point: dict, grid: Grid) -> str | None:
+    """The reward edit's option ("r3c5") for a click at chart point {x, y} (columns and rows count
+    from 1, as on the axes); None off the grid or on a wall."""
+    try:
+        col, row = round(float(point["x"])), round(float(point["y"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+    option = f"r{row}c{col}"
+    return option if option in edit_options(grid)[1:] else None
 
 
 def hero_caption(rec: replay.Recording, grid: Grid) -> str:

@@ -1,6 +1,8 @@
 """Real browser: the recorded gridworld training replays (scrub to episode 0, then ▶ Play) in the
-browser with no server rerun. Screenshots go to test-artifacts/browser/."""
+browser with no server rerun; a click on a cell picks it for the reward edit. Screenshots go to test-artifacts/browser/."""
 from __future__ import annotations
+
+import re
 
 import pytest
 
@@ -37,4 +39,23 @@ def test_the_training_replays_in_the_browser_without_reruns(browser, server):
     assert page.evaluate(ARROWS) == at_end
     page.screenshot(path=SHOTS / "reinforcement_learning-replayed.png")
     assert reruns(page) == before, "scrubbing and playing the recording must not rerun the script"
+    page.context.close()
+
+
+def test_a_click_on_a_cell_picks_it_for_the_reward_edit(browser, server):
+    from playwright.sync_api import expect
+    page = new_page(browser, 1400, 900)
+    page.goto(f"{server[0]}/reinforcement_learning?episodes=50")
+    wait_rendered(page, "Reinforcement learning")
+    page.locator(HERO).first.wait_for(timeout=90_000)
+    page.wait_for_selector(IDLE, timeout=60_000)
+    page.wait_for_timeout(2000)
+    spot = page.locator(".js-plotly-plot").first.evaluate(  # row 3, col 6 of the Q-learning grid
+        "(gd) => { const l = gd._fullLayout, r = gd.getBoundingClientRect();"
+        " return [r.left + l.xaxis._offset + l.xaxis.d2p(6), r.top + l.yaxis._offset + l.yaxis.d2p(3)]; }")
+    until_it_shows(lambda: page.mouse.click(*spot),  # a chart still settling can swallow the first click
+                   lambda: expect(page).to_have_url(re.compile(r"edit=r3c6"), timeout=15_000))
+    page.wait_for_selector(IDLE, timeout=60_000)  # the rerun draws the edited cell's frame on both grids
+    page.wait_for_function("() => (document.querySelector('.js-plotly-plot').layout.shapes || []).length === 2",
+                           timeout=30_000)
     page.context.close()

@@ -44,3 +44,11 @@ def test_captions_state_what_the_tabular_functions_compute():
 def test_moving_average_is_the_mean_of_the_last_ten():
     x = np.arange(25.0)
     assert np.allclose(hero.moving_average(x), [x[max(0, i - 9):i + 1].mean() for i in range(25)])
+
+
+def test_a_click_on_a_cell_names_it_for_the_reward_edit():
+    assert hero.clicked_cell({"x": 6, "y": 3}, GRID) == "r3c6"
+    assert hero.clicked_cell({"x": 6.33, "y": 2.67}, GRID) == "r3c6"  # a sub-cell of the per-action view
+    walled = gridworld.parse_layout("SW/.G")
+    assert hero.clicked_cell({"x": 2, "y": 1}, walled) is None and hero.clicked_cell({"x": 9, "y": 9}, walled) is None
+    assert hero.clicked_cell({"curve_number": 0}, GRID) is None
