@@ -127,7 +127,7 @@ def _literal_keys(node: ast.expr | None) -> list[str]:
 # In the order the home shows them; the home packs sections side by side in rows of CARDS_PER_ROW
 # cards (see `grid_rows`), so this order and the section sizes (3, 3, 2 + 1, 2 + 1) fill every row.
 SECTIONS = ("Foundations", "Vision", "Sequences and attention", "Robustness", "Generative and unsupervised",
-            "Reference")
+            "Reference", "Reinforcement learning")
 CARDS_PER_ROW = 3
 
 PAGES: tuple[PageInfo, ...] = (
@@ -167,6 +167,9 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("pages/12_transfer_learning.py", "Transfer, few-shot and zero-shot learning", "♻️", "Vision",
              "How many labels does a new task need? Scratch vs probe vs fine-tuning, forgetting, prototypes, zero-shot.",
              ("mnist_cnn_04", "efficientnet_lite0", "minilm_l6")),
+    PageInfo("pages/13_reinforcement_learning.py", "Reinforcement learning", "🕹️", "Reinforcement learning",
+             "Q-learning vs SARSA on a gridworld you edit while it learns; the TD update with its numbers; V*.",
+             ()),
 )
 
 

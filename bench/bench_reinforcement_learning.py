@@ -1,0 +1,36 @@
+"""Reinforcement learning: 500 tabular episodes of both learners on the 10×10 grid recorded, the replay
+figure built, value iteration, and the page's first render and reruns."""
+from __future__ import annotations
+
+from bench.common import Row, best_of, page_rerun
+from demos.reinforcement_learning import exploration, gridworld, hero, policy_gradient, tabular, value_iteration
+
+PAGE = "pages/13_reinforcement_learning.py"
+
+
+def run() -> list[Row]:
+    layout = gridworld.PRESETS["Classic 10×10"]
+    grid = gridworld.parse_layout(layout)
+    learn = lambda: tabular.learn(layout, "step penalty", 0.2, 0.99, 0.5, 0.95, 500, 0)  # noqa: E731
+    rows = [Row("reinforcement_learning", "500 episodes × 2 learners on the 10×10 grid, recorded (50 frames)",
+                best_of(learn, repeat=3), target="≤ 1 s")]
+    rec = learn()
+    rows.append(Row("reinforcement_learning", "replay figure: 50 frames of both grids built (cached on the page)",
+                    best_of(lambda: hero.hero_figure(rec, grid), repeat=3)))
+    rows.append(Row("reinforcement_learning", "value iteration to 1e-10 on the 10×10 grid",
+                    best_of(lambda: value_iteration.value_iteration(grid, 0.95), repeat=3)))
+    rows.append(Row("reinforcement_learning", "Policy gradients tab: REINFORCE, 2 learners × 1,000 pulls recorded",
+                    best_of(lambda: policy_gradient.train(5, 5.0, 0.1, 1000, 0), repeat=3)))
+    rows.append(Row("reinforcement_learning", "Exploration tab: Q-learning at 5 values of ε × 300 episodes (default grid)",
+                    best_of(lambda: exploration.epsilon_sweep(layout, "step penalty", 0.5, 0.95, 300, 0), repeat=1)))
+    rows.append(Row("reinforcement_learning", "Exploration tab: 10 corridors × 2 reward modes × 200 episodes",
+                    best_of(lambda: exploration.corridor_sweep(0.2, 0.5, 0.95, 0), repeat=1)))
+    first, rerun = page_rerun(PAGE, {}, ("slider", "eps", 0.3))
+    rows.append(Row("reinforcement_learning", "page first render (server, both learners trained)", first,
+                    target="≤ 2 s"))
+    rows.append(Row("reinforcement_learning", "page rerun after an ε change (median of 5 alternating reruns; the first 2 train 300 episodes)", rerun,
+                    target="< 1 s"))
+    _, rerun = page_rerun(PAGE, {}, ("selectbox", "colour", hero.COLOURINGS[2]))
+    rows.append(Row("reinforcement_learning", "page rerun after a colouring change (run cached)", rerun,
+                    target="< 1 s"))
+    return rows
