@@ -42,8 +42,8 @@ GLOSSARY: tuple[Term, ...] = (
          "a large rebuilding error flags an input unlike those it was trained on.", "anomaly_detection"),
     Term("Reinforcement learning", OVERVIEW_TOPICS[1],
          "An agent learns by acting in an environment and receiving rewards, with no labelled answers; "
-         "deep reinforcement learning uses a neural network for the policy or the value estimates. "
-         "No page of the gallery shows it yet.", None),
+         "deep reinforcement learning uses a neural network for the policy or the value estimates.",
+         "reinforcement_learning"),
     Term("Multilayer perceptron (MLP)", OVERVIEW_TOPICS[2],
          "Layers of neurons, each a weighted sum of all the previous layer's outputs plus a bias, passed "
          "through a non-linear activation.", "playground"),
