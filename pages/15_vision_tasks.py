@@ -40,7 +40,7 @@ result = ui.cached(tasks.run_tasks, detector, unet, scene.image, score, nms_iou,
                    key=("scene", index, score, nms_iou))
 shown = result if picture is None else ui.cached(tasks.run_tasks, detector, unet, image, score, nms_iou,
                                                  key=(picture_id, score, nms_iou))
-ui.chart(tasks.tasks_figure(shown, truth_on, height=420 if ui.is_presenting() else 400),
+ui.chart(tasks.tasks_figure(shown, truth_on, height=400 if ui.is_presenting() else 340),
          tasks.tasks_caption(shown, score), key="hero")
 ui.section("Models")
 ui.end_of_hero()
@@ -68,7 +68,7 @@ with box:
                               step=0.01)
         d, steps = nms_view.stepping(result.raw, nms_score, nms_iou)
         ui.chart(nms_view.nms_figure(scene.image, d, steps, nms_iou),
-                 nms_view.nms_caption(result.raw, d, steps, nms_score, nms_iou), key="nms")
+                 nms_view.nms_caption(result.raw, d, steps, nms_score, nms_iou), key="nms_replay")
         st.dataframe(nms_view.steps_table(d, steps), hide_index=True)
     elif view == "One-stage detector":
         ui.section("Grid")
@@ -85,9 +85,9 @@ with box:
         m, curves = ui.cached(detector_view.held_out_pr, detector, nms_iou, key=("pr", nms_iou))
         ui.chart(detector_view.pr_figure(curves, score), detector_view.pr_caption(m, curves, score), export="pr")
         ui.section("Training")
-        card = metadata("shape_detector")
-        watched = ui.slider("Watched validation scene", "watched", 1, len(card["snapshots"]["validation_scenes"]), 1)
-        ui.chart(ui.cached(detector_view.training_figure, card, watched - 1, score, nms_iou,
+        card, replay = metadata("shape_detector"), ui.cached(detector_view.load_replay)
+        watched = ui.slider("Watched validation scene", "watched", 1, len(replay["validation_scenes"]), 1)
+        ui.chart(ui.cached(detector_view.training_figure, card, replay, watched - 1, score, nms_iou,
                            key=("training", watched, score, nms_iou)), detector_view.training_caption(card),
                  key="training")
     elif view == "U-Net":

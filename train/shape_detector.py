@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -16,6 +17,7 @@ from torch import nn
 
 from demos.vision_tasks import grid as g, scenes as sc
 from demos.vision_tasks.metrics import mean_average_precision
+from models.registry import WEIGHTS_DIR
 from models.shape_detector import ShapeDetector, ShapeDetectorConfig
 from train.common import batches, command_line, fit, n_batches, parser, recipe, save_pretrained, seed_everything
 
@@ -51,6 +53,7 @@ def evaluate(model: ShapeDetector, data: list, images: torch.Tensor) -> dict[str
 
 
 WATCHED = 4  # validation scenes whose grid is recorded after every epoch (the page's training replay)
+REPLAY = WEIGHTS_DIR.parent / "results" / "vision_tasks_detector_training.npz"  # where that recording goes
 
 
 @torch.no_grad()
@@ -97,6 +100,11 @@ def main(argv: list[str] | None = None) -> dict:
     metrics |= {"val_map50": history[-1].get("val_map50"), "train_seconds": seconds}
     print(metrics)
     if not args.dry_run:
+        out = Path(args.out)
+        replay = REPLAY if out.resolve() == WEIGHTS_DIR.resolve() else out / REPLAY.name
+        np.savez_compressed(replay, objectness=np.array([s["objectness"] for s in snapshots], np.float32),
+                            raw=np.array([s["raw"] for s in snapshots], np.float16),
+                            validation_scenes=np.arange(WATCHED))
         save_pretrained(model, "shape_detector", args.out, {
             "architecture": "ShapeDetector: 7 conv3x3 + BN + ReLU (3 max-pools) -> 8x8 grid x 2 anchors x "
                             "(objectness, box, 3 classes); presence head on max-pooled features",
@@ -107,8 +115,7 @@ def main(argv: list[str] | None = None) -> dict:
                      "validation_split": "monitoring only"},
             "seed": args.seed, "recipe": recipe(args, optimizer="AdamW + OneCycle", score=SCORE, nms_iou=NMS_IOU),
             "history": history, "metrics": metrics,
-            "snapshots": {"validation_scenes": list(range(WATCHED)), "after_epoch": list(range(len(snapshots))),
-                          "objectness": [s["objectness"] for s in snapshots], "raw": [s["raw"] for s in snapshots]},
+            "replay": f"models/results/{REPLAY.name} (the grid on {WATCHED} validation scenes after every epoch)",
             "metric_bar": {"test_map50": MAP_BAR, "test_presence_exact": ACCURACY_BAR},
             "command": command_line("train.shape_detector", argv),
         })

@@ -167,6 +167,9 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("pages/12_transfer_learning.py", "Transfer, few-shot and zero-shot learning", "♻️", "Vision",
              "How many labels does a new task need? Scratch vs probe vs fine-tuning, forgetting, prototypes, zero-shot.",
              ("mnist_cnn_04", "efficientnet_lite0", "minilm_l6")),
+    PageInfo("pages/15_vision_tasks.py", "Detection and segmentation", "🎯", "Vision",
+             "One scene, three answers: a label, boxes, a mask per pixel. IoU, NMS step by step, anchors, mAP, U-Net skips.",
+             ("shape_detector", "shape_unet", "shape_unet_noskip", "shape_unet_dice", "digit_vit", "digit_cnn_small")),
 )
 
 

@@ -3,6 +3,8 @@ objectness heatmap, anchors from k-means on the training boxes, mAP@0.5 with its
 scenes, and the training replayed epoch by epoch."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import plotly.graph_objects as go
 import torch
@@ -30,7 +32,7 @@ def grid_figure(s: sc.Scene, targets: g.Targets, objectness: np.ndarray, height:
     size, n = s.image.shape[0], objectness.shape[0]
     cell = size / n
     fig = make_subplots(1, 2, subplot_titles=("Which cell owns each box (its centre's cell)",
-                                              "Objectness per cell: P(an object's centre is here)"),
+                                              "Objectness per cell (the higher of its two anchors)"),
                         horizontal_spacing=0.06)
     fig.add_trace(go.Image(z=to_uint8(s.image), hoverinfo="skip"), 1, 1)
     for k, (box, lab, (a, r, c)) in enumerate(zip(s.boxes, s.labels, targets.owner)):
@@ -67,7 +69,7 @@ def grid_caption(s: sc.Scene, targets: g.Targets, objectness: np.ndarray, anchor
                        zip(s.boxes.tolist(), s.labels, targets.owner) for w, h in [(x1 - x0, y1 - y0)])
     owned = {(r, c) for _, r, c in targets.owner}
     hot = {(int(r), int(c)) for r, c in zip(*np.nonzero(objectness >= 0.5))}
-    return (f"{owners}. Cells with objectness ≥ 0.5: {len(hot)}, of which {len(hot & owned)} own a true box "
+    return (f"{owners[:1].upper()}{owners[1:]}. Cells with objectness ≥ 0.5: {len(hot)}, of which {len(hot & owned)} own a true box "
             f"(of {len(owned)} owning cells).")
 
 
@@ -137,12 +139,22 @@ def pr_caption(m: float, curves: list[PrCurve], score_threshold: float, n: int =
             f"score ≥ {score_threshold:.2f}: {', '.join(at)}.")
 
 
-def training_figure(card: dict, scene: int, score_threshold: float, iou_threshold: float,
-                    height: int = 420) -> go.Figure:
+REPLAY = Path(__file__).resolve().parents[2] / "models" / "results" / "vision_tasks_detector_training.npz"
+
+
+def load_replay(path: Path = REPLAY) -> dict[str, np.ndarray]:
+    """The detector's recorded training (train/shape_detector.py): objectness (epochs + 1, scenes, S, S),
+    raw grid outputs (epochs + 1, scenes, A, 5 + C, S, S), the watched validation scenes' indices."""
+    with np.load(path, allow_pickle=False) as f:
+        return {k: f[k] for k in f.files}
+
+
+def training_figure(card: dict, replay: dict[str, np.ndarray], scene: int, score_threshold: float,
+                    iou_threshold: float, height: int = 420) -> go.Figure:
     """The recorded training, one frame per epoch: a watched validation scene's objectness map and the
     boxes the detector found there, next to validation mAP@0.5 so far."""
-    snaps, history = card["snapshots"], card["history"]
-    image = sc.scene(sc.split_seed("validation", snaps["validation_scenes"][scene])).image
+    history = card["history"]
+    image = sc.scene(sc.split_seed("validation", int(replay["validation_scenes"][scene]))).image
     anchors = torch.tensor(card["config"]["anchors"])
     fig = make_subplots(1, 3, subplot_titles=("objectness per cell", "detections", "validation mAP@0.5"),
                         column_widths=[0.3, 0.3, 0.4], horizontal_spacing=0.06)
@@ -154,10 +166,11 @@ def training_figure(card: dict, scene: int, score_threshold: float, iou_threshol
     fig.add_trace(go.Scatter(x=epochs, y=maps, mode="lines", line=dict(color="lightgray"), showlegend=False), 1, 3)
     fig.add_trace(go.Scatter(x=[], y=[], mode="lines+markers", line=dict(color="#0072B2"), showlegend=False), 1, 3)
     frames, labels = [], []
-    for e, (obj, raw) in enumerate(zip(snaps["objectness"], snaps["raw"])):
-        d = g.detect(g.decode(torch.tensor(raw[scene]), anchors, image.shape[0]), score_threshold, iou_threshold)
+    for e, (obj, raw) in enumerate(zip(replay["objectness"], replay["raw"])):
+        d = g.detect(g.decode(torch.from_numpy(raw[scene].astype(np.float32)), anchors, image.shape[0]),
+                     score_threshold, iou_threshold)
         x, y = _outline(d.boxes)
-        frames.append({0: {"z": np.array(obj[scene])}, 2: {"x": x, "y": y},
+        frames.append({0: {"z": obj[scene]}, 2: {"x": x, "y": y},
                        4: {"x": epochs[:e + 1], "y": maps[:e + 1]}})
         labels.append(str(e))
     fig.update_xaxes(visible=False, row=1, col=1)

@@ -72,4 +72,14 @@ def worst_unet(params: Mapping[str, str]) -> str:
     return min(means, key=means.get)
 
 
-__all__ = ["anchor_fit_vs_two", "boxes_kept", "iou_band", "nms_kept_vs_default", "worst_unet"]
+
+
+def more_accurate_digit_model(params: Mapping[str, str]) -> str:
+    """"ViT" or "CNN": the higher held-out accuracy on the two cards (ties go to the CNN)."""
+    from models import metadata
+
+    vit, cnn = (metadata(n)["metrics"]["test_accuracy"] for n in ("digit_vit", "digit_cnn_small"))
+    return "ViT" if vit > cnn else "CNN"
+
+
+__all__ = ["anchor_fit_vs_two", "boxes_kept", "iou_band", "more_accurate_digit_model", "nms_kept_vs_default", "worst_unet"]

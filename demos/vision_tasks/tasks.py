@@ -13,7 +13,7 @@ from demos.plots import OKABE_ITO
 from demos.vision_tasks import grid as g
 from demos.vision_tasks.scenes import CLASSES, Scene
 
-SCORE_RANGE, SCORE_DEFAULT = (0.05, 0.95), 0.5  # detection score threshold
+SCORE_RANGE, SCORE_DEFAULT = (0.05, 0.95), 0.3  # detection score threshold
 NMS_RANGE, NMS_DEFAULT = (0.1, 0.9), 0.5  # IoU above which NMS removes the lower-scoring box
 SCENE_RANGE = (0, 499)  # held-out test scenes
 SIZE_PX = 64  # the models' input side
@@ -49,10 +49,9 @@ def to_uint8(image: np.ndarray) -> np.ndarray:
     return (np.clip(image, 0, 1) * 255).round().astype(np.uint8)
 
 
-def mask_overlay(image: np.ndarray, mask: np.ndarray, alpha: float = 0.65) -> np.ndarray:
-    """The image with each pixel tinted by its class colour (background untouched)."""
-    tint = MASK_RGB[mask]
-    out = np.where((mask > 0)[..., None], (1 - alpha) * image + alpha * tint, image)
+def mask_overlay(image: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Each shape pixel painted its class colour; background pixels show the image, faded."""
+    out = np.where((mask > 0)[..., None], MASK_RGB[mask], 0.35 * image + 0.65)
     return to_uint8(out)
 
 
@@ -62,7 +61,7 @@ def box_shape(fig: go.Figure, box, colour: str, dash: str, col: int, width: floa
                   dash=dash), row=1, col=col)
 
 
-def tasks_figure(t: Tasks, show_truth: bool = True, height: int = 400) -> go.Figure:
+def tasks_figure(t: Tasks, show_truth: bool = True, height: int = 340) -> go.Figure:
     """Three panels over the same scene: the classifier's probabilities, the boxes, the mask."""
     fig = make_subplots(1, 3, subplot_titles=("Classification: what is in it", "Detection: where, what, how sure",
                                               "Segmentation: a class per pixel"), horizontal_spacing=0.03)
@@ -83,11 +82,15 @@ def tasks_figure(t: Tasks, show_truth: bool = True, height: int = 400) -> go.Fig
                            bgcolor=CLASS_COLOURS[c], row=1, col=2)
     fig.add_trace(go.Image(z=mask_overlay(t.image, t.mask), customdata=t.mask,
                            hovertemplate="x %{x}, y %{y}<extra></extra>"), 1, 3)
+    for c in CLASSES:  # the mask's colour key, as a legend under the figure
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=c, showlegend=True,
+                                 marker=dict(symbol="square", size=12, color=CLASS_COLOURS[c])), 1, 3)
     for k in range(1, 4):
         fig.update_xaxes(visible=False, range=[-0.5, t.image.shape[1] - 0.5], row=1, col=k)
         fig.update_yaxes(visible=False, range=[t.image.shape[0] - 0.5, -0.5], scaleanchor=f"x{k if k > 1 else ''}",
                          row=1, col=k)
-    fig.update_layout(height=height, margin=dict(l=5, r=5, t=30, b=5), showlegend=False)
+    fig.update_layout(height=height, margin=dict(l=5, r=5, t=30, b=5),
+                      legend=dict(orientation="h", x=1, xanchor="right", y=-0.02, yanchor="top", title_text="classes "))
     return fig
 
 

@@ -11,6 +11,7 @@ from plotly.subplots import make_subplots
 from models.digit_vit import patchify
 
 DIGIT_RANGE = (0, 999)  # held-out digits
+INK = [[0.0, "#e6e6e6"], [1.0, "#000000"]]  # paper light grey (so each token's tile shows), ink black
 
 
 def grid_side(model: torch.nn.Module) -> int:
@@ -30,7 +31,7 @@ def patches_figure(image: torch.Tensor, patch: int, height: int = 300) -> go.Fig
     fig = make_subplots(1, 2, column_widths=[0.25, 0.75], subplot_titles=(
         f"the digit, cut into {side} × {side} patches", "the token sequence: CLS, then patches 1…16"),
         horizontal_spacing=0.04)
-    fig.add_trace(go.Heatmap(z=image[0].numpy(), colorscale="gray_r", showscale=False, hoverinfo="skip"), 1, 1)
+    fig.add_trace(go.Heatmap(z=image[0].numpy(), colorscale=INK, zmin=0, zmax=1, showscale=False, hoverinfo="skip"), 1, 1)
     for k in range(1, side):
         fig.add_shape(type="line", x0=k * patch - 0.5, x1=k * patch - 0.5, y0=-0.5, y1=27.5, line=dict(color="#D55E00"),
                       row=1, col=1)
@@ -39,7 +40,8 @@ def patches_figure(image: torch.Tensor, patch: int, height: int = 300) -> go.Fig
     for n in range(side * side):
         fig.add_annotation(x=(n % side) * patch + 1, y=(n // side) * patch + 1, text=str(n + 1), showarrow=False,
                            font=dict(color="#0072B2", size=11), row=1, col=1)
-    fig.add_trace(go.Heatmap(z=token_strip(image, patch), colorscale="gray_r", showscale=False, hoverinfo="skip"), 1, 2)
+    fig.add_trace(go.Heatmap(z=token_strip(image, patch), colorscale=INK, zmin=0, zmax=1, showscale=False,
+                             hoverinfo="skip"), 1, 2)
     fig.update_xaxes(tickvals=[k * (patch + 1) + patch / 2 - 0.5 for k in range(side * side + 1)],
                      ticktext=["CLS"] + [str(n) for n in range(1, side * side + 1)], row=1, col=2)
     fig.update_xaxes(visible=False, row=1, col=1)
@@ -81,8 +83,8 @@ def position_caption(sim: np.ndarray, side: int) -> str:
     near, far = sim[dist == 1].mean(), sim[dist >= side].mean()
     return (f"Each small map is one patch's position embedding compared with every other patch's: neighbours "
             f"(one step apart) have mean cosine similarity {near:.2f}, patches {side} or more steps apart "
-            f"{far:.2f}. " + ("Nobody gave the model the grid's layout: it learned from the digits that nearby "
-                              "patches belong together." if near > far + 0.1 else
+            f"{far:.2f}. " + ("Neighbours are more alike: nobody gave the model the grid's layout, and it "
+                              "learned some of it from the digits alone." if near > far + 0.05 else
                               "Near and far patches are not clearly told apart: this model learned little layout."))
 
 
@@ -120,9 +122,13 @@ def cls_figure(image: torch.Tensor, maps: torch.Tensor, side: int, height: int =
         up = np.kron((w / w.max()).reshape(side, side).numpy(), np.ones((patch, patch)))
         fig.add_trace(go.Heatmap(z=up, colorscale="Viridis", zmin=0, zmax=1, showscale=False, hoverinfo="skip"), r, c)
         fig.add_trace(go.Contour(z=digit, contours=dict(start=0.5, end=0.5, coloring="none"), showscale=False,
-                                 line=dict(color="white", width=1.5), hoverinfo="skip"), r, c)
+                                 showlegend=False, line=dict(color="white", width=1.5), hoverinfo="skip"), r, c)
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, autorange="reversed")
+    for r in range(1, layers + 1):
+        for c in range(1, cols + 1):
+            n = (r - 1) * cols + c
+            fig.update_yaxes(scaleanchor=f"x{n if n > 1 else ''}", row=r, col=c)
     fig.update_layout(height=height, margin=dict(l=5, r=5, t=30, b=5))
     return fig
 

@@ -30,3 +30,20 @@ def test_boxes_kept_counts_the_hero_detections():
     assert int(lesson.boxes_kept({"scene": "3"})) == len(lesson._result({"scene": "3"}).detections.scores)
     # a stricter score threshold never keeps more boxes
     assert int(lesson.boxes_kept({"scene": "3", "score": "0.95"})) <= int(lesson.boxes_kept({"scene": "3"}))
+
+
+def test_the_more_accurate_digit_model_is_read_from_the_two_cards():
+    from models import metadata
+    vit, cnn = (metadata(n)["metrics"]["test_accuracy"] for n in ("digit_vit", "digit_cnn_small"))
+    assert lesson.more_accurate_digit_model({}) == ("ViT" if vit > cnn else "CNN")
+
+
+def test_the_numbers_in_the_beats_are_the_views_own():
+    from ui import lesson_data as ld
+    beats = ld.page_lesson("vision_tasks")
+    q = lambda n: lesson.DEFAULTS | beats[n - 1].query  # noqa: E731
+    assert f"scene {q(1)['scene']}" in beats[0].predict and f"score ≥ {float(q(1)['score']):g}" in beats[0].predict
+    assert float(q(2)["bx"]) - 25 == float(q(2)["bw"]) / 2  # "shifted right by half its width" (A starts at x 25)
+    assert (q(2)["bw"], q(2)["bh"]) == ("40", "40") and q(2)["by"] == "30"  # "box A's size", same row
+    assert f"more than {float(q(3)['nms']):g}" in beats[2].say and f"threshold of {lesson.DEFAULTS['nms']}" in beats[2].predict
+    assert "single cluster" in beats[3].say and q(4)["k"] == "1"

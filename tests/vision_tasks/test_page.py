@@ -2,8 +2,9 @@
 same controls and moves with them; each tab's captions equal their demo functions'. One page open."""
 import pytest
 
-from demos.vision_tasks import detector_view, nms_view, scenes, tasks, unet_view
-from models import load_pretrained
+from demos.vision_tasks import detector_view, nms_view, scenes, tasks, unet_view, vit_view
+from models import load_pretrained, metadata
+from models.data import mnist_split
 from tests.support import captions, open_page, plotly_specs, show
 
 pytestmark = pytest.mark.filterwarnings("ignore")
@@ -58,3 +59,10 @@ def test_each_tab_draws_what_its_demo_functions_compute(page, nets):
                                         "dice": nets["shape_unet_dice"]})
     assert unet_view.scores_caption(scores) in captions(page)
     assert unet_view.masks_caption(s.mask, r.mask) in captions(page)
+    show(page, view="Vision transformer", digit=500)
+    vit = load_pretrained("digit_vit")
+    logits, maps = vit_view.attention(vit, mnist_split().test_images[500])
+    assert vit_view.cls_caption(logits, maps) in captions(page)
+    assert vit_view.position_caption(vit_view.position_similarity(vit), 4) in captions(page)
+    cards = {"ViT": metadata("digit_vit"), "CNN": metadata("digit_cnn_small")}
+    assert vit_view.comparison_caption(cards) in captions(page)
