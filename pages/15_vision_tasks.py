@@ -40,7 +40,7 @@ result = ui.cached(tasks.run_tasks, detector, unet, scene.image, score, nms_iou,
                    key=("scene", index, score, nms_iou))
 shown = result if picture is None else ui.cached(tasks.run_tasks, detector, unet, image, score, nms_iou,
                                                  key=(picture_id, score, nms_iou))
-ui.chart(tasks.tasks_figure(shown, truth_on, height=400 if ui.is_presenting() else 340),
+ui.chart(tasks.tasks_figure(shown, truth_on, height=470 if ui.is_presenting() else 340),
          tasks.tasks_caption(shown, score), key="hero")
 ui.section("Models")
 ui.end_of_hero()

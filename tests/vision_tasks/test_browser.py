@@ -18,7 +18,7 @@ def test_nms_steps_replay_in_the_browser_without_reruns(browser, server):
     wait_rendered(page, TITLE)
     chart = page.locator(".js-plotly-plot").filter(has=page.locator("text.slider-label")).first
     chart.wait_for(timeout=90_000)
-    label = chart.locator("text.slider-label")
+    label = chart.locator("text.slider-label").filter(has_text="step ")  # the read-out, not the ticks
     expect(label).to_have_text("step raw", timeout=30_000)  # the replay opens on the raw boxes
     page.wait_for_timeout(1000)
     count_reruns(page)
