@@ -98,7 +98,7 @@ with box:
         masks = ui.cached(unet_view.variant_masks, nets, unet_view.scene_input(scene), key=("variants", index))
         ui.chart(unet_view.variants_figure(scene.image, masks), unet_view.variants_caption(masks, scene.mask))
         scores = ui.cached(unet_view.held_out_scores, nets, key="held_out_scores")
-        metric = ui.select("Score", "metric", ["iou", "dice"], format_func={"iou": "IoU", "dice": "Dice"}.get)
+        metric = ui.select("Per-class score", "metric", ["iou", "dice"], format_func={"iou": "IoU", "dice": "Dice"}.get)
         ui.chart(unet_view.scores_figure(scores, metric), unet_view.scores_caption(scores), export="unet_scores")
         ui.section("Skips and losses")
     else:

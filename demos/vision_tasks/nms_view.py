@@ -32,7 +32,7 @@ def iou_parts(a: tuple, b: tuple) -> dict[str, float]:
             "iou": float(iou(ta, tb)[0, 0])}
 
 
-def iou_figure(a: tuple, b: tuple, height: int = 380) -> go.Figure:
+def iou_figure(a: tuple, b: tuple, height: int = 340) -> go.Figure:
     """Union shaded light, intersection dark, both boxes outlined."""
     fig = go.Figure()
     for box, name, colour in ((a, "A", "#0072B2"), (b, "B", "#D55E00")):

@@ -66,3 +66,10 @@ def test_each_tab_draws_what_its_demo_functions_compute(page, nets):
     assert vit_view.position_caption(vit_view.position_similarity(vit), 4) in captions(page)
     cards = {"ViT": metadata("digit_vit"), "CNN": metadata("digit_cnn_small")}
     assert vit_view.comparison_caption(cards) in captions(page)
+
+
+def test_choosing_your_own_picture_without_one_asks_for_it_and_keeps_the_scene(page):
+    show(page, view="IoU and NMS", source="upload", scene=0, score=tasks.SCORE_DEFAULT)
+    assert any("Upload a picture" in i.value for i in page.info)
+    assert page.get("file_uploader")  # the kit's one upload gate
+    show(page, source="scene")
