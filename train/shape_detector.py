@@ -2,7 +2,7 @@
 scenes: anchors by k-means on the training boxes, 3,000 training scenes, 300 validation scenes watched
 every epoch (mAP@0.5), 500 held-out test scenes measured once at the end.
 
-    python -m train.shape_detector            # ~2-3 min on 2 cores
+    python -m train.shape_detector            # ~3 min of CPU (1 thread); 25 min wall on the loaded shared host
     python -m train.shape_detector --dry-run  # one batch, nothing saved
 """
 from __future__ import annotations

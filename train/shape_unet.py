@@ -2,7 +2,7 @@
 (the same net without skip connections) and `shape_unet_dice` (skips, soft Dice loss). 2,000 training
 scenes, 200 validation scenes watched every epoch (mean IoU), 500 held-out test scenes measured once.
 
-    python -m train.shape_unet                              # shape_unet, ~2 min on 2 cores
+    python -m train.shape_unet                              # ~3-4 min of CPU each (1 thread); ~26 min wall on the loaded host
     python -m train.shape_unet --name shape_unet_noskip
     python -m train.shape_unet --name shape_unet_dice
     python -m train.shape_unet --dry-run                    # one batch, nothing saved
