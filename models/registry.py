@@ -20,6 +20,7 @@ from torch import nn
 from models.autoencoder import (ConvAutoencoderConfig, DenseAutoencoder, DenseAutoencoderConfig,
                                 OneClassAutoencoders)
 from models.char_rnn import CharRNN, CharRNNConfig
+from models.digit_vit import DigitCnnSmall, DigitVit, DigitVitConfig
 from models.efficientnet_lite0 import EfficientNetLite0, EfficientNetLiteConfig
 from models.gan import DigitGan, DigitGanConfig
 from models.loaders import (TextModel, efficientnet_dir, imagenet_classes, magenta_dir, minilm_dir, open_onnx_pair,
@@ -28,6 +29,8 @@ from models.mnist_cnn import MnistCnn, MnistCnnConfig
 from models.mnist_mlp import MnistMlp, MnistMlpConfig
 from models.recall_rnn import RecallConfig, RecallNet
 from models.seq2seq import Seq2Seq, Seq2SeqConfig
+from models.shape_detector import ShapeDetector, ShapeDetectorConfig
+from models.shape_unet import ShapeUnet, ShapeUnetConfig
 from models.transfer_cnn import TransferCnn
 from models.vae import LatentAutoencoderConfig, LatentAutoencoders
 
@@ -94,6 +97,15 @@ REGISTRY: dict[str, ModelSpec] = {
                              LatentAutoencoderConfig),
     "mnist_vae_2d": ModelSpec("Digit VAEs, 2-D code, one per KL weight β", open_safetensors, LatentAutoencoders,
                               LatentAutoencoderConfig),
+    "shape_detector": ModelSpec("One-stage grid detector for shape scenes (+ presence classifier)", open_safetensors,
+                                ShapeDetector, ShapeDetectorConfig),
+    "shape_unet": ModelSpec("Tiny U-Net for shape scenes", open_safetensors, ShapeUnet, ShapeUnetConfig),
+    "shape_unet_noskip": ModelSpec("Tiny U-Net for shape scenes, no skip connections", open_safetensors, ShapeUnet,
+                                   ShapeUnetConfig),
+    "shape_unet_dice": ModelSpec("Tiny U-Net for shape scenes, Dice loss", open_safetensors, ShapeUnet,
+                                 ShapeUnetConfig),
+    "digit_vit": ModelSpec("Tiny Vision Transformer for digits", open_safetensors, DigitVit, DigitVitConfig),
+    "digit_cnn_small": ModelSpec("Small digit CNN (the ViT's size)", open_safetensors, DigitCnnSmall, DigitVitConfig),
 }
 
 

@@ -170,6 +170,9 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("pages/13_reinforcement_learning.py", "Reinforcement learning", "🕹️", "Reinforcement learning",
              "Q-learning vs SARSA on a gridworld you edit while it learns; the TD update with its numbers; V*.",
              ()),
+    PageInfo("pages/15_vision_tasks.py", "Detection and segmentation", "🎯", "Vision",
+             "One scene, three answers: a label, boxes, a mask per pixel. IoU, NMS step by step, anchors, mAP, U-Net skips.",
+             ("shape_detector", "shape_unet", "shape_unet_noskip", "shape_unet_dice", "digit_vit", "digit_cnn_small")),
 )
 
 
