@@ -12,12 +12,6 @@ TOL = dict(rtol=1e-4, atol=1e-6)  # float32: the same sums in another order
 
 
 @pytest.fixture(scope="module")
-def digit(mnist):
-    row = int((mnist.test_labels == 7).nonzero()[0])  # the picker's default: digit 7, example 0
-    return mnist.test_images[row:row + 1]
-
-
-@pytest.fixture(scope="module")
 def coffee():
     return photo_input(photo("coffee"))
 
