@@ -10,7 +10,6 @@ from typing import Mapping
 import torch
 
 from demos.interpretability import hero, methods, sanity
-from models import class_names
 from models.data import mnist_split
 from models.registry import load_pretrained
 
@@ -78,7 +77,3 @@ def twin_changes(params: Mapping[str, str]) -> str:
     score = sanity.twin_scores(hero.flat_maps(r), hero.flat_maps(twin))["grad_x_input"]
     return "Yes" if score <= sanity.PASS_BELOW else "No"
 
-
-def explained_class(params: Mapping[str, str]) -> str:
-    """The class the view explains (the model's 1st, 2nd or 3rd choice)."""
-    return class_names("mnist_cnn")[explained(params)[1]]
