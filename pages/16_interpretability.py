@@ -9,13 +9,14 @@ from models import class_names
 page = ui.page_setup(__file__)
 
 # Controls: the key ones in one row (kept on a slide), each method's settings below (a popover on a slide)
-top = st.columns([2, 2, 2, 3])
+top = st.columns([3, 2, 2, 3])
 more = ui.more_controls()
 with more:
     r = ui.control_columns(8)
 with top[0]:
-    family = ui.select("Model", "family", ["digits", "photos"], widget="radio",
-                       format_func={"digits": "Digit CNN", "photos": "EfficientNet-Lite0"}.get)
+    family = ui.select("Model", "family", ["digits", "photos"], widget="segmented",
+                       format_func={"digits": "Digit CNN", "photos": "EfficientNet"}.get,
+                       help="The digit CNN (28×28 digits) or EfficientNet-Lite0 (224-px photos, ImageNet)")
 digits = family == "digits"
 name = "mnist_cnn" if digits else "efficientnet_lite0"
 picked = ui.image_picker(digits, {"source": r[0], "digit": top[1], "photo": top[1], "index": r[1]},
@@ -41,7 +42,7 @@ with more:
     with r[6]:
         patch = ui.slider("Occlusion patch (px)", "patch" if digits else "patch_px", lo, hi, patch_default)
     with r[7]:
-        stride_pct = ui.slider("Stride (% of patch)", "stride", 25, 100, 50, step=25)
+        stride_pct = ui.slider("Stride (% of patch)", "stride", hero.STRIDE_PCT[family], 100, 50, step=25)
         seed = ui.number("Seed", "seed", 0, 9999, 0, help="SmoothGrad's noise and the noise baseline")
 settings = hero.Settings(n, sigma, base, steps, layer, patch, max(1, round(patch * stride_pct / 100)), seed)
 
@@ -54,7 +55,7 @@ key = (name, picked.name, target, settings)
 result = ui.computed("Computing six explanations", hero.attribute_all, model, x, target, settings, key=key)
 
 # Hero: the input, IG's baseline and the six maps
-height = 440 if ui.is_presenting() else 430
+height = 436 if ui.is_presenting() else 430
 ui.chart(hero.hero_figure(x, result, label, height), hero.hero_caption(result, label, probability), export="maps")
 st.markdown(hero.completeness_text(result, steps))
 ui.prose(f"**Grad-CAM layer:** {layers[layer]}. " + hero.cost_text(result))

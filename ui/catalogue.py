@@ -167,7 +167,7 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("pages/12_transfer_learning.py", "Transfer, few-shot and zero-shot learning", "♻️", "Vision",
              "How many labels does a new task need? Scratch vs probe vs fine-tuning, forgetting, prototypes, zero-shot.",
              ("mnist_cnn_04", "efficientnet_lite0", "minilm_l6")),
-    PageInfo("pages/16_interpretability.py", "Interpretability: saliency and its sanity checks", "🔍", "Robustness",
+    PageInfo("pages/16_interpretability.py", "Interpretability and sanity checks", "🔍", "Robustness",
              "Six attribution methods on one input, checked live: randomise the layers, shuffle the labels, delete pixels.",
              ("mnist_cnn", "mnist_cnn_shuffled", "efficientnet_lite0")),
 )

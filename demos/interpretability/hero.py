@@ -17,7 +17,8 @@ from demos.interpretability import methods, similarity
 
 RANKS = ("1", "2", "3")  # explain the model's 1st, 2nd or 3rd choice
 SMOOTH_N_RANGE, SIGMA_RANGE, STEPS_RANGE = (5, 50), (0.05, 0.5), (4, 100)
-PATCH = {"digits": (2, 14, 4), "photos": (16, 112, 32)}  # (smallest, largest, default) occlusion square, px
+PATCH = {"digits": (2, 14, 4), "photos": (28, 112, 56)}  # (smallest, largest, default) occlusion square, px
+STRIDE_PCT = {"digits": 25, "photos": 50}  # smallest stride, % of the square (photos: ≤ 225 forward passes)
 
 
 @dataclass(frozen=True)
