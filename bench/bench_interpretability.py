@@ -47,7 +47,7 @@ def run() -> list[Row]:
     row = int((data.test_labels == 7).nonzero()[0])
     digit, cnn = data.test_images[row:row + 1], load_pretrained("mnist_cnn")
     effnet, coffee = load_pretrained("efficientnet_lite0"), photo_input(photo("coffee"))
-    cases = (("digit", cnn, digit, 7, "features.4", 4, 2, 3), ("photo 224 px", effnet, coffee, 967, "_blocks.15", 56, 28, 1))
+    cases = (("digit", cnn, digit, 7, "features.4", 6, 3, 3), ("photo 224 px", effnet, coffee, 967, "_blocks.15", 56, 28, 1))
     for label, model, x, c, layer, patch, stride, repeat in cases:
         for name, ours, theirs in pairs(model, x, c, layer, patch, stride):
             t_ours = best_of(ours, repeat=repeat)

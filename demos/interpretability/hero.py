@@ -17,7 +17,7 @@ from demos.interpretability import methods, similarity
 
 RANKS = ("1", "2", "3")  # explain the model's 1st, 2nd or 3rd choice
 SMOOTH_N_RANGE, SIGMA_RANGE, STEPS_RANGE = (5, 50), (0.05, 0.5), (4, 100)
-PATCH = {"digits": (2, 14, 4), "photos": (28, 112, 56)}  # (smallest, largest, default) occlusion square, px
+PATCH = {"digits": (2, 14, 6), "photos": (28, 112, 56)}  # (smallest, largest, default) occlusion square, px
 STRIDE_PCT = {"digits": 25, "photos": 50}  # smallest stride, % of the square (photos: ≤ 225 forward passes)
 
 
@@ -29,8 +29,8 @@ class Settings:
     baseline: str = "black"  # IG's reference image
     steps: int = 50  # IG quadrature points
     layer: str = "features.4"  # Grad-CAM layer
-    patch: int = 4  # occlusion square, px
-    stride: int = 2  # occlusion stride, px
+    patch: int = 6  # occlusion square, px
+    stride: int = 3  # occlusion stride, px
     seed: int = 0  # SmoothGrad's noise and the noise baseline
 
 
@@ -111,8 +111,8 @@ def hero_caption(result: Explained, label: str, probability: float) -> str:
     pairs = similarity.agreement(flat_maps(result))
     (a, b, hi), (c, d, lo) = pairs[0], pairs[-1]
     name = methods.METHODS
-    return (f"Six explanations of “{label}” (probability {probability:.0%}): red pixels raise its logit, blue ones "
-            f"lower it, each map scaled to its own largest value. Most alike: {name[a]} and {name[b]} "
+    return (f"Six explanations of “{label}” (probability {probability:.0%}): red is evidence for the class and blue "
+            f"against it, by each method's own measure; each map is scaled to its own largest value. Most alike: {name[a]} and {name[b]} "
             f"(rank correlation {hi:.2f}); least alike: {name[c]} and {name[d]} ({lo:.2f}).")
 
 

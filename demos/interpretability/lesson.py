@@ -14,7 +14,7 @@ from models.data import mnist_split
 from models.registry import load_pretrained
 
 DEFAULTS = {"digit": "7", "index": "0", "rank": "1", "baseline": "black", "n": "25", "sigma": "0.15", "steps": "50",
-            "layer": "features.4", "patch": "4", "stride": "50", "seed": "0", "k": "3"}
+            "layer": "features.4", "patch": "6", "stride": "50", "seed": "0", "k": "3"}
 
 
 @functools.lru_cache(maxsize=2)

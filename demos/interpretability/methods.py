@@ -158,18 +158,16 @@ def occlusion(model: nn.Module, x: torch.Tensor, target: int, patch: int, stride
     _, c, h, w = x.shape
     rows = [i * stride for i in range(int(np.ceil((h - patch) / stride)) + 1)]
     cols = [j * stride for j in range(int(np.ceil((w - patch) / stride)) + 1)]
-    windows = [(r, q) for r in rows for q in cols]
-    total, count = torch.zeros(1, 1, h, w), torch.zeros(1, 1, h, w)
+    masks = torch.zeros(len(rows) * len(cols), 1, h, w)  # 1 inside each window
+    for i, (r, q) in enumerate((r, q) for r in rows for q in cols):
+        masks[i, :, r:r + patch, q:q + patch] = 1.0
+    drops = torch.empty(len(masks))
     with torch.no_grad():
         base = model(x)[0, target]
-        for part in _chunks(len(windows), CHUNK.get(c, 8) * 4):
-            batch = x.repeat(part.stop - part.start, 1, 1, 1)
-            for b, (r, q) in enumerate(windows[part]):
-                batch[b, :, r:r + patch, q:q + patch] = 0.0
-            drops = base - model(batch)[:, target]
-            for b, (r, q) in enumerate(windows[part]):
-                total[..., r:r + patch, q:q + patch] += drops[b]
-                count[..., r:r + patch, q:q + patch] += 1
+        for part in _chunks(len(masks), CHUNK.get(c, 8) * 4):
+            drops[part] = base - model(x * (1 - masks[part]))[:, target]  # black inside the window
+    total = (drops.view(-1, 1, 1, 1) * masks).sum(0, keepdim=True)
+    count = masks.sum(0, keepdim=True)
     return (total / count.clamp(min=1)).expand(1, c, h, w).clone()
 
 
