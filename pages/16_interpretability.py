@@ -9,7 +9,7 @@ from models import class_names
 page = ui.page_setup(__file__)
 
 # Controls: the key ones in one row (kept on a slide), each method's settings below (a popover on a slide)
-top = st.columns([3, 2, 2, 3])
+top = st.columns([3, 3, 3, 3])
 more = ui.more_controls()
 with more:
     r = ui.control_columns(8)
