@@ -65,6 +65,9 @@ REGISTRY: dict[str, ModelSpec] = {
     "mnist_cnn": ModelSpec("Digit CNN", open_safetensors, MnistCnn, MnistCnnConfig, lambda: DIGITS),
     "mnist_cnn_robust": ModelSpec("Digit CNN, adversarially trained", open_safetensors, MnistCnn,
                                   MnistCnnConfig, lambda: DIGITS),
+    # no class names: it is no classifier of digits (labels shuffled), only the interpretability page's twin
+    "mnist_cnn_shuffled": ModelSpec("Digit CNN trained on shuffled labels (sanity-check twin)", open_safetensors,
+                                    MnistCnn, MnistCnnConfig),
     "mnist_mlp": ModelSpec("Digit MLP", open_safetensors, MnistMlp, MnistMlpConfig, lambda: DIGITS),
     "mnist_ae": ModelSpec("One-class digit autoencoders", open_safetensors, OneClassAutoencoders,
                           ConvAutoencoderConfig),

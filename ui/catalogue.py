@@ -173,6 +173,9 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("pages/15_vision_tasks.py", "Detection and segmentation", "🎯", "Vision",
              "One scene, three answers: a label, boxes, a mask per pixel. IoU, NMS step by step, anchors, mAP, U-Net skips.",
              ("shape_detector", "shape_unet", "shape_unet_noskip", "shape_unet_dice", "digit_vit", "digit_cnn_small")),
+    PageInfo("pages/16_interpretability.py", "Interpretability and sanity checks", "🔍", "Robustness",
+             "Six attribution methods on one input, checked live: randomise the layers, shuffle the labels, delete pixels.",
+             ("mnist_cnn", "mnist_cnn_shuffled", "efficientnet_lite0")),
 )
 
 

@@ -1,0 +1,85 @@
+"""Interpretability: each hand-written method beside captum's on the same input in one run (ratio to
+captum), the whole hero on a digit and on a photo, and the page's first render and a rerun."""
+from __future__ import annotations
+
+import statistics
+import time
+
+import torch
+
+from bench.common import Row, best_of, page_rerun
+from demos.images import photo, photo_input
+from demos.interpretability import hero, methods
+from models import load_pretrained
+from models.data import mnist_split
+
+PAGE = "pages/16_interpretability.py"
+
+
+def pairs(model, x, c, layer: str, patch: int, stride: int):
+    """(name, ours, captum's) for the six methods at the hero's default settings."""
+    from captum.attr import (InputXGradient, IntegratedGradients, LayerAttribution, LayerGradCam, NoiseTunnel,
+                             Occlusion, Saliency)
+
+    ref = torch.zeros_like(x)
+    chunk = methods.CHUNK[x.shape[1]]
+    gc = LayerGradCam(model, model.get_submodule(layer))
+    return [
+        ("gradient", lambda: methods.gradient(model, x, c), lambda: Saliency(model).attribute(x, target=c, abs=False)),
+        ("gradient × input", lambda: methods.grad_x_input(model, x, c),
+         lambda: InputXGradient(model).attribute(x, target=c)),
+        ("SmoothGrad-25", lambda: methods.smoothgrad(model, x, c, 25, 0.15),
+         lambda: NoiseTunnel(Saliency(model)).attribute(x, nt_type="smoothgrad", nt_samples=25, stdevs=0.15,
+                                                        nt_samples_batch_size=chunk, target=c, abs=False)),
+        ("IG-50", lambda: methods.integrated_gradients(model, x, c, ref, 50),
+         lambda: IntegratedGradients(model).attribute(x, ref, target=c, n_steps=50, internal_batch_size=chunk)),
+        ("Grad-CAM", lambda: methods.gradcam(model, x, c, layer),
+         lambda: LayerAttribution.interpolate(gc.attribute(x, target=c, relu_attributions=True),
+                                              tuple(x.shape[-2:]), interpolate_mode="bilinear")),
+        (f"occlusion {patch}/{stride}", lambda: methods.occlusion(model, x, c, patch, stride),
+         lambda: Occlusion(model).attribute(x, sliding_window_shapes=(x.shape[1], patch, patch),
+                                            strides=(x.shape[1], stride, stride), baselines=0, target=c,
+                                            perturbations_per_eval=chunk * 4)),
+    ]
+
+
+def interleaved(ours, theirs, repeat: int) -> tuple[float, float]:
+    """Median times of two functions called in turn (one warm-up each): on a shared machine the load
+    drifts, and alternating gives both the same share of it."""
+    ours(), theirs()
+    a, b = [], []
+    for _ in range(repeat):
+        for fn, times in ((ours, a), (theirs, b)):
+            start = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - start)
+    return statistics.median(a), statistics.median(b)
+
+
+def run() -> list[Row]:
+    torch.set_num_threads(1)  # as the server runs
+    rows: list[Row] = []
+    data = mnist_split()
+    row = int((data.test_labels == 7).nonzero()[0])
+    digit, cnn = data.test_images[row:row + 1], load_pretrained("mnist_cnn")
+    effnet, coffee = load_pretrained("efficientnet_lite0"), photo_input(photo("coffee"))
+    cases = (("digit", cnn, digit, 7, "features.4", 6, 3, 7), ("photo 224 px", effnet, coffee, 967, "_blocks.15", 56, 28, 3))
+    for label, model, x, c, layer, patch, stride, repeat in cases:
+        for name, ours, theirs in pairs(model, x, c, layer, patch, stride):
+            t_ours, t_captum = interleaved(ours, theirs, repeat)
+            target = "≤ 1.1× captum" + (", ≤ 1.5 s" if label != "digit" and name in ("IG-50", "SmoothGrad-25") else "")
+            rows.append(Row("interpretability", f"{name}, {label} (captum {t_captum * 1000:.0f} ms)", t_ours,
+                            ratio=t_ours / t_captum, target=target))
+        s = hero.Settings(layer=layer, patch=patch, stride=stride)
+        t = best_of(lambda: hero.attribute_all(model, x, c, s), repeat=repeat)
+        rows.append(Row("interpretability", f"the whole hero (six methods), {label}", t,
+                        target="≤ 300 ms" if label == "digit" else "≤ 2 s"))
+    first, rerun = page_rerun(PAGE, {}, ("slider", "steps", 20))
+    rows.append(Row("interpretability", "page first render (server), digit", first, target="≤ 2 s"))
+    rows.append(Row("interpretability", "page rerun after an IG-steps change, digit", rerun, target="< 1 s"))
+    return rows
+
+
+if __name__ == "__main__":
+    for r in run():
+        print(" | ".join(r.cells()))
