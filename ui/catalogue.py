@@ -125,16 +125,17 @@ def _literal_keys(node: ast.expr | None) -> list[str]:
 
 
 # In the order the home shows them; the home packs sections side by side in rows of CARDS_PER_ROW
-# cards (see `grid_rows`), so this order and the section sizes (3, 3, 2 + 1, 2 + 1) fill every row.
-SECTIONS = ("Foundations", "Vision", "Sequences and attention", "Robustness", "Generative and unsupervised",
-            "Reference", "Reinforcement learning")
+# cards (see `grid_rows`), so this order and the section sizes (3, 3 + 2 + 1, 3, 2 + 1, 2) fill every
+# row but the last.
+SECTIONS = ("Foundations", "Vision", "Reference", "Sequences and attention", "Robustness and interpretability",
+            "Reinforcement learning", "Generative and unsupervised")
 CARDS_PER_ROW = 3
 
 PAGES: tuple[PageInfo, ...] = (
     PageInfo("pages/01_model_zoo.py", "Model zoo", "🧰", "Reference",
              "Every pretrained model in the gallery: its card, its numbers, and a live prediction.",
              ("mnist_cnn", "efficientnet_lite0")),
-    PageInfo("pages/02_adversarial_attacks.py", "Adversarial attacks", "⚔️", "Robustness",
+    PageInfo("pages/02_adversarial_attacks.py", "Adversarial attacks", "⚔️", "Robustness and interpretability",
              "FGSM, PGD and MI-FGSM on digits and photos; robust accuracy, transfer, real defences.",
              ("mnist_cnn", "mnist_cnn_robust", "mnist_mlp", "efficientnet_lite0")),
     PageInfo("pages/03_anomaly_detection.py", "Anomaly detection", "🚨", "Generative and unsupervised",
@@ -173,7 +174,7 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("pages/15_vision_tasks.py", "Detection and segmentation", "🎯", "Vision",
              "One scene, three answers: a label, boxes, a mask per pixel. IoU, NMS step by step, anchors, mAP, U-Net skips.",
              ("shape_detector", "shape_unet", "shape_unet_noskip", "shape_unet_dice", "digit_vit", "digit_cnn_small")),
-    PageInfo("pages/16_interpretability.py", "Interpretability and sanity checks", "🔍", "Robustness",
+    PageInfo("pages/16_interpretability.py", "Interpretability and sanity checks", "🔍", "Robustness and interpretability",
              "Six attribution methods on one input, checked live: randomise the layers, shuffle the labels, delete pixels.",
              ("mnist_cnn", "mnist_cnn_shuffled", "efficientnet_lite0")),
 )
