@@ -167,6 +167,9 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("pages/12_transfer_learning.py", "Transfer, few-shot and zero-shot learning", "♻️", "Vision",
              "How many labels does a new task need? Scratch vs probe vs fine-tuning, forgetting, prototypes, zero-shot.",
              ("mnist_cnn_04", "efficientnet_lite0", "minilm_l6")),
+    PageInfo("pages/14_word_embeddings.py", "Words as numbers: tokens and embeddings", "🔤", "Sequences and attention",
+             "Your text as characters, words, BPE and WordPiece; MiniLM's embedding table: neighbours, analogies, t-SNE.",
+             ("minilm_l6",)),
 )
 
 

@@ -1,0 +1,84 @@
+"""Words as numbers: text → tokens (characters, words, BPE, WordPiece) → rows of an embedding table → vectors."""
+import streamlit as st
+
+import ui
+from demos.word_embeddings import bpe, corpus, projection, table, tokens
+
+page = ui.page_setup(__file__)
+
+# Controls: the text (examples fill it) and how many BPE merges the BPE row uses
+key_row = st.columns([5, 2])
+more = ui.more_controls()
+with more:
+    preset = ui.select("Example", "preset", list(tokens.EXAMPLES), widget="segmented", presets=tokens.PRESETS)
+with key_row[0]:
+    text = ui.text_area("Your text (edit it, or pick an example)", "text", tokens.EXAMPLES[preset], height=68,
+                        max_chars=tokens.MAX_CHARS)
+model = ui.cached(bpe.corpus_bpe, spinner="Training BPE on the corpus…")
+with key_row[1]:
+    merges = ui.slider("BPE merges", "merges", 0, len(model.merges), min(100, len(model.merges)),
+                       help="How many merges the BPE row applies (learnt on the page's corpus)")
+
+# Hero: the same text tokenised four ways, boxes lined up under the characters they cover
+tokenizer, minilm = ui.model("minilm_l6")
+if not text.strip():
+    st.info("Type some text (or pick an example): empty text has no tokens.", icon="⌨️")
+else:
+    for note in tokens.text_notes(text):
+        st.info(note, icon="ℹ️")
+    rows = ui.cached(tokens.tokenise_all, text, tokenizer, model, merges, key=(text, merges))
+    ui.chart(tokens.tokens_figure(rows, text, 400 if ui.is_presenting() else 380), tokens.tokens_caption(rows, text),
+             key="tokens")
+ui.end_of_hero()
+
+# BPE's trade-off: each merge adds a symbol to the vocabulary and shortens the sequences
+lengths = ui.cached(bpe.text_lengths, text, model, key=text)
+ui.chart(bpe.tradeoff_figure(model, merges, lengths), bpe.tradeoff_caption(model, merges), export="bpe_tradeoff")
+with st.expander(f"The last merges up to merge {min(merges, len(model.merges))}"):
+    st.dataframe(bpe.merges_table(model, merges), hide_index=True)
+ui.section("Unknown words")
+
+view, box = ui.tabs("view", ["Embeddings"])
+with box:
+    matrix = ui.cached(table.embedding_matrix, minilm, key="minilm_l6")
+    unit = ui.cached(table.unit_rows, matrix, key="minilm_l6")
+    vocab = tokenizer.get_vocab()
+    id_to_token = ui.cached(table.id_to_tokens, vocab, key="minilm_l6")
+    mask = ui.cached(table.searchable, vocab, key="minilm_l6")
+    words, groups = corpus.relation_words()
+
+    # One-hot × table = one row: the lookup an embedding layer does
+    word = ui.select("Word", "word", words, default="king")
+    partner = words[words.index(word) ^ 1]
+    ui.chart(table.lookup_figure(matrix[vocab[word]], word),
+             table.lookup_caption(matrix, word, vocab[word], partner, vocab[partner]))
+
+    # Nearest neighbours and an analogy, searched in the full 384-D space
+    c = st.columns(2)
+    with c[0]:
+        k = ui.slider("Neighbours shown", "k", *table.K_RANGE, 10)
+        found = table.neighbours(unit, vocab, word, k, mask, id_to_token)
+        ui.chart(table.search_figure(found), table.search_caption(found), export="neighbours")
+    with c[1]:
+        question = ui.select("Analogy a : b :: c : ?", "analogy", list(corpus.ANALOGIES),
+                             default=corpus.ANALOGY_DEFAULT, format_func=lambda q: " : ".join(q.split(":")[:3]) + " : ?")
+        a, b, c_, d = question.split(":")
+        found = table.analogy(unit, vocab, a, b, c_, d, k, mask, id_to_token)
+        ui.chart(table.search_figure(found), table.search_caption(found), export="analogy")
+
+    # The same vectors drawn in 2-D: PCA beside t-SNE
+    p = st.columns([3, 2, 5])
+    with p[0]:
+        perplexity = ui.slider("t-SNE perplexity", "perplexity", *projection.PERPLEXITY_RANGE, 10)
+    with p[1]:
+        seed = ui.number("Seed", "seed", 0, 9999, 0)
+    vectors = matrix[[vocab[w] for w in words]]
+    drawn = ui.cached(projection.project, vectors, words, groups, perplexity, seed, key=(perplexity, seed),
+                      spinner="Running t-SNE…")
+    ui.chart(projection.projection_figure(drawn), projection.projection_caption(drawn))
+    st.download_button("⬇ Coordinates (CSV)", projection.projection_csv(drawn), "word_projection.csv", "text/csv",
+                       type="tertiary")
+    ui.section("2-D distances lie")
+
+ui.key_ideas()
+ui.show_code(tokens.wordpiece_split, bpe.train_bpe, bpe.encode_word, table.analogy, projection.tsne_2d)
