@@ -2,7 +2,7 @@
 import streamlit as st
 
 import ui
-from demos.word_embeddings import bpe, corpus, projection, table, tokens
+from demos.word_embeddings import bpe, corpus, projection, table, tokens, word2vec
 
 page = ui.page_setup(__file__)
 
@@ -38,47 +38,67 @@ with st.expander(f"The last merges up to merge {min(merges, len(model.merges))}"
     st.dataframe(bpe.merges_table(model, merges), hide_index=True)
 ui.section("Unknown words")
 
-view, box = ui.tabs("view", ["Embeddings"])
+view, box = ui.tabs("view", ["Embeddings", "Word2vec live"])
 with box:
-    matrix = ui.cached(table.embedding_matrix, minilm, key="minilm_l6")
-    unit = ui.cached(table.unit_rows, matrix, key="minilm_l6")
-    vocab = tokenizer.get_vocab()
-    id_to_token = ui.cached(table.id_to_tokens, vocab, key="minilm_l6")
-    mask = ui.cached(table.searchable, vocab, key="minilm_l6")
-    words, groups = corpus.relation_words()
+    if view == "Embeddings":
+        matrix = ui.cached(table.embedding_matrix, minilm, key="minilm_l6")
+        unit = ui.cached(table.unit_rows, matrix, key="minilm_l6")
+        vocab = tokenizer.get_vocab()
+        id_to_token = ui.cached(table.id_to_tokens, vocab, key="minilm_l6")
+        mask = ui.cached(table.searchable, vocab, key="minilm_l6")
+        words, groups = corpus.relation_words()
 
-    # One-hot × table = one row: the lookup an embedding layer does
-    word = ui.select("Word", "word", words, default="king")
-    partner = words[words.index(word) ^ 1]
-    ui.chart(table.lookup_figure(matrix[vocab[word]], word),
-             table.lookup_caption(matrix, word, vocab[word], partner, vocab[partner]))
+        # One-hot × table = one row: the lookup an embedding layer does
+        word = ui.select("Word", "word", words, default="king")
+        partner = words[words.index(word) ^ 1]
+        ui.chart(table.lookup_figure(matrix[vocab[word]], word),
+                 table.lookup_caption(matrix, word, vocab[word], partner, vocab[partner]))
 
-    # Nearest neighbours and an analogy, searched in the full 384-D space
-    c = st.columns(2)
-    with c[0]:
-        k = ui.slider("Neighbours shown", "k", *table.K_RANGE, 10)
-        found = table.neighbours(unit, vocab, word, k, mask, id_to_token)
-        ui.chart(table.search_figure(found), table.search_caption(found), export="neighbours")
-    with c[1]:
-        question = ui.select("Analogy a : b :: c : ?", "analogy", list(corpus.ANALOGIES),
-                             default=corpus.ANALOGY_DEFAULT, format_func=lambda q: " : ".join(q.split(":")[:3]) + " : ?")
-        a, b, c_, d = question.split(":")
-        found = table.analogy(unit, vocab, a, b, c_, d, k, mask, id_to_token)
-        ui.chart(table.search_figure(found), table.search_caption(found), export="analogy")
+        # Nearest neighbours and an analogy, searched in the full 384-D space
+        c = st.columns(2)
+        with c[0]:
+            k = ui.slider("Neighbours shown", "k", *table.K_RANGE, 10)
+            found = table.neighbours(unit, vocab, word, k, mask, id_to_token)
+            ui.chart(table.search_figure(found), table.search_caption(found), export="neighbours")
+        with c[1]:
+            question = ui.select("Analogy a : b :: c : ?", "analogy", list(corpus.ANALOGIES),
+                                 default=corpus.ANALOGY_DEFAULT, format_func=lambda q: " : ".join(q.split(":")[:3]) + " : ?")
+            a, b, c_, d = question.split(":")
+            found = table.analogy(unit, vocab, a, b, c_, d, k, mask, id_to_token)
+            ui.chart(table.search_figure(found), table.search_caption(found), export="analogy")
 
-    # The same vectors drawn in 2-D: PCA beside t-SNE
-    p = st.columns([3, 2, 5])
-    with p[0]:
-        perplexity = ui.slider("t-SNE perplexity", "perplexity", *projection.PERPLEXITY_RANGE, 10)
-    with p[1]:
-        seed = ui.number("Seed", "seed", 0, 9999, 0)
-    vectors = matrix[[vocab[w] for w in words]]
-    drawn = ui.cached(projection.project, vectors, words, groups, perplexity, seed, key=(perplexity, seed),
-                      spinner="Running t-SNE…")
-    ui.chart(projection.projection_figure(drawn), projection.projection_caption(drawn))
-    st.download_button("⬇ Coordinates (CSV)", projection.projection_csv(drawn), "word_projection.csv", "text/csv",
-                       type="tertiary")
-    ui.section("2-D distances lie")
+        # The same vectors drawn in 2-D: PCA beside t-SNE
+        p = st.columns([3, 2, 5])
+        with p[0]:
+            perplexity = ui.slider("t-SNE perplexity", "perplexity", *projection.PERPLEXITY_RANGE, 10)
+        with p[1]:
+            seed = ui.number("Seed", "seed", 0, 9999, 0)
+        vectors = matrix[[vocab[w] for w in words]]
+        drawn = ui.cached(projection.project, vectors, words, groups, perplexity, seed, key=(perplexity, seed),
+                          spinner="Running t-SNE…")
+        ui.chart(projection.projection_figure(drawn), projection.projection_caption(drawn))
+        st.download_button("⬇ Coordinates (CSV)", projection.projection_csv(drawn), "word_projection.csv", "text/csv",
+                           type="tertiary")
+        ui.section("2-D distances lie")
+    else:
+        w = st.columns(4)
+        with w[0]:
+            window = ui.slider("Window", "window", *word2vec.WINDOW_RANGE, word2vec.DEFAULTS["window"])
+        with w[1]:
+            negatives = ui.slider("Negatives k", "negatives", *word2vec.NEGATIVES_RANGE, word2vec.DEFAULTS["negatives"])
+        with w[2]:
+            dim = ui.slider("Dimension d", "dim", *word2vec.DIM_RANGE, word2vec.DEFAULTS["dim"], step=4)
+        with w[3]:
+            w2v_seed = ui.number("Seed", "w2v_seed", 0, 9999, 0)
+        # Skip-gram with negative sampling trained on the page's corpus, recorded, replayed in the browser
+        rec = ui.computed("Training word2vec", word2vec.train, window, negatives, dim, w2v_seed, stoppable=True)
+        ui.chart(ui.cached(word2vec.training_figure, rec, key=(window, negatives, dim, w2v_seed, rec.stopped,
+                                                                int(rec.steps[-1]))),
+                 word2vec.training_caption(rec, window, negatives, dim), key="word2vec")
+        scores = ui.cached(word2vec.versus_svd, rec, window, dim, key=(window, negatives, dim, w2v_seed, rec.stopped))
+        ui.chart(word2vec.versus_figure(scores), word2vec.versus_caption(scores), export="sgns_vs_svd")
+        ui.section("Word2vec")
 
 ui.key_ideas()
-ui.show_code(tokens.wordpiece_split, bpe.train_bpe, bpe.encode_word, table.analogy, projection.tsne_2d)
+ui.show_code(tokens.wordpiece_split, bpe.train_bpe, bpe.encode_word, table.analogy, projection.tsne_2d,
+             word2vec.sgns_loss_and_grads, word2vec.ppmi_svd)
