@@ -146,12 +146,15 @@ def ppmi_svd(window: int, dim: int) -> np.ndarray:
     v_size = len(c.words)
     counts = np.zeros((v_size, v_size))
     np.add.at(counts, (pairs[:, 0], pairs[:, 1]), 1.0)
-    total = counts.sum()
-    expected = counts.sum(1, keepdims=True) * counts.sum(0, keepdims=True) / total
-    with np.errstate(divide="ignore"):
-        pmi = np.log(np.where(counts > 0, counts / expected, 1.0))
-    u, s, _ = np.linalg.svd(np.maximum(pmi, 0.0))
+    u, s, _ = np.linalg.svd(ppmi(counts))
     return u[:, :dim] * np.sqrt(s[:dim])
+
+
+def ppmi(counts: np.ndarray) -> np.ndarray:
+    """max(0, log P(w, c) / (P(w) P(c))) of a (word, context) count matrix; 0 where a pair never occurs."""
+    expected = counts.sum(1, keepdims=True) * counts.sum(0, keepdims=True) / counts.sum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.maximum(np.log(np.where(counts > 0, counts / expected, 1.0)), 0.0)
 
 
 # ---------------------------------------------------------------- the recording, replayed in the browser
