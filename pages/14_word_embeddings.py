@@ -27,7 +27,7 @@ else:
     for note in tokens.text_notes(text):
         st.info(note, icon="ℹ️")
     rows = ui.cached(tokens.tokenise_all, text, tokenizer, model, merges, key=(text, merges))
-    ui.chart(tokens.tokens_figure(rows, text, 400 if ui.is_presenting() else 380), tokens.tokens_caption(rows, text),
+    ui.chart(tokens.tokens_figure(rows, text, 450 if ui.is_presenting() else 380), tokens.tokens_caption(rows, text),
              key="tokens")
 ui.end_of_hero()
 
