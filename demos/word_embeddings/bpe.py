@@ -4,6 +4,7 @@ adjacent pair into a new symbol. More merges: a bigger vocabulary and shorter se
 corpus never had still splits into pieces it did have, down to single characters."""
 from __future__ import annotations
 
+import heapq
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -30,37 +31,47 @@ class Bpe:
 def train_bpe(words: list[str], n_merges: int) -> Bpe:
     """Learn up to `n_merges` merges from `words`. Ties go to the pair whose symbols have the smaller
     ids (base characters sorted first, then merged symbols in the order they were made), the rule of
-    Hugging Face `tokenizers`' BpeTrainer, so both learn the same merges."""
+    Hugging Face `tokenizers`' BpeTrainer, so both learn the same merges. Pair counts are updated only
+    for the words a merge touches; a heap with stale entries skipped finds the most frequent pair."""
     counts = Counter(words)
     alphabet = tuple(sorted({c for w in counts for c in w}))
     ids = {s: i for i, s in enumerate(alphabet)}
-    split = {w: [c for c in w] for w in counts}
+    split = {w: list(w) for w in counts}
     pairs: Counter = Counter()
     where: dict[tuple[str, str], set[str]] = {}
     for w, n in counts.items():
         for p in zip(split[w], split[w][1:]):
             pairs[p] += n
             where.setdefault(p, set()).add(w)
+    heap = [(-c, ids[p[0]], ids[p[1]], p) for p, c in pairs.items()]
+    heapq.heapify(heap)
     length = sum(len(s) * counts[w] for w, s in split.items())
     merges, lengths = [], [length]
-    while len(merges) < n_merges and pairs:
-        best = max(pairs, key=lambda p: (pairs[p], -ids[p[0]], -ids[p[1]]))
-        if pairs[best] <= 0:
-            break
+    while len(merges) < n_merges and heap:
+        count, _, _, best = heapq.heappop(heap)
+        if -count != pairs.get(best, 0) or count == 0:
+            continue  # stale: this pair's count changed since the entry was pushed
         joined = best[0] + best[1]
         ids.setdefault(joined, len(ids))
         merges.append(best)
+        changed = set()
         for w in where.pop(best, set()):
             old, n = split[w], counts[w]
             for p in zip(old, old[1:]):
                 pairs[p] -= n
+                changed.add(p)
             new = _merge(old, best, joined)
             length -= (len(old) - len(new)) * n
             split[w] = new
             for p in zip(new, new[1:]):
                 pairs[p] += n
+                changed.add(p)
                 where.setdefault(p, set()).add(w)
-        pairs = Counter({p: c for p, c in pairs.items() if c > 0})
+        for p in changed:
+            if pairs[p] > 0:
+                heapq.heappush(heap, (-pairs[p], ids[p[0]], ids[p[1]], p))
+            else:
+                del pairs[p]
         lengths.append(length)
     return Bpe(alphabet, tuple(merges), dict(counts), tuple(lengths))
 

@@ -78,11 +78,12 @@ def tsne_2d(vectors: np.ndarray, perplexity: float, seed: int, iterations: int =
         exaggeration, momentum = (12.0, 0.5) if it < 250 else (1.0, 0.8)
         if it in (0, 250):  # each stage starts with no velocity and unit gains
             velocity, gains = np.zeros_like(y), np.ones_like(y)
-        diff = y[:, None, :] - y[None, :, :]
-        w = 1.0 / (1.0 + (diff ** 2).sum(-1))
+        sq = (y ** 2).sum(1)
+        w = 1.0 / (1.0 + np.maximum(sq[:, None] + sq[None, :] - 2 * y @ y.T, 0.0))  # Student-t, 1 d.o.f.
         np.fill_diagonal(w, 0.0)
         q = np.maximum(w / w.sum(), 1e-12)
-        grad = 4 * (((exaggeration * p - q) * w)[:, :, None] * diff).sum(1)
+        a = (exaggeration * p - q) * w
+        grad = 4 * (a.sum(1)[:, None] * y - a @ y)  # 4 Σ_j (p_ij − q_ij) w_ij (y_i − y_j)
         gains = np.where(velocity * grad < 0, gains + 0.2, gains * 0.8).clip(0.01)
         velocity = momentum * velocity - rate * gains * grad
         y = y + velocity

@@ -4,9 +4,10 @@ own vocabulary. The BPE row of the hero comes from bpe.py. Offsets index the typ
 line up under each other."""
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import plotly.graph_objects as go
 
@@ -31,8 +32,7 @@ def _n(n: int) -> str:
     return f"{n:,}"
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     text: str  # what the token is (a WordPiece continuation keeps its "##")
     start: int  # offset of its first character in the typed text
     end: int  # one past its last character
@@ -75,13 +75,20 @@ def wordpiece(text: str, tokenizer) -> list[Token]:
     characters apart) make the words; `wordpiece_split` makes the pieces and ids. Offsets come from the
     tokenizer's encoding, which has one offset per piece."""
     backend = tokenizer.backend_tokenizer
-    vocab = tokenizer.get_vocab()
+    vocab = _vocab(tokenizer)
     normal = backend.normalizer.normalize_str(text)
-    pieces = [p for w, _ in backend.pre_tokenizer.pre_tokenize_str(normal) for p in wordpiece_split(w, vocab)]
+    split: dict[str, list[str]] = {}  # each distinct word is split once
+    pieces = [p for w, _ in backend.pre_tokenizer.pre_tokenize_str(normal)
+              for p in (split[w] if w in split else split.setdefault(w, wordpiece_split(w, vocab)))]
     offsets = backend.encode(text, add_special_tokens=False).offsets
     if len(offsets) != len(pieces):  # never seen: keep the ids, place every piece at the text's start
         offsets = [(0, 0)] * len(pieces)
     return [Token(p, s, e, vocab[p]) for p, (s, e) in zip(pieces, offsets)]
+
+
+@functools.lru_cache(maxsize=4)
+def _vocab(tokenizer) -> dict[str, int]:
+    return tokenizer.get_vocab()  # builds a 30,522-entry dict: once per tokenizer
 
 
 def text_notes(text: str) -> list[str]:
