@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 import plotly.graph_objects as go
 
-from demos.plots import OKABE_ITO, layout
+from demos.plots import layout
 from demos.text import chart_text, quote, shorten
 from demos.word_embeddings.bpe import Bpe, bpe_tokens
 
@@ -74,7 +74,7 @@ def wordpiece(text: str, tokenizer) -> list[Token]:
     accents stripped, control characters dropped) and pre-tokeniser (split at spaces and punctuation, CJK
     characters apart) make the words; `wordpiece_split` makes the pieces and ids. Offsets come from the
     tokenizer's encoding, which has one offset per piece."""
-    backend = tokenizer.backend_tokenizer
+    backend = _backend(tokenizer)
     vocab = _vocab(tokenizer)
     normal = backend.normalizer.normalize_str(text)
     split: dict[str, list[str]] = {}  # each distinct word is split once
@@ -84,6 +84,18 @@ def wordpiece(text: str, tokenizer) -> list[Token]:
     if len(offsets) != len(pieces):  # never seen: keep the ids, place every piece at the text's start
         offsets = [(0, 0)] * len(pieces)
     return [Token(p, s, e, vocab[p]) for p, (s, e) in zip(pieces, offsets)]
+
+
+@functools.lru_cache(maxsize=4)
+def _backend(tokenizer):
+    """A private copy of the tokenizer's `tokenizers` pipeline with no truncation or padding: the shared
+    one keeps whatever the last caller set (another page pads to 128), and is never mutated here."""
+    from tokenizers import Tokenizer
+
+    backend = Tokenizer.from_str(tokenizer.backend_tokenizer.to_str())
+    backend.no_truncation()
+    backend.no_padding()
+    return backend
 
 
 @functools.lru_cache(maxsize=4)
@@ -117,18 +129,23 @@ def tokenise_all(text: str, tokenizer, bpe_model: Bpe, n_merges: int) -> dict[st
 
 
 # ---------------------------------------------------------------- the hero: one row per tokenizer
+# Neighbouring tokens alternate two light shades of their row's colour (dark text reads on both)
+ROW_COLOURS = (("#cfe2f3", "#9fc5e8"), ("#fde2c0", "#f9c98b"), ("#d4eee2", "#a8dbc3"), ("#eadcf0", "#cfb3dd"))
+UNK_COLOUR = "#e06666"
 def tokens_figure(rows: dict[str, list[Token]], text: str, height: int = 380) -> go.Figure:
     """One row of boxes per tokenizer, each box spanning the characters its token covers."""
     fig = go.Figure()
     names = list(rows)
     for r, (name, tokens) in enumerate(rows.items()):
         shown = [t for t in tokens if t.start < DRAWN_CHARS]
-        colour = [OKABE_ITO[(i % 2) * 5 + (0 if r % 2 else 1) % 2] for i in range(len(shown))]
+        pair = ROW_COLOURS[r % len(ROW_COLOURS)]
+        colour = [UNK_COLOUR if t.text == "[UNK]" else pair[i % 2] for i, t in enumerate(shown)]
         label = [chart_text(shorten(t.text, 12)) for t in shown]
         fig.add_trace(go.Bar(
             y=[f"{name}: {_n(len(tokens))}"] * len(shown), x=[max(t.end - t.start, 0.6) for t in shown],
             base=[t.start for t in shown], orientation="h", marker=dict(color=colour, line=dict(color="white", width=1)),
             text=label, textposition="inside", insidetextanchor="middle", textangle=0,
+            textfont=dict(color="#222222"),
             customdata=[[chart_text(shorten(t.text, 30)), t.id if t.id >= 0 else "—"] for t in shown],
             hovertemplate="“%{customdata[0]}”<br>id %{customdata[1]}<extra>" + chart_text(name) + "</extra>",
             showlegend=False))

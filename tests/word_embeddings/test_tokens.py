@@ -61,3 +61,15 @@ def test_the_figure_and_caption_count_the_same_tokens(minilm):
     n_cont = sum(t.text.startswith("##") for t in rows["WordPiece (MiniLM)"])
     assert caption.startswith(f"{len(text)} characters make {len(text)} character tokens, {len(rows['words'])} word tokens")
     assert f"{n_cont} WordPiece token(s) continue a word" in caption and "and 0 are [UNK]" in caption
+
+
+def test_a_tokenizer_left_padding_or_truncating_by_another_page_changes_nothing(minilm):
+    from models.registry import load_pretrained
+
+    tokenizer = load_pretrained("minilm_l6")[0]  # a private one: this test changes its state
+    tokenizer.backend_tokenizer.enable_padding(length=128)
+    tokenizer.backend_tokenizer.enable_truncation(max_length=4)
+    text = tokens.EXAMPLES["subwords"]
+    wp = tokens.wordpiece(text, tokenizer)
+    assert [t.id for t in wp] == minilm[0](text, add_special_tokens=False)["input_ids"]
+    assert [text[t.start:t.end].lower() for t in wp[:2]] == ["token", "izer"]  # real offsets, not the fallback
