@@ -2,7 +2,7 @@
 import streamlit as st
 
 import ui
-from demos.word_embeddings import bpe, corpus, projection, table, tokens, word2vec
+from demos.word_embeddings import bpe, classifier, corpus, projection, table, tokens, word2vec
 
 page = ui.page_setup(__file__)
 
@@ -38,7 +38,7 @@ with st.expander(f"The last merges up to merge {min(merges, len(model.merges))}"
     st.dataframe(bpe.merges_table(model, merges), hide_index=True)
 ui.section("Unknown words")
 
-view, box = ui.tabs("view", ["Embeddings", "Word2vec live"])
+view, box = ui.tabs("view", ["Embeddings", "Word2vec live", "Text classifier"])
 with box:
     if view == "Embeddings":
         matrix = ui.cached(table.embedding_matrix, minilm, key="minilm_l6")
@@ -80,7 +80,7 @@ with box:
         st.download_button("⬇ Coordinates (CSV)", projection.projection_csv(drawn), "word_projection.csv", "text/csv",
                            type="tertiary")
         ui.section("2-D distances lie")
-    else:
+    elif view == "Word2vec live":
         w = st.columns(4)
         with w[0]:
             window = ui.slider("Window", "window", *word2vec.WINDOW_RANGE, word2vec.DEFAULTS["window"])
@@ -98,6 +98,21 @@ with box:
         scores = ui.cached(word2vec.versus_svd, rec, window, dim, key=(window, negatives, dim, w2v_seed, rec.stopped))
         ui.chart(word2vec.versus_figure(scores), word2vec.versus_caption(scores), export="sgns_vs_svd")
         ui.section("Word2vec")
+    else:
+        # Mean of word vectors → logistic regression, beside frozen MiniLM features and zero-shot labels
+        matrix = ui.cached(table.embedding_matrix, minilm, key="minilm_l6")
+        result = ui.computed("Embedding 480 reviews with MiniLM", classifier.experiment, tokenizer, minilm, matrix,
+                             key="sentiment")
+        ui.chart(classifier.comparison_figure(result), classifier.comparison_caption(result), export="sentiment")
+        review = ui.text_area("A review to score (the bag of words)", "review", classifier.DEFAULT_REVIEW, height=68,
+                              max_chars=300)
+        if review.strip():
+            words, values = classifier.contributions(review, tokenizer, matrix, result.bag[0])
+            ui.chart(classifier.contributions_figure(words, values, result.bag[1]),
+                     classifier.contributions_caption(words, values, result.bag[1]))
+        else:
+            st.info("Type a review to see each word's contribution.", icon="⌨️")
+        ui.section("Text classifier")
 
 ui.key_ideas()
 ui.show_code(tokens.wordpiece_split, bpe.train_bpe, bpe.encode_word, table.analogy, projection.tsne_2d,

@@ -64,3 +64,14 @@ def test_the_word2vec_tab_replays_a_recording(at):
     spec = next(s for s in plotly_specs(at) if s.get("frames"))
     assert len(spec["frames"]) == word2vec.N_FRAMES  # 40 evenly spaced steps from 0 to the last
     assert any("count-based SVD" in t for t in texts)
+
+
+def test_the_text_classifier_tab_scores_a_review_word_by_word(at):
+    show(at, view="Text classifier", timeout=240)
+    texts = captions(at)
+    assert any(t.startswith("Held-out test split (") for t in texts)
+    assert any(t.startswith("The bag of words scores this review") and "10 bars" in t for t in texts)
+    show(at, review="what a brilliant film")
+    assert any("the sum of the 4 bars" in t for t in captions(at))
+    show(at, review="\u200b")
+    assert any("has no WordPiece tokens" in t for t in captions(at))
