@@ -2,7 +2,7 @@
 import streamlit as st
 
 import ui
-from demos.word_embeddings import bpe, classifier, corpus, projection, table, tokens, word2vec
+from demos.word_embeddings import bpe, classifier, corpus, projection, recommender, table, tokens, word2vec
 
 page = ui.page_setup(__file__)
 
@@ -38,7 +38,7 @@ with st.expander(f"The last merges up to merge {min(merges, len(model.merges))}"
     st.dataframe(bpe.merges_table(model, merges), hide_index=True)
 ui.section("Unknown words")
 
-view, box = ui.tabs("view", ["Embeddings", "Word2vec live", "Text classifier"])
+view, box = ui.tabs("view", ["Embeddings", "Word2vec live", "Text classifier", "Recommender"])
 with box:
     if view == "Embeddings":
         matrix = ui.cached(table.embedding_matrix, minilm, key="minilm_l6")
@@ -98,7 +98,7 @@ with box:
         scores = ui.cached(word2vec.versus_svd, rec, window, dim, key=(window, negatives, dim, w2v_seed, rec.stopped))
         ui.chart(word2vec.versus_figure(scores), word2vec.versus_caption(scores), export="sgns_vs_svd")
         ui.section("Word2vec")
-    else:
+    elif view == "Text classifier":
         # Mean of word vectors → logistic regression, beside frozen MiniLM features and zero-shot labels
         matrix = ui.cached(table.embedding_matrix, minilm, key="minilm_l6")
         result = ui.computed("Embedding 480 reviews with MiniLM", classifier.experiment, tokenizer, minilm, matrix,
@@ -113,6 +113,16 @@ with box:
         else:
             st.info("Type a review to see each word's contribution.", icon="⌨️")
         ui.section("Text classifier")
+    else:
+        # User and item embeddings learnt from ratings alone: matrix factorisation beside neural CF
+        r = st.columns([3, 2, 5])
+        with r[0]:
+            rec_dim = ui.slider("Embedding dimension", "rec_dim", *recommender.DIM_RANGE, 8)
+        with r[1]:
+            rec_seed = ui.number("Seed (ratings, init)", "rec_seed", 0, 9999, 0)
+        fit = ui.computed("Training both recommenders", recommender.train, rec_dim, rec_seed)
+        ui.chart(recommender.recommender_figure(fit), recommender.recommender_caption(fit), export="recommender")
+        ui.section("Recommender")
 
 ui.key_ideas()
 ui.show_code(tokens.wordpiece_split, bpe.train_bpe, bpe.encode_word, table.analogy, projection.tsne_2d,

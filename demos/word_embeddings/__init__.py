@@ -8,5 +8,6 @@
 - word2vec.py    skip-gram with negative sampling by hand, recorded and replayed; vs PPMI-SVD ("Word2vec live")
 - classifier.py  mean of word vectors → logistic regression, per-word shares, negation; vs frozen MiniLM
                  features and zero-shot ("Text classifier")
+- recommender.py matrix factorisation vs neural CF on synthetic ratings; item vectors find hidden genres
 - lesson.py      the lesson's answers, computed
 """

@@ -75,3 +75,8 @@ def test_the_text_classifier_tab_scores_a_review_word_by_word(at):
     assert any("the sum of the 4 bars" in t for t in captions(at))
     show(at, review="\u200b")
     assert any("has no WordPiece tokens" in t for t in captions(at))
+
+
+def test_the_recommender_tab_trains_both_models(at):
+    show(at, view="Recommender", rec_dim=4, timeout=240)
+    assert any(t.startswith("4-D embeddings. Test RMSE at each model's best validation epoch") for t in captions(at))
