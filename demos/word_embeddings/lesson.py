@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 from typing import Mapping
 
-from demos.word_embeddings import bpe, corpus, projection, table, tokens
+from demos.word_embeddings import bpe, classifier, corpus, projection, table, tokens, word2vec
 from models.registry import load_pretrained
 
 DEFAULTS = {"preset": "subwords", "merges": "100", "analogy": corpus.ANALOGY_DEFAULT, "perplexity": "10", "seed": "0",
@@ -67,3 +67,22 @@ def keeps_more(params: Mapping[str, str]) -> str:
     vectors = table.embedding_matrix(model)[[vocab[w] for w in words]]
     drawn = projection.project(vectors, words, groups, float(p["perplexity"]), int(p["seed"]))
     return "t-SNE" if drawn.kept_tsne > drawn.kept_pca else "PCA" if drawn.kept_pca > drawn.kept_tsne else "Neither"
+
+
+@functools.lru_cache(maxsize=1)
+def _sentiment() -> classifier.Comparison:
+    tokenizer, model = _minilm()
+    return classifier.experiment(tokenizer, model, table.embedding_matrix(model))
+
+
+def bag_beats_chance_on_negations(params: Mapping[str, str]) -> str:
+    """"Yes" when the mean-of-word-vectors classifier gets more than half the negated test reviews right."""
+    return "Yes" if _sentiment().rows["mean of word vectors"]["negated"] > 0.5 else "No"
+
+
+def best_word2vec_relation(params: Mapping[str, str]) -> str:
+    """The relation whose analogies skip-gram solves best at the recording's last frame (first on a tie)."""
+    p = word2vec.DEFAULTS | {k: int(v) for k, v in params.items() if k in ("window", "negatives", "dim")}
+    rec = word2vec.train(p["window"], p["negatives"], p["dim"], int(params.get("w2v_seed", 0)))
+    acc = list(rec.frames["accuracy"][-1])
+    return list(corpus.RELATIONS)[acc.index(max(acc))]

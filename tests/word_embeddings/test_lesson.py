@@ -28,3 +28,11 @@ def test_the_analogy_rank_band_and_the_projection_winner():
     assert lesson.analogy_rank({"analogy": "france:paris:italy:rome"}) == "2nd to 10th"  # "italian" comes first
     assert lesson.keeps_more({"perplexity": "2"}) == "PCA"  # measured: so local a t-SNE loses the 5-neighbourhoods
     assert lesson.keeps_more({}) == "t-SNE"
+
+
+def test_the_tabs_beats_read_the_recording_and_the_comparison():
+    from demos.word_embeddings import corpus, word2vec
+    rec = word2vec.train(4, 5, 16, 0)
+    acc = list(rec.frames["accuracy"][-1])
+    assert lesson.best_word2vec_relation({}) == list(corpus.RELATIONS)[acc.index(max(acc))]
+    assert lesson.bag_beats_chance_on_negations({}) == "No"  # a bag of words cannot order negations
