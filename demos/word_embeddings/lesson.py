@@ -1,16 +1,15 @@
 """The word-embeddings page's lesson answers (`## Lesson` in pages/14_word_embeddings.md, format:
 ui/lesson_data.py): a beat's URL parameters (missing ones take the page's defaults, read here the way
-pages/14_word_embeddings.py reads them) -> the hero's tokens or the Embeddings tab's searches."""
+pages/14_word_embeddings.py reads them) -> the hero's four rows of tokens."""
 from __future__ import annotations
 
 import functools
 from typing import Mapping
 
-from demos.word_embeddings import bpe, classifier, corpus, projection, table, tokens, word2vec
+from demos.word_embeddings import bpe, tokens
 from models.registry import load_pretrained
 
-DEFAULTS = {"preset": "subwords", "merges": "100", "analogy": corpus.ANALOGY_DEFAULT, "perplexity": "10", "seed": "0",
-            "k": "10"}
+DEFAULTS = {"preset": "subwords", "merges": "100"}
 ROWS = ("characters", "words", "BPE", "WordPiece")
 
 
@@ -47,42 +46,13 @@ def has_unk(params: Mapping[str, str]) -> str:
     return "Yes" if any(t.text == "[UNK]" for t in list(rows(params).values())[3]) else "No"
 
 
-def analogy_rank(params: Mapping[str, str]) -> str:
-    """Where the expected answer of the Embeddings tab's analogy ranks: "First", "2nd to 10th" or "Lower"."""
-    p = DEFAULTS | dict(params)
-    tokenizer, model = _minilm()
-    matrix, vocab = table.embedding_matrix(model), tokenizer.get_vocab()
-    a, b, c, d = p["analogy"].split(":")
-    found = table.analogy(table.unit_rows(matrix), vocab, a, b, c, d, 10, table.searchable(vocab),
-                          table.id_to_tokens(vocab))
-    return "Lower" if found.rank is None or found.rank > 10 else "First" if found.rank == 1 else "2nd to 10th"
+def every_word_one_bpe_token(params: Mapping[str, str]) -> str:
+    """"Yes" when no word of the hero's text needs more than one BPE token at the view's merge count."""
+    bpe_row = list(rows(params).values())[2]
+    words = list(rows(params).values())[1]
+    return "Yes" if len(bpe_row) == len(words) else "No"
 
 
-def keeps_more(params: Mapping[str, str]) -> str:
-    """Which 2-D drawing keeps more of the words' full-space neighbours: "PCA", "t-SNE" or "Neither"."""
-    p = DEFAULTS | dict(params)
-    tokenizer, model = _minilm()
-    words, groups = corpus.relation_words()
-    vocab = tokenizer.get_vocab()
-    vectors = table.embedding_matrix(model)[[vocab[w] for w in words]]
-    drawn = projection.project(vectors, words, groups, float(p["perplexity"]), int(p["seed"]))
-    return "t-SNE" if drawn.kept_tsne > drawn.kept_pca else "PCA" if drawn.kept_pca > drawn.kept_tsne else "Neither"
-
-
-@functools.lru_cache(maxsize=1)
-def _sentiment() -> classifier.Comparison:
-    tokenizer, model = _minilm()
-    return classifier.experiment(tokenizer, model, table.embedding_matrix(model))
-
-
-def bag_beats_chance_on_negations(params: Mapping[str, str]) -> str:
-    """"Yes" when the mean-of-word-vectors classifier gets more than half the negated test reviews right."""
-    return "Yes" if _sentiment().rows["mean of word vectors"]["negated"] > 0.5 else "No"
-
-
-def best_word2vec_relation(params: Mapping[str, str]) -> str:
-    """The relation whose analogies skip-gram solves best at the recording's last frame (first on a tie)."""
-    p = word2vec.DEFAULTS | {k: int(v) for k, v in params.items() if k in ("window", "negatives", "dim")}
-    rec = word2vec.train(p["window"], p["negatives"], p["dim"], int(params.get("w2v_seed", 0)))
-    acc = list(rec.frames["accuracy"][-1])
-    return list(corpus.RELATIONS)[acc.index(max(acc))]
+def year_is_one_token(params: Mapping[str, str]) -> str:
+    """"Yes" when "2024" is a single WordPiece token in MiniLM's vocabulary."""
+    return "Yes" if tokens.wordpiece_split("2024", _minilm()[0].get_vocab()) == ["2024"] else "No"

@@ -23,16 +23,11 @@ def test_unknown_tokens_come_from_characters_the_vocabulary_lacks():
     assert lesson.has_unk({"text": "🙂"}) == "Yes" and lesson.has_unk({"text": "smile"}) == "No"
 
 
-def test_the_analogy_rank_band_and_the_projection_winner():
-    assert lesson.analogy_rank({}) == "First"  # woman − man + king → queen, MiniLM's input table
-    assert lesson.analogy_rank({"analogy": "france:paris:italy:rome"}) == "2nd to 10th"  # "italian" comes first
-    assert lesson.keeps_more({"perplexity": "2"}) == "PCA"  # measured: so local a t-SNE loses the 5-neighbourhoods
-    assert lesson.keeps_more({}) == "t-SNE"
-
-
-def test_the_tabs_beats_read_the_recording_and_the_comparison():
-    from demos.word_embeddings import corpus, word2vec
-    rec = word2vec.train(4, 5, 16, 0)
-    acc = list(rec.frames["accuracy"][-1])
-    assert lesson.best_word2vec_relation({}) == list(corpus.RELATIONS)[acc.index(max(acc))]
-    assert lesson.bag_beats_chance_on_negations({}) == "No"  # a bag of words cannot order negations
+def test_merges_and_numbers():
+    # all merges: a word of the corpus is one symbol, a word the corpus never had is several
+    assert lesson.every_word_one_bpe_token({"text": "the queen visited paris", "merges": "305"}) == "Yes"
+    assert lesson.every_word_one_bpe_token({"text": "the queen visited lisbon", "merges": "305"}) == "No"
+    assert lesson.every_word_one_bpe_token({"preset": "rare", "merges": "305"}) == "No"
+    rows = lesson.rows({"preset": "numbers"})
+    wp = [t.text for t in rows["WordPiece (MiniLM)"]]
+    assert lesson.year_is_one_token({}) == ("Yes" if "2024" in wp else "No") == "No"  # 202 + ##4, as the hero shows
