@@ -1,11 +1,14 @@
 """Words as numbers: tokenising (four ways), BPE training, word2vec's recording, the neighbour search
-over MiniLM's 30,522 × 384 table, t-SNE of 64 words, and the page's first render and hero rerun."""
+over MiniLM's 30,522 × 384 table, t-SNE of 64 words, the classifier and recommender tabs, and the page's
+first render and hero rerun."""
 from __future__ import annotations
 
 import time
 
+import torch
+
 from bench.common import Row, best_of, once, page_rerun
-from demos.word_embeddings import bpe, corpus, projection, table, tokens, word2vec
+from demos.word_embeddings import bpe, classifier, corpus, projection, recommender, table, tokens, word2vec
 from models import load_pretrained
 
 PAGE = "pages/14_word_embeddings.py"
@@ -56,8 +59,20 @@ def run() -> list[Row]:
                     target="≤ 50 ms"))
     words, groups = corpus.relation_words()
     vectors = matrix[[vocab[w] for w in words]]
+    reviews = classifier.reviews(0)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # as the server runs torch (ui/cache.py: TORCH_THREADS)
+    rows.append(Row("word_embeddings", f"text classifier: MiniLM sentence features of {len(reviews.texts)} reviews "
+                                       "(torch threads 1, as served)",
+                    once(lambda: classifier.sentence_features(list(reviews.texts), tokenizer, model))))
+    rows.append(Row("word_embeddings", "text classifier tab's job: features, 2 × 4 regressions, zero-shot (threads 1)",
+                    once(lambda: classifier.experiment(tokenizer, model, matrix))))
     rows.append(Row("word_embeddings", "PCA + exact t-SNE of 64 words (500 iterations)",
                     best_of(lambda: projection.project(vectors, words, groups, 10, 0), repeat=3)))
+    recommender.train(2, 0)  # torch.optim's first use imports several seconds of modules: not the tab's cost
+    rows.append(Row("word_embeddings", "recommender tab's job: matrix factorisation + neural CF, 150 epochs each "
+                                       "(d 8, threads 1)", once(lambda: recommender.train(8, 0))))
+    torch.set_num_threads(threads)
     first_render, _ = page_rerun(PAGE, {}, ("slider", "merges", 50), repeat=1)
     rows.append(Row("word_embeddings", "page first render in a fresh process (MiniLM loaded, BPE and t-SNE computed)",
                     first_render))
