@@ -25,7 +25,7 @@ DEFAULTS = {"window": 4, "negatives": 5, "dim": 16}
 EPOCHS = 4
 BATCH = 512  # pairs per step
 LEARNING_RATE = 0.02  # per pair, decayed linearly to 0.0001 × it (word2vec's schedule)
-N_FRAMES = 40
+N_FRAMES = 50
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,8 @@ def _pca(x: np.ndarray) -> np.ndarray:
         return np.zeros((len(x), 2))
     _, _, vt = np.linalg.svd(x, full_matrices=False)
     axes = vt[:2] * np.sign(vt[:2][np.arange(2), np.abs(vt[:2]).argmax(axis=1)])[:, None]
-    return x @ axes.T
+    flat = x @ axes.T
+    return flat / np.abs(flat).max()  # each frame fills the panel: the player keeps fixed axes
 
 
 def ppmi_svd(window: int, dim: int) -> np.ndarray:
@@ -164,7 +165,7 @@ def training_figure(rec: Recording, height: int = 440) -> go.Figure:
     words, groups = corpus.relation_words()
     names = list(corpus.RELATIONS)
     steps, acc, points = rec.steps, rec.frames["accuracy"], rec.frames["points"]
-    fig = make_subplots(1, 2, subplot_titles=("the relation words (PCA of W_in)", "analogies solved (top-1)"),
+    fig = make_subplots(1, 2, subplot_titles=("the relation words (PCA of W_in, scaled per frame)", "analogies solved (top-1)"),
                         horizontal_spacing=0.08)
     for g, name in enumerate(names):
         idx = [i for i, x in enumerate(groups) if x == name]
@@ -178,8 +179,8 @@ def training_figure(rec: Recording, height: int = 440) -> go.Figure:
         fig.add_trace(go.Scatter(x=[steps[-1]], y=[acc[-1, g]], mode="markers", marker=dict(color=OKABE_ITO[g], size=10),
                                  legendgroup=name, showlegend=False, hovertemplate=name + ": %{y:.0%}<extra></extra>"),
                       1, 2)
-    fig.update_xaxes(showticklabels=False, row=1, col=1)
-    fig.update_yaxes(showticklabels=False, row=1, col=1)
+    fig.update_xaxes(showticklabels=False, range=[-1.2, 1.2], row=1, col=1)  # Plotly's player never rescales axes
+    fig.update_yaxes(showticklabels=False, range=[-1.2, 1.2], row=1, col=1)
     fig.update_xaxes(title_text="training step", row=1, col=2)
     fig.update_yaxes(range=[-0.03, 1.03], tickformat=".0%", row=1, col=2)
     fig.update_layout(legend=dict(orientation="h", y=1.14))

@@ -63,7 +63,7 @@ def test_the_word2vec_tab_replays_a_recording(at):
     texts = captions(at)
     assert any(t.startswith("Skip-gram, window 2, 3 negatives, 8 dimensions") for t in texts)
     spec = next(s for s in plotly_specs(at) if s.get("frames"))
-    assert len(spec["frames"]) == word2vec.N_FRAMES  # 40 evenly spaced steps from 0 to the last
+    assert len(spec["frames"]) == word2vec.N_FRAMES  # evenly spaced steps from 0 to the last
     assert any("count-based SVD" in t for t in texts)
 
 
