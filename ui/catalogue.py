@@ -177,6 +177,9 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("pages/16_interpretability.py", "Interpretability and sanity checks", "🔍", "Robustness and interpretability",
              "Six attribution methods on one input, checked live: randomise the layers, shuffle the labels, delete pixels.",
              ("mnist_cnn", "mnist_cnn_shuffled", "efficientnet_lite0")),
+    PageInfo("pages/14_word_embeddings.py", "Words as numbers: tokens and embeddings", "🔤", "Sequences and attention",
+             "Your text as characters, words, BPE and WordPiece; MiniLM's embedding table: neighbours, analogies, t-SNE.",
+             ("minilm_l6",)),
 )
 
 
