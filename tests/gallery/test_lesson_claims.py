@@ -64,6 +64,26 @@ def phrases() -> list[tuple[str, int, str]]:
     t = lambda n: transfer.DEFAULTS | q("transfer_learning", n)  # noqa: E731
     out += [("transfer_learning", 1, f"With {t(1)['k']} labelled"), ("transfer_learning", 3, f"reach {float(t(3)['target']):.0%}".replace("%", " %")),
             ("transfer_learning", 4, f"With {t(4)['k']} labels")]
+    from demos.interpretability import lesson as interp, sanity
+    from demos.reinforcement_learning import lesson as rl
+    from demos.vision_tasks import lesson as vision, nms_view, tasks
+    r = lambda n: rl.DEFAULTS | q("reinforcement_learning", n)  # noqa: E731
+    out += [("reinforcement_learning", 1, f"ε = {float(r(1)['eps']):g}"), ("reinforcement_learning", 1, f"After {r(1)['episodes']} episodes"),
+            ("reinforcement_learning", 3, f"From episode {r(3)['from']} on"),
+            ("reinforcement_learning", 3, f"costs {float(r(3)['reward']):g}".replace("-", "−")),
+            ("reinforcement_learning", 4, f"After {r(4)['episodes']} episodes"),
+            ("reinforcement_learning", 4, "neither learner ever takes a random action" if float(r(4)["eps"]) == 0 else "?")]
+    v = lambda n: vision.DEFAULTS | q("vision_tasks", n)  # noqa: E731
+    ax0, ay0, ax1, ay1 = nms_view.BOX_A
+    b = {k: float(v(2)[f"b{k}"]) for k in ("x", "y", "w", "h")}
+    half_right = (b["w"], b["h"], b["y"], b["x"] - ax0) == (ax1 - ax0, ay1 - ay0, ay0, (ax1 - ax0) / 2)
+    out += [("vision_tasks", 1, f"held-out scene {v(1)['scene']}"), ("vision_tasks", 1, f"score ≥ {float(v(1)['score']):g}"),
+            ("vision_tasks", 2, "shifted right by half its width" if half_right else "?"),
+            ("vision_tasks", 3, f"by more than {float(v(3)['nms']):g}"),
+            ("vision_tasks", 3, f"default threshold of {tasks.NMS_DEFAULT:g}")]
+    i = lambda n: interp.DEFAULTS | q("interpretability", n)  # noqa: E731
+    out += [("interpretability", 2, f"only {i(2)['steps']} Gauss–Legendre"),
+            ("interpretability", 3, "All five" if int(i(3)["k"]) == len(sanity.DIGIT_CASCADE) == 5 else "?")]
     return out
 
 
