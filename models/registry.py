@@ -28,6 +28,7 @@ from models.mnist_cnn import MnistCnn, MnistCnnConfig
 from models.mnist_mlp import MnistMlp, MnistMlpConfig
 from models.recall_rnn import RecallConfig, RecallNet
 from models.seq2seq import Seq2Seq, Seq2SeqConfig
+from models.ssl_encoder import SslEncoder, SslEncoderConfig
 from models.transfer_cnn import TransferCnn
 from models.vae import LatentAutoencoderConfig, LatentAutoencoders
 
@@ -94,6 +95,10 @@ REGISTRY: dict[str, ModelSpec] = {
                              LatentAutoencoderConfig),
     "mnist_vae_2d": ModelSpec("Digit VAEs, 2-D code, one per KL weight β", open_safetensors, LatentAutoencoders,
                               LatentAutoencoderConfig),
+    "ssl_digits": ModelSpec("Digit encoder pre-trained without labels (SimCLR, crop + grey jitter)", open_safetensors,
+                            SslEncoder, SslEncoderConfig),
+    "ssl_digits_crop": ModelSpec("Digit encoder pre-trained without labels (SimCLR, crop only)", open_safetensors,
+                                 SslEncoder, SslEncoderConfig),
 }
 
 

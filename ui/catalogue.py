@@ -167,6 +167,9 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("pages/12_transfer_learning.py", "Transfer, few-shot and zero-shot learning", "♻️", "Vision",
              "How many labels does a new task need? Scratch vs probe vs fine-tuning, forgetting, prototypes, zero-shot.",
              ("mnist_cnn_04", "efficientnet_lite0", "minilm_l6")),
+    PageInfo("pages/17_augmentation.py", "Data augmentation and self-supervised learning", "🎲", "Vision",
+             "Seed-locked torchvision v2 draws that move boxes and masks, a 6 turned into a 9, Mixup/CutMix, SimCLR on digits.",
+             ("mnist_cnn", "ssl_digits", "ssl_digits_crop")),
 )
 
 
