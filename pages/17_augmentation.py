@@ -23,7 +23,8 @@ truth = int(picked.truth) if picked.truth is not None else None
 
 # The chain: up to three steps, each a transform, its probability and its magnitude
 D = chain.DEFAULT_STEPS
-with ui.more_controls() if presenting else st.container():
+chain_box = ui.more_controls() if presenting else st.container()  # on a slide the chain waits in ⚙️
+with chain_box:
     cols = ui.control_columns(9, per_row=3)
     with cols[0]:
         t1 = ui.select("Step 1", "t1", chain.step_options(0), default=D[0][0], format_func=chain.step_title)
@@ -43,7 +44,7 @@ with ui.more_controls() if presenting else st.container():
         p3 = ui.slider("probability p", "p3", 0.0, 1.0, D[2][1], step=0.05)
     with cols[8]:
         m3 = ui.slider("magnitude m", "m3", 0.0, 1.0, D[2][2], step=0.01, help=chain.magnitude_help(t3))
-with ui.more_controls():
+with chain_box if presenting else ui.more_controls():
     c = st.columns(2)
     with c[0]:
         show_box = ui.toggle("Draw the box", "box", True)
@@ -55,7 +56,7 @@ pipeline = chain.read_chain([(t1, p1, m1), (t2, p2, m2), (t3, p3, m3)])
 view_key = (kind, picked.name, pipeline, seed)
 rows = ui.cached(transforms.grid, image, pipeline, seed, key=view_key, max_entries=64)
 probs = ui.cached(grid_view.meter, ui.model("mnist_cnn"), rows, key=view_key, max_entries=64) if truth is not None else None
-height = round((150 * len(rows) + 30) * (ui.stage_scale() if presenting else 1))
+height = round(470 * ui.stage_scale()) if presenting else 150 * len(rows) + 30
 ui.chart(grid_view.grid_figure(rows, pipeline, show_mask, show_box, probs, truth, height),
          grid_view.grid_caption(pipeline, probs, truth, seed), key="grid")
 ui.end_of_hero()

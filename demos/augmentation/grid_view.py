@@ -13,7 +13,8 @@ from PIL import Image
 
 from demos.augmentation.transforms import Chain, Sample, row_titles
 
-GAP = 6  # px between cells
+GAP = 6  # px between the cells of a row
+ROW_GAP = 24  # px between rows: room for the meter's verdict under each cell
 DIGIT_ZOOM = 4  # a 28-px digit is drawn at 112 px (nearest neighbour: the pixels stay visible)
 MASK_TINT = np.array([230, 159, 0], dtype=np.float32)  # Okabe-Ito orange
 BOX_COLOUR = "#0072B2"
@@ -39,10 +40,10 @@ def mosaic(rows: list[list[Sample]], show_mask: bool) -> tuple[np.ndarray, int]:
     zoom = DIGIT_ZOOM if rows[0][0].image.shape[0] == 1 else 1
     side = rows[0][0].image.shape[-1] * zoom
     n_r, n_c = len(rows), len(rows[0])
-    out = np.full((n_r * (side + GAP) - GAP, n_c * (side + GAP) - GAP, 3), 255, dtype=np.float32)
+    out = np.full((n_r * (side + ROW_GAP), n_c * (side + GAP) - GAP, 3), 255, dtype=np.float32)
     for r, row in enumerate(rows):
         for c, sample in enumerate(row):
-            out[r * (side + GAP):r * (side + GAP) + side, c * (side + GAP):c * (side + GAP) + side] = _cell(sample, show_mask, zoom)
+            out[r * (side + ROW_GAP):r * (side + ROW_GAP) + side, c * (side + GAP):c * (side + GAP) + side] = _cell(sample, show_mask, zoom)
     return out.clip(0, 255).astype(np.uint8), side
 
 
@@ -69,7 +70,7 @@ def grid_figure(rows: list[list[Sample]], chain: Chain, show_mask: bool, show_bo
         for r, row in enumerate(rows):
             for c, s in enumerate(row):
                 x1, y1, x2, y2 = (s.box * zoom).tolist()
-                ox, oy = c * (side + GAP), r * (side + GAP)
+                ox, oy = c * (side + GAP), r * (side + ROW_GAP)
                 fig.add_shape(type="rect", x0=ox + x1, y0=oy + y1, x1=ox + x2, y1=oy + y2,
                               line=dict(color=BOX_COLOUR, width=2))
     if probs is not None and truth is not None:
@@ -77,14 +78,14 @@ def grid_figure(rows: list[list[Sample]], chain: Chain, show_mask: bool, show_bo
             for c in range(len(rows[0])):
                 said = int(probs[r, c].argmax())
                 text = f"{said} ✓ {probs[r, c, truth]:.0%}" if said == truth else f"{said} ✗ ({truth}: {probs[r, c, truth]:.0%})"
-                fig.add_annotation(x=c * (side + GAP) + side / 2, y=r * (side + GAP) + side, yanchor="top",
+                fig.add_annotation(x=c * (side + GAP) + side / 2, y=r * (side + ROW_GAP) + side, yanchor="top",
                                    text=text, showarrow=False, font=dict(size=13, color=KEEP if said == truth else BREAK))
     for r, title in enumerate(row_titles(chain)):
-        fig.add_annotation(x=0, y=r * (side + GAP) + side / 2, xref="paper", xanchor="right", text=title.replace(" (", "<br>("),
+        fig.add_annotation(x=0, y=r * (side + ROW_GAP) + side / 2, xref="paper", xanchor="right", text=title.replace(" (", "<br>("),
                            showarrow=False, font=dict(size=12))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    fig.update_layout(height=height, margin=dict(l=150, r=10, t=10, b=24 if probs is not None else 10),
+    fig.update_layout(height=height, margin=dict(l=150, r=10, t=10, b=10),
                       plot_bgcolor="white", dragmode=False)
     return fig
 

@@ -45,13 +45,14 @@ def curves_caption(runs: dict, per_class: int, arm: str) -> str:
         return float(final(runs[key], "val_acc").mean()), float((final(runs[key], "train_acc") - final(runs[key], "val_acc")).mean())
     v0, g0 = summary("none")
     text = (f"{per_class} digits per class, mean of {seeds} seeds, after {runs['none'][0]['steps'][-1]} steps: without augmentation "
-            f"{v0:.1%} on the validation digits, a gap of {g0:+.1%} to its own training digits")
+            f"{v0:.1%} on the validation digits, {g0 * 100:.1f} points below its own training digits")
     if arm not in runs:
         return text + "."
     v1, g1 = summary(arm)
     verdict = "raises" if v1 > v0 else "lowers" if v1 < v0 else "leaves"
-    return text + (f"; with {BATCH_TRANSFORMS[arm]} {v1:.1%} and a gap of {g1:+.1%}: it {verdict} validation accuracy by "
-                   f"{abs(v1 - v0):.1%}.")
+    change = "" if verdict == "leaves" else f" by {abs(v1 - v0) * 100:.1f} points"
+    return text + (f"; with {BATCH_TRANSFORMS[arm]} {v1:.1%}, {g1 * 100:.1f} points below: it {verdict} validation accuracy"
+                   f"{change}" + (" unchanged." if verdict == "leaves" else "."))
 
 
 def gap_figure(gaps: dict[str, dict[int, np.ndarray]], height: int = 340) -> go.Figure:
@@ -73,8 +74,8 @@ def gap_caption(gaps: dict[str, dict[int, np.ndarray]]) -> str:
     ks = sorted(set(gaps["none"]) & set(gaps["standard"]))
     smaller = [k for k in ks if gaps["standard"][k].mean() < gaps["none"][k].mean()]
     lo, hi = ks[0], ks[-1]
-    return (f"Without augmentation the gap is {gaps['none'][lo].mean():.1%} at {lo} digits per class and "
-            f"{gaps['none'][hi].mean():.1%} at {hi}; augmentation makes it smaller at {len(smaller)} of {len(ks)} sizes"
+    return (f"Without augmentation the gap is {gaps['none'][lo].mean() * 100:.1f} points at {lo} digits per class and "
+            f"{gaps['none'][hi].mean() * 100:.1f} at {hi}; the standard augmentation makes it smaller at {len(smaller)} of {len(ks)} sizes"
             + (f" ({', '.join(map(str, smaller))})." if smaller else "."))
 
 
@@ -93,6 +94,6 @@ def effects_caption(effects: dict[str, float]) -> str:
         return "The committed runs are missing: run the recording command to compare transforms."
     best, worst = max(effects, key=effects.get), min(effects, key=effects.get)
     hurt = [BATCH_TRANSFORMS[t] for t, v in effects.items() if v < 0]
-    return (f"At {TRANSFORM_K} digits per class the best single transform is {BATCH_TRANSFORMS[best]} "
+    return (f"At {TRANSFORM_K} digits per class the best of these is {BATCH_TRANSFORMS[best]} "
             f"({effects[best] * 100:+.1f} points), the worst {BATCH_TRANSFORMS[worst]} ({effects[worst] * 100:+.1f}); "
             + (f"{len(hurt)} of {len(effects)} lower validation accuracy." if hurt else "none lowers validation accuracy."))
