@@ -45,13 +45,13 @@ def curves_caption(runs: dict, per_class: int, arm: str) -> str:
         return float(final(runs[key], "val_acc").mean()), float((final(runs[key], "train_acc") - final(runs[key], "val_acc")).mean())
     v0, g0 = summary("none")
     text = (f"{per_class} digits per class, mean of {seeds} seeds, after {runs['none'][0]['steps'][-1]} steps: without augmentation "
-            f"{v0:.1%} on the validation digits, {g0 * 100:.1f} points below its own training digits")
+            f"{v0:.1%} on the validation digits, a train − validation gap of {g0 * 100:.1f} points")
     if arm not in runs:
         return text + "."
     v1, g1 = summary(arm)
     verdict = "raises" if v1 > v0 else "lowers" if v1 < v0 else "leaves"
     change = "" if verdict == "leaves" else f" by {abs(v1 - v0) * 100:.1f} points"
-    return text + (f"; with {BATCH_TRANSFORMS[arm]} {v1:.1%}, {g1 * 100:.1f} points below: it {verdict} validation accuracy"
+    return text + (f"; with {BATCH_TRANSFORMS[arm]} {v1:.1%}, a gap of {g1 * 100:.1f} points: it {verdict} validation accuracy"
                    f"{change}" + (" unchanged." if verdict == "leaves" else "."))
 
 
