@@ -10,55 +10,57 @@ page = ui.page_setup(__file__)
 presenting = ui.is_presenting()
 
 # Key controls: the picture (digit, photo or upload) and the seed of the draws
-ui.preset_buttons(chain.PRESETS, label=None)
-row = st.columns([2, 2, 3, 3, 2])
+row = st.columns([2.4, 3.8, 3, 3, 1.8])  # the source radio on one line, "Photo" whole
 with row[0]:
     kind = ui.select("Picture", "kind", ["digit", "photo"], widget="segmented",
-                     format_func={"digit": "A digit", "photo": "A photo"}.get)
+                     format_func={"digit": "Digit", "photo": "Photo"}.get)
 with row[4]:
     seed = ui.number("Seed", "seed", 0, 9999, 0, help="Same seed, same draws: the grid is reproducible")
 picked = ui.image_picker(kind == "digit", slots={"source": row[1], "digit": row[2], "photo": row[2], "index": row[3]})
 image = chain.working_image(picked.x)
 truth = int(picked.truth) if picked.truth is not None else None
 
-# The chain: up to three steps, each a transform, its probability and its magnitude
+# The chain builder beside the grid (on a slide it waits in ⚙️): three steps, each a transform, p and m
 D = chain.DEFAULT_STEPS
-chain_box = ui.more_controls() if presenting else st.container()  # on a slide the chain waits in ⚙️
-with chain_box:
-    cols = ui.control_columns(9, per_row=3)
-    with cols[0]:
+builder, hero = (ui.more_controls(), st.container()) if presenting else st.columns([1, 3])
+with builder:
+    ui.preset_buttons(chain.PRESETS, label="Chains")
+    c = ui.control_columns([2, 1, 1] * 3, per_row=3) if presenting else [st.container()] + list(st.columns(2))
+    with c[0]:
         t1 = ui.select("Step 1", "t1", chain.step_options(0), default=D[0][0], format_func=chain.step_title)
-    with cols[1]:
-        p1 = ui.slider("probability p", "p1", 0.0, 1.0, D[0][1], step=0.05)
-    with cols[2]:
-        m1 = ui.slider("magnitude m", "m1", 0.0, 1.0, D[0][2], step=0.01, help=chain.magnitude_help(t1))
-    with cols[3]:
+    with c[1]:
+        p1 = ui.slider("p", "p1", 0.0, 1.0, D[0][1], step=0.05, help="Probability the step is applied to a draw")
+    with c[2]:
+        m1 = ui.slider("m", "m1", 0.0, 1.0, D[0][2], step=0.01, help=chain.magnitude_help(t1))
+    c = c[3:] if presenting else [st.container()] + list(st.columns(2))
+    with c[0]:
         t2 = ui.select("Step 2", "t2", chain.step_options(1), default=D[1][0], format_func=chain.step_title)
-    with cols[4]:
-        p2 = ui.slider("probability p", "p2", 0.0, 1.0, D[1][1], step=0.05)
-    with cols[5]:
-        m2 = ui.slider("magnitude m", "m2", 0.0, 1.0, D[1][2], step=0.01, help=chain.magnitude_help(t2))
-    with cols[6]:
+    with c[1]:
+        p2 = ui.slider("p", "p2", 0.0, 1.0, D[1][1], step=0.05, help="Probability the step is applied to a draw")
+    with c[2]:
+        m2 = ui.slider("m", "m2", 0.0, 1.0, D[1][2], step=0.01, help=chain.magnitude_help(t2))
+    c = c[3:] if presenting else [st.container()] + list(st.columns(2))
+    with c[0]:
         t3 = ui.select("Step 3", "t3", chain.step_options(2), default=D[2][0], format_func=chain.step_title)
-    with cols[7]:
-        p3 = ui.slider("probability p", "p3", 0.0, 1.0, D[2][1], step=0.05)
-    with cols[8]:
-        m3 = ui.slider("magnitude m", "m3", 0.0, 1.0, D[2][2], step=0.01, help=chain.magnitude_help(t3))
-with chain_box if presenting else ui.more_controls():
+    with c[1]:
+        p3 = ui.slider("p", "p3", 0.0, 1.0, D[2][1], step=0.05, help="Probability the step is applied to a draw")
+    with c[2]:
+        m3 = ui.slider("m", "m3", 0.0, 1.0, D[2][2], step=0.01, help=chain.magnitude_help(t3))
     c = st.columns(2)
     with c[0]:
-        show_box = ui.toggle("Draw the box", "box", True)
+        show_box = ui.toggle("Box", "box", True, help="Draw the bounding box the transforms move")
     with c[1]:
-        show_mask = ui.toggle("Tint the mask", "mask", True)
+        show_mask = ui.toggle("Mask", "mask", True, help="Tint the mask the transforms move")
 pipeline = chain.read_chain([(t1, p1, m1), (t2, p2, m2), (t3, p3, m3)])
 
 # Hero: rows = each step alone and the whole chain, columns = six seeded draws; the digit CNN's verdict on each
 view_key = (kind, picked.name, pipeline, seed)
 rows = ui.cached(transforms.grid, image, pipeline, seed, key=view_key, max_entries=64)
 probs = ui.cached(grid_view.meter, ui.model("mnist_cnn"), rows, key=view_key, max_entries=64) if truth is not None else None
-height = round(470 * ui.stage_scale()) if presenting else 150 * len(rows) + 30
-ui.chart(grid_view.grid_figure(rows, pipeline, show_mask, show_box, probs, truth, height),
-         grid_view.grid_caption(pipeline, probs, truth, seed), key="grid")
+height = round(470 * ui.stage_scale()) if presenting else 130 * len(rows) + 20
+with hero:
+    ui.chart(grid_view.grid_figure(rows, pipeline, show_mask, show_box, probs, truth, height),
+             grid_view.grid_caption(pipeline, probs, truth, seed), key="grid")
 ui.end_of_hero()
 code = transforms.pipeline_code(pipeline, image.shape[-1], kind == "digit")
 with st.expander("The pipeline as code (torchvision v2)"):
