@@ -11,7 +11,30 @@ from models.data import mnist_split
 PAGE = "pages/17_augmentation.py"
 
 
+def seed_reruns(n: int = 5) -> float:
+    """Median server time of reruns that each draw a grid nobody has drawn before (seeds 100, 101, …)."""
+    import statistics
+    import time
+
+    from streamlit.testing.v1 import AppTest
+
+    from bench.common import ROOT
+
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=300).run().switch_page(str(ROOT / PAGE)).run()
+    times = []
+    for seed in range(100, 100 + n):
+        at.number_input(key="seed").set_value(seed)
+        start = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - start)
+    assert not at.exception, at.exception
+    return statistics.median(times)
+
+
 def run() -> list[Row]:
+    import torch
+
+    torch.set_num_threads(1)  # as the server computes (ui.cache.TORCH_THREADS): two threads on a busy host thrash
     rows: list[Row] = []
     cnn = load_pretrained("mnist_cnn")
     pipeline = chain.read_chain(list(chain.DEFAULT_STEPS))  # three steps + the whole chain: 4 rows × 6 draws
@@ -39,14 +62,17 @@ def run() -> list[Row]:
 
     t = best_of(first_frame, repeat=5)
     rows.append(Row("augmentation", "with/without recording: committed runs loaded, player figure JSON", t, target="≤ 300 ms"))
-    t = best_of(lambda: helps.training_run(20, "standard", 0), repeat=1, warmup=0)
-    rows.append(Row("augmentation", f"one live run: {helps.STEPS} steps at 20 digits per class", t))
+    t = best_of(lambda: helps.training_run(20, "standard", 0, steps=30), repeat=1, warmup=0)
+    rows.append(Row("augmentation", f"a live run's first 30 of {helps.STEPS} steps at 20 digits per class (11 evaluations)", t))
     encoder = load_pretrained("ssl_digits")
     t = best_of(lambda: ssl_view.similarity_figure(ssl_view.batch_views(encoder, 8, True, 0), 0.5).to_json(), repeat=5)
     rows.append(Row("augmentation", "2N × 2N similarity (N = 8): views, encoder, NT-Xent, figure", t))
-    first, rerun = page_rerun(PAGE, {}, ("number_input", "seed", 1))
-    rows.append(Row("augmentation", "page first render (server)", first, target="≤ 2 s"))
-    rows.append(Row("augmentation", "page rerun after a seed change (new grid)", rerun, target="< 1 s"))
+    cold, _ = page_rerun(PAGE, {}, ("number_input", "seed", 1), repeat=1)
+    rows.append(Row("augmentation", "page first render, cold process (imports, models, data)", cold))
+    first, _ = page_rerun(PAGE, {}, ("number_input", "seed", 1), repeat=1)
+    rows.append(Row("augmentation", "page first render (server warm)", first, target="≤ 2 s"))
+    rows.append(Row("augmentation", "page rerun after a seed change (a new, uncached grid each time)", seed_reruns(),
+                    target="< 1 s"))
     first, _ = page_rerun(PAGE, {"view": "Self-supervised"}, ("slider", "tau", 0.2), repeat=1)
     rows.append(Row("augmentation", "page first render on the Self-supervised tab (committed encoder)", first, target="≤ 2 s"))
     first, _ = page_rerun(PAGE, {"view": "Does it help?"}, ("number_input", "seed", 2), repeat=1)
