@@ -24,7 +24,7 @@ truth = int(picked.truth) if picked.truth is not None else None
 D = chain.DEFAULT_STEPS
 builder, hero = (ui.more_controls(), st.container()) if presenting else st.columns([1, 3])
 with builder:
-    ui.preset_buttons(chain.PRESETS, label="Chains")
+    ui.preset_buttons(chain.PRESETS, label=None)
     c = ui.control_columns([2, 1, 1] * 3, per_row=3) if presenting else [st.container()] + list(st.columns(2))
     with c[0]:
         t1 = ui.select("Step 1", "t1", chain.step_options(0), default=D[0][0], format_func=chain.step_title)
@@ -57,7 +57,7 @@ pipeline = chain.read_chain([(t1, p1, m1), (t2, p2, m2), (t3, p3, m3)])
 view_key = (kind, picked.name, pipeline, seed)
 rows = ui.cached(transforms.grid, image, pipeline, seed, key=view_key, max_entries=64)
 probs = ui.cached(grid_view.meter, ui.model("mnist_cnn"), rows, key=view_key, max_entries=64) if truth is not None else None
-height = round(470 * ui.stage_scale()) if presenting else 130 * len(rows) + 20
+height = round(470 * ui.stage_scale()) if presenting else 110 * len(rows) + 20
 with hero:
     ui.chart(grid_view.grid_figure(rows, pipeline, show_mask, show_box, probs, truth, height),
              grid_view.grid_caption(pipeline, probs, truth, seed), key="grid")

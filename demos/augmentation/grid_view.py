@@ -91,7 +91,7 @@ def grid_figure(rows: list[list[Sample]], chain: Chain, show_mask: bool, show_bo
                           text=title.replace(" (", "<br>("), showarrow=False, font=dict(size=12)))
     fig.update_layout(shapes=shapes, annotations=notes)
     fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
+    fig.update_yaxes(visible=False, constrain="domain", constraintoward="top")  # spare height goes below the grid
     fig.update_layout(height=height, margin=dict(l=150, r=10, t=10, b=10),
                       plot_bgcolor="white", dragmode=False)
     return fig
@@ -105,7 +105,7 @@ def grid_caption(chain: Chain, probs: np.ndarray | None, truth: int | None, seed
     text += (f"The box and mask move with the {' and the '.join(geometric)}; " if geometric else
              "No geometric step: the box and mask stay where they are; ")
     if probs is None or truth is None:
-        return text + "no label to check on a photo (the meter needs a digit)."
+        return text + "no known label to check (the meter reads held-out digits, whose labels are known)."
     kept = (probs.argmax(2) == truth).sum(1)
     parts = [f"{title.split(' (')[0]} {k} of {probs.shape[1]}" for title, k in zip(row_titles(chain), kept)]
     text += f"the digit CNN still says {truth} for: " + "; ".join(parts) + "."

@@ -36,7 +36,7 @@ def test_an_upload_goes_through_the_gate_into_the_grid(browser, server, tmp_path
     picture.save(buf, "PNG")
     good.write_bytes(buf.getvalue())
     uploader.set_input_files(str(good))
-    expect(page.get_by_text("the meter needs a digit")).to_be_visible(timeout=120_000)
+    expect(page.get_by_text("the meter reads held-out digits")).to_be_visible(timeout=120_000)
     page.wait_for_selector(IDLE, timeout=60_000)
     assert page.locator('[data-testid="stException"]').count() == 0
     page.screenshot(path=SHOTS / f"{SLUG}-upload.png", full_page=True)

@@ -43,7 +43,7 @@ def test_the_six_becomes_nine_preset_sets_the_chain_and_digit(hero, mnist, mnist
 
 def test_a_photo_has_boxes_and_masks_but_no_meter(hero):
     show(hero, kind="photo")
-    assert any(c.endswith("(the meter needs a digit).") for c in captions(hero))
+    assert any(c.endswith("(the meter reads held-out digits, whose labels are known).") for c in captions(hero))
     show(hero, kind="digit")
 
 

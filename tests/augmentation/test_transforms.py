@@ -115,4 +115,4 @@ def test_meter_caption_counts_the_models_verdicts(digit, mnist_cnn):
     assert "move with the rotation;" in caption
     fig = grid_view.grid_figure(rows, (Step("rotate", 1.0, 1.0),), True, True, probs, truth, 300)
     assert len(fig.layout.shapes) == 6  # one box per draw
-    assert grid_view.grid_caption((Step("noise", 1.0, 0.5),), None, None, 0).endswith("(the meter needs a digit).")
+    assert grid_view.grid_caption((Step("noise", 1.0, 0.5),), None, None, 0).endswith("(the meter reads held-out digits, whose labels are known).")
