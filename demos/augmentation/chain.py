@@ -11,7 +11,7 @@ OFF = "off"
 DEFAULT_STEPS = (("rotate", 1.0, 0.2), ("shift", 0.5, 0.5), ("colour", 0.8, 0.5))  # (name, p, magnitude)
 PHOTO_SIDE = 128  # px: photos are augmented at this size (the grid's 24 draws stay fast: hue jitter costs most)
 PRESETS = {  # a chain preset sets every step's controls
-    "6 becomes 9": {"t1": "rotate", "p1": 1.0, "m1": 1.0, "t2": OFF, "t3": OFF, "digit": 6},
+    "6 becomes 9": {"t1": "turn", "p1": 0.5, "m1": 0.0, "t2": OFF, "t3": OFF, "kind": "digit", "digit": 6, "seed": 1},  # 3 of 6 turned
     "Mild (label-safe)": {"t1": "rotate", "p1": 1.0, "m1": 0.08, "t2": "shift", "p2": 1.0, "m2": 0.3,
                           "t3": "zoom", "p3": 1.0, "m3": 0.2},
     "SimCLR-style": {"t1": "crop", "p1": 1.0, "m1": 0.6, "t2": "colour", "p2": 0.8, "m2": 0.8,

@@ -20,7 +20,8 @@ MASK_TINT = np.array([230, 159, 0], dtype=np.float32)  # Okabe-Ito orange
 BOX_COLOUR = "#0072B2"
 KEEP, BREAK = "#009E73", "#D55E00"
 MOVES = {"rotate": "rotation", "shift": "shift", "zoom": "zoom", "shear": "shear", "crop": "crop",
-         "flip": "left-right flip", "vflip": "top-bottom flip"}  # the geometric steps, as nouns
+         "turn": "half turn", "flip": "left-right flip",
+         "vflip": "top-bottom flip"}  # the geometric steps, as nouns
 
 
 def _cell(sample: Sample, show_mask: bool, zoom: int) -> np.ndarray:

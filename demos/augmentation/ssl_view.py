@@ -14,7 +14,6 @@ import torch
 
 from demos.augmentation import contrastive
 from demos.augmentation.batch import two_views
-from demos.augmentation.probe import LABEL_FRACTIONS
 from models.data import mnist_split
 
 RESULTS_FILE = Path(__file__).resolve().parents[2] / "models" / "results" / "augmentation_ssl.json"

@@ -19,6 +19,7 @@ TRANSFORMS: dict[str, tuple[str, Callable[[float, bool], str]]] = {
     "zoom": ("scale 1 ± 0.5·m", lambda m, grey: f"v2.RandomAffine(degrees=0, scale=({1 - 0.5 * m:.4g}, {1 + 0.5 * m:.4g}))"),
     "shear": ("shear up to ±45°·m", lambda m, grey: f"v2.RandomAffine(degrees=0, shear={45 * m:.4g})"),
     "crop": ("crop keeps 100 % down to (100 − 90·m) % of the area", lambda m, grey: f"v2.RandomResizedCrop(size=SIZE, scale=({max(1 - 0.9 * m, 0.05):.4g}, 1.0), antialias=True)"),
+    "turn": ("a half turn, exactly 180° (m unused)", lambda m, grey: "v2.RandomRotation(degrees=(180, 180))"),
     "flip": ("mirror left-right (m unused)", lambda m, grey: "v2.RandomHorizontalFlip(p=1.0)"),
     "vflip": ("mirror top-bottom (m unused)", lambda m, grey: "v2.RandomVerticalFlip(p=1.0)"),
     "colour": ("brightness and contrast ×(1 ± m); on photos also saturation ± m and hue ± 0.5·m",
@@ -30,9 +31,9 @@ TRANSFORMS: dict[str, tuple[str, Callable[[float, bool], str]]] = {
     "erase": ("erase a patch of 2 % to (2 + 30·m) % of the area", lambda m, grey: f"v2.RandomErasing(p=1.0, scale=(0.02, {0.02 + 0.3 * m:.4g}), value=0)"),
 }
 TITLES = {"rotate": "Rotate", "shift": "Shift", "zoom": "Zoom", "shear": "Shear", "crop": "Random resized crop",
-          "flip": "Flip left-right", "vflip": "Flip top-bottom", "colour": "Colour jitter", "invert": "Invert",
+          "turn": "Turn 180°", "flip": "Flip left-right", "vflip": "Flip top-bottom", "colour": "Colour jitter", "invert": "Invert",
           "noise": "Noise", "blur": "Blur", "erase": "Random erasing"}
-GEOMETRIC = ("rotate", "shift", "zoom", "shear", "crop", "flip", "vflip")  # move the box and mask too
+GEOMETRIC = ("rotate", "shift", "zoom", "shear", "crop", "turn", "flip", "vflip")  # move the box and mask too
 DRAWS = 6  # columns of the grid
 MAX_STEPS = 3
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import math
 from typing import Callable
 
-import numpy as np
 import plotly.graph_objects as go
 import torch
 

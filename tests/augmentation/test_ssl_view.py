@@ -1,5 +1,4 @@
 """demos/augmentation/ssl_view.py: the similarity view's numbers are the batch's own."""
-import torch
 
 from demos.augmentation import contrastive, ssl_view
 

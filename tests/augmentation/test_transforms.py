@@ -1,15 +1,12 @@
-"""demos/augmentation/transforms.py and grid_view.py: the grid is torchvision v2's own draws under the
-seed, boxes and masks follow the geometry exactly, the exported code reproduces the grid, and the
-meter's caption counts what the model says."""
-import math
-
+"""demos/augmentation/transforms.py: the grid is torchvision v2's own draws under the seed, boxes and
+masks follow the geometry exactly, and the exported code reproduces the grid."""
 import numpy as np
 import pytest
 import torch
 from torchvision import tv_tensors
 from torchvision.transforms import v2
 
-from demos.augmentation import chain, grid_view, transforms
+from demos.augmentation import transforms
 from demos.augmentation.transforms import Step
 
 CHAIN = (Step("rotate", 1.0, 0.5), Step("shift", 0.5, 0.4), Step("colour", 0.8, 0.5))
@@ -97,22 +94,3 @@ def test_every_transform_runs_on_digits_and_photos():
         for image in (torch.rand(1, 28, 28), photo):
             out = transforms.grid(image, (Step(name, 1.0, 0.7),), 0, draws=2)[0][0]
             assert out.image.shape == image.shape and 0 <= out.image.min() and out.image.max() <= 1
-
-
-def test_chain_controls_drop_the_steps_that_are_off():
-    c = chain.read_chain([("rotate", 1, 0.5), (chain.OFF, 1, 1), ("noise", 0.5, 0.2)])
-    assert c == (Step("rotate", 1.0, 0.5), Step("noise", 0.5, 0.2))
-
-
-def test_meter_caption_counts_the_models_verdicts(digit, mnist_cnn):
-    six = digit  # any digit: the caption must count what the model says, whatever it says
-    truth = 7
-    rows = transforms.grid(six, (Step("rotate", 1.0, 1.0),), 0)
-    probs = grid_view.meter(mnist_cnn, rows)
-    kept = int((probs[0].argmax(1) == truth).sum())
-    caption = grid_view.grid_caption((Step("rotate", 1.0, 1.0),), probs, truth, 0)
-    assert f"Rotate {kept} of 6" in caption
-    assert "move with the rotation;" in caption
-    fig = grid_view.grid_figure(rows, (Step("rotate", 1.0, 1.0),), True, True, probs, truth, 300)
-    assert len(fig.layout.shapes) == 6  # one box per draw
-    assert grid_view.grid_caption((Step("noise", 1.0, 0.5),), None, None, 0).endswith("(the meter reads held-out digits, whose labels are known).")
