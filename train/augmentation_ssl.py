@@ -4,7 +4,7 @@ inversion) and `ssl_digits_crop` with crops only (the augmentation ablation). Th
 only afterwards, by the linear probes, whose held-out accuracies go on the cards and, with the
 supervised and random-encoder baselines, into models/results/augmentation_ssl.json.
 
-    nice -n 5 python -m train.augmentation_ssl            # both encoders + probes, ~3 min on 1 core
+    nice -n 5 python -m train.augmentation_ssl            # both encoders + probes: ~7 min on a busy 2-core host
     python -m train.augmentation_ssl --dry-run            # one batch, nothing saved
 """
 from __future__ import annotations
