@@ -3,7 +3,7 @@
 at 50 per class every batch transform (label-breaking ones included). Writes
 models/results/augmentation_runs.json (curves at 11 evaluations, rounded).
 
-    nice -n 5 python -m train.augmentation_runs             # 39 runs: 13 min on a busy 2-core host (~4 quiet)
+    nice -n 5 python -m train.augmentation_runs             # 39 runs: 13 min on a busy 2-core host (7-13 s a run once it quietened)
     python -m train.augmentation_runs --dry-run             # one short run, nothing saved
 """
 from __future__ import annotations
