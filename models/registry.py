@@ -31,6 +31,7 @@ from models.recall_rnn import RecallConfig, RecallNet
 from models.seq2seq import Seq2Seq, Seq2SeqConfig
 from models.shape_detector import ShapeDetector, ShapeDetectorConfig
 from models.shape_unet import ShapeUnet, ShapeUnetConfig
+from models.ssl_encoder import SslEncoder, SslEncoderConfig
 from models.transfer_cnn import TransferCnn
 from models.vae import LatentAutoencoderConfig, LatentAutoencoders
 
@@ -109,6 +110,10 @@ REGISTRY: dict[str, ModelSpec] = {
                                  ShapeUnetConfig),
     "digit_vit": ModelSpec("Tiny Vision Transformer for digits", open_safetensors, DigitVit, DigitVitConfig),
     "digit_cnn_small": ModelSpec("Small digit CNN (the ViT's size)", open_safetensors, DigitCnnSmall, DigitVitConfig),
+    "ssl_digits": ModelSpec("Digit encoder pre-trained without labels (SimCLR, crop + grey jitter)", open_safetensors,
+                            SslEncoder, SslEncoderConfig),
+    "ssl_digits_crop": ModelSpec("Digit encoder pre-trained without labels (SimCLR, crop only)", open_safetensors,
+                                 SslEncoder, SslEncoderConfig),
 }
 
 

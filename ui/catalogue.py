@@ -180,6 +180,9 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("pages/14_word_embeddings.py", "Words as numbers: tokens and embeddings", "🔤", "Sequences and attention",
              "Your text as characters, words, BPE and WordPiece; MiniLM's embedding table: neighbours, analogies, t-SNE.",
              ("minilm_l6",)),
+    PageInfo("pages/17_augmentation.py", "Data augmentation and self-supervised learning", "🎲", "Vision",
+             "Seed-locked torchvision v2 draws that move boxes and masks, a 6 turned into a 9, Mixup/CutMix, SimCLR on digits.",
+             ("mnist_cnn", "ssl_digits", "ssl_digits_crop")),
 )
 
 
