@@ -84,6 +84,15 @@ def phrases() -> list[tuple[str, int, str]]:
     i = lambda n: interp.DEFAULTS | q("interpretability", n)  # noqa: E731
     out += [("interpretability", 2, f"only {i(2)['steps']} Gauss–Legendre"),
             ("interpretability", 3, "All five" if int(i(3)["k"]) == len(sanity.DIGIT_CASCADE) == 5 else "?")]
+    from demos.augmentation import lesson as aug, transforms
+    g = lambda n: aug.DEFAULTS | q("augmentation", n)  # noqa: E731
+    words = {6: "six"}
+    out += [("augmentation", 1, f"up to ±{180 * float(g(1)['m1']):g}°" if g(1)["t1"] == "rotate" else "?"),
+            ("augmentation", 1, f"handwritten {g(1)['digit']}"), ("augmentation", 1, f"the {words[transforms.DRAWS]} draws"),
+            ("augmentation", 2, f"read a {g(2)['digit']}"),
+            ("augmentation", 2, "Every draw is mirrored" if g(2)["t1"] == "flip" and float(g(2)["p1"]) == 1 else "?"),
+            ("augmentation", 3, f"{words[transforms.DRAWS]} draws"), ("augmentation", 3, f"read the {g(3)['digit']}"),
+            ("augmentation", 4, f"inverted {g(4)['digit']}" if g(4)["t1"] == "invert" else "?")]
     return out
 
 
