@@ -19,6 +19,7 @@ from torch import nn
 
 from models.autoencoder import (ConvAutoencoderConfig, DenseAutoencoder, DenseAutoencoderConfig,
                                 OneClassAutoencoders)
+from models.cartpole_dqn import CartPoleDqnConfig, QNetwork
 from models.char_rnn import CharRNN, CharRNNConfig
 from models.efficientnet_lite0 import EfficientNetLite0, EfficientNetLiteConfig
 from models.gan import DigitGan, DigitGanConfig
@@ -94,6 +95,7 @@ REGISTRY: dict[str, ModelSpec] = {
                              LatentAutoencoderConfig),
     "mnist_vae_2d": ModelSpec("Digit VAEs, 2-D code, one per KL weight β", open_safetensors, LatentAutoencoders,
                               LatentAutoencoderConfig),
+    "cartpole_dqn": ModelSpec("DQN agent for CartPole (Q-network)", open_safetensors, QNetwork, CartPoleDqnConfig),
 }
 
 
