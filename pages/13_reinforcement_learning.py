@@ -97,6 +97,7 @@ with box:
         start = ui.number("Start seed of the committed agent's episode", "start", 0, 9999, 1000)
         episode = ui.cached(dqn.greedy_episode, ui.model("cartpole_dqn"), start, key=start)
         ui.chart(cartpole.episode_figure(*episode[:2]), cartpole.episode_caption(*episode, start), key="cartpole")
+        st.caption(dqn_views.agent_note())
         d = ui.control_columns([2, 3, 3])
         with d[0]:
             run_seed = ui.number("Seed", "dqn_seed", 0, 99, 0)
