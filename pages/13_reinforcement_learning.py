@@ -92,7 +92,8 @@ st.caption(f"Episode {episode} of {ran}, ε = {tabular.epsilon_at(eps, decay, ep
 view, box = ui.tabs("view", ["Value iteration", "Policy gradients", "Exploration & credit", "DQN on CartPole"])
 with box:
     if view == "DQN on CartPole":
-        band = ui.experiment("Training DQN: 5 seeds × 3 variants", dqn.seed_band, stoppable=True)
+        band = ui.experiment("Training DQN: 5 seeds × 3 variants", dqn.seed_band, stored=dqn.committed_band,
+                             command="python -m train.cartpole_dqn --band", stoppable=True)
         ui.chart(dqn_views.band_figure(band), dqn_views.band_caption(band), export="dqn_band")
         start = ui.number("Start seed of the committed agent's episode", "start", 0, 9999, 1000)
         episode = ui.cached(dqn.greedy_episode, ui.model("cartpole_dqn"), start, key=start)

@@ -2,7 +2,7 @@
 replay + target network), watching 5 greedy validation episodes every 500 steps and keeping the best
 network; then measure 20 held-out greedy episodes (other start seeds) once. With --band it also runs
 5 seeds × {replay + target, no replay, no target} and stores their return curves in
-models/results/reinforcement_learning.json (the DQN tab's band).
+models/results/reinforcement_learning_dqn.json (the DQN tab's band).
 
     python -m train.cartpole_dqn                 # the agent, ~2 min on 2 busy cores
     python -m train.cartpole_dqn --band          # the 15 committed runs, ~6 min
@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
+from dataclasses import asdict
 
 import numpy as np
 
-from demos.precomputed import RESULTS_DIR, entry_key
 from demos.reinforcement_learning import cartpole, dqn
 from models.registry import WEIGHTS_DIR
 from train.common import command_line, save_pretrained, seed_everything
@@ -63,15 +62,16 @@ def main(argv: list[str] | None = None) -> dict:
             "data": {"environment": "CartPole-v1 equations (Barto, Sutton & Anderson 1983)",
                      "validation": f"greedy episodes from start seeds {VALIDATION_SEEDS.start}-{VALIDATION_SEEDS.stop - 1}",
                      "held_out": f"greedy episodes from start seeds {HELD_OUT_SEEDS.start}-{HELD_OUT_SEEDS.stop - 1}"},
-            "seed": args.seed, "recipe": {**dqn.SETTINGS.__dict__, "steps": steps, "validate_every": args.validate_every, "kept": "best validation"},
+            "seed": args.seed, "recipe": {**asdict(dqn.SETTINGS), "steps": steps, "validate_every": args.validate_every,
+                                           "kept": "best validation"},
             "history": history, "metrics": metrics, "metric_bar": {"held_out_mean_return": RETURN_BAR},
             "command": command_line("train.cartpole_dqn", argv),
         })
     if args.band and not args.dry_run:
         band = dqn.seed_band()
-        path = Path(RESULTS_DIR) / "reinforcement_learning.json"
-        path.write_text(json.dumps({"weights": {}, "command": "python -m train.cartpole_dqn --band",
-                                    "entries": {entry_key(dqn.seed_band, ()): band}}) + "\n")
+        dqn.COMMITTED.write_text(json.dumps({"command": "python -m train.cartpole_dqn --band",
+                                             "function": "demos.reinforcement_learning.dqn.seed_band()",
+                                             "settings": asdict(dqn.SETTINGS), "band": band}) + "\n")
     return metrics
 
 

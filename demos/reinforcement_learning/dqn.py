@@ -12,7 +12,9 @@ replay-buffer sample per frame); `seed_band` runs 5 seeds × 3 variants (committ
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Callable
 
 import numpy as np
@@ -23,6 +25,7 @@ from demos import replay
 from demos.reinforcement_learning import cartpole
 from models.cartpole_dqn import CartPoleDqnConfig, QNetwork
 
+COMMITTED = Path(__file__).resolve().parents[2] / "models" / "results" / "reinforcement_learning_dqn.json"
 VARIANTS = {"replay + target": (True, True), "no replay": (False, True), "no target": (True, False)}
 TD_EDGES = np.linspace(-4.0, 4.0, 17)  # TD-error histogram bins (the end bins take everything beyond)
 SAMPLE_ROWS = 6  # replay-buffer transitions shown per frame
@@ -199,3 +202,12 @@ def greedy_episode(net: QNetwork, seed: int) -> tuple[np.ndarray, np.ndarray, bo
         with torch.no_grad():
             return int(net(torch.as_tensor(state, dtype=torch.float32)[None]).argmax())
     return cartpole.rollout(act, seed)
+
+
+def committed_band(path: Path = COMMITTED) -> dict | None:
+    """`seed_band()` as committed by `python -m train.cartpole_dqn --band`, while its settings are this
+    module's (else None: the page then runs it live)."""
+    if not path.is_file():
+        return None
+    stored = json.loads(path.read_text())
+    return stored["band"] if stored["settings"] == asdict(SETTINGS) else None

@@ -71,9 +71,7 @@ def lower_variance(params: Mapping[str, str]) -> str:
 
 def dqn_best(params: Mapping[str, str]) -> str:
     """The DQN variant with the highest median final return over the committed seeds (run if not committed)."""
-    from demos import precomputed
     from demos.reinforcement_learning import dqn, dqn_views
 
-    found = precomputed.lookup(dqn.seed_band, ())
-    stats = dqn_views.band_stats(found[0] if found else dqn.seed_band())
+    stats = dqn_views.band_stats(dqn.committed_band() or dqn.seed_band())
     return max(stats, key=lambda v: float(np.median(stats[v]["final"])))

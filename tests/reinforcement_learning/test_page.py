@@ -83,16 +83,16 @@ def test_the_exploration_tab_measures_epsilon_and_corridors(page):
 
 
 def test_the_dqn_tab_shows_the_committed_band_the_agent_balancing_and_a_live_retrain(page, monkeypatch):
-    from demos import precomputed
     from demos.reinforcement_learning import cartpole, dqn, dqn_views
     from models.registry import load_pretrained
     from tests.support import show
-    monkeypatch.setattr(dqn, "SETTINGS", dqn.DqnSettings(steps=300))  # a short live run (the page reads SETTINGS.steps)
     show(page, view="DQN on CartPole", start=1003)
-    band, _ = precomputed.lookup(dqn.seed_band, ())
+    band = dqn.committed_band()
     states, actions, ended = dqn.greedy_episode(load_pretrained("cartpole_dqn"), 1003)
     shown = captions(page)
     assert dqn_views.band_caption(band) in shown and cartpole.episode_caption(states, actions, ended, 1003) in shown
+    monkeypatch.setattr(dqn, "SETTINGS", dqn.DqnSettings(steps=300))  # a short live run (the page reads SETTINGS.steps)
+    page.run()
     button = next(b for b in page.button if b.label.startswith("▶ Retrain live (300 steps)"))
     button.click().run(timeout=120)
     assert not page.exception
