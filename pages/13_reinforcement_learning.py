@@ -3,7 +3,7 @@ import streamlit as st
 
 import ui
 from demos.reinforcement_learning import (cartpole, dqn, dqn_views, exploration, gridworld, hero, inspector,
-                                         policy_gradient, tabular, value_iteration)
+                                         policy_gradient, reinforce_cartpole, tabular, value_iteration)
 
 page = ui.page_setup(__file__)
 
@@ -132,6 +132,13 @@ with box:
                  policy_gradient.policy_caption(bandit))
         ui.chart(policy_gradient.curves_figure(bandit), policy_gradient.variance_caption(bandit, offset),
                  export="reinforce_variance")
+        base = ui.toggle("CartPole: mean-return baseline", "cp_baseline", True)
+        slot = st.empty()
+        pole = ui.computed("REINFORCE on CartPole", reinforce_cartpole.train, seed, 300, base, stoppable=True,
+                           show=lambda r: slot.plotly_chart(reinforce_cartpole.returns_figure(r, 300)))
+        with slot.container():
+            ui.chart(reinforce_cartpole.returns_figure(pole.curves.get("return", []), 300),
+                     reinforce_cartpole.returns_caption(pole), export="reinforce_cartpole")
         ui.section("Policy gradients")
     elif view == "Exploration & credit":
         sweep = ui.computed("Q-learning at five values of ε", exploration.epsilon_sweep, grid.layout, mode, alpha,
@@ -154,4 +161,4 @@ ui.key_ideas()
 ui.show_code(tabular.q_learning_update, tabular.sarsa_update, tabular.epsilon_greedy, tabular.run_episode,
              value_iteration.value_iteration, value_iteration.policy_value, gridworld.Grid.step, policy_gradient.estimate,
              policy_gradient.exact_gradient, policy_gradient.estimate_variance, dqn.td_loss, dqn.Agent.act_and_learn,
-             cartpole.step)
+             cartpole.step, reinforce_cartpole.policy_loss)

@@ -69,6 +69,8 @@ def test_the_policy_gradient_tab_shows_reinforce_with_and_without_a_baseline(pag
     rec = policy_gradient.train(5, 2.0, 0.1, 500, page.session_state["seed"])
     shown = captions(page)
     assert policy_gradient.policy_caption(rec) in shown and policy_gradient.variance_caption(rec, 2.0) in shown
+    from demos.reinforcement_learning import reinforce_cartpole
+    assert reinforce_cartpole.returns_caption(reinforce_cartpole.train(page.session_state["seed"], 300, True)) in shown
 
 
 def test_the_exploration_tab_measures_epsilon_and_corridors(page):
