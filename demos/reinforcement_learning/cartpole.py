@@ -93,8 +93,9 @@ def episode_figure(states: np.ndarray, actions: np.ndarray, every: int = 5, heig
 
 def episode_caption(states: np.ndarray, actions: np.ndarray, terminated: bool, seed: int) -> str:
     steps = len(actions)
-    ending = ("the pole fell or the cart left the track" if terminated
-              else f"the time limit cut it at {MAX_STEPS} steps, the pole still up")
+    last = states[-1]
+    ending = (f"the time limit cut it at {MAX_STEPS} steps, the pole still up" if not terminated
+              else "the pole tipped past 12°" if abs(last[2]) > THETA_LIMIT else "the cart left the track")
     return (f"Start seed {seed}: the agent balanced for {steps} steps ({steps * TAU:.1f} s, return {steps}) "
             f"and {ending}; it pushed right {np.mean(actions == 1):.0%} of the time, "
             f"|θ| peaked at {np.degrees(np.abs(states[:, 2]).max()):.1f}° (limit 12°), "

@@ -42,3 +42,4 @@ def test_the_episode_figure_has_one_frame_per_fifth_step_and_the_caption_counts_
     assert len(fig.frames) == len(range(0, len(states), 5)) + ((len(states) - 1) % 5 > 0)
     assert f"balanced for {len(actions)} steps" in cartpole.episode_caption(states, actions, terminated, 1)
     assert "pushed right 100%" in cartpole.episode_caption(states, actions, terminated, 1)
+    assert "the pole tipped past 12°" in cartpole.episode_caption(states, actions, terminated, 1)  # pushed one way, it falls
