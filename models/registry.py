@@ -19,6 +19,7 @@ from torch import nn
 
 from models.autoencoder import (ConvAutoencoderConfig, DenseAutoencoder, DenseAutoencoderConfig,
                                 OneClassAutoencoders)
+from models.cartpole_dqn import CartPoleDqnConfig, QNetwork
 from models.char_rnn import CharRNN, CharRNNConfig
 from models.digit_vit import DigitCnnSmall, DigitVit, DigitVitConfig
 from models.efficientnet_lite0 import EfficientNetLite0, EfficientNetLiteConfig
@@ -114,6 +115,7 @@ REGISTRY: dict[str, ModelSpec] = {
                             SslEncoder, SslEncoderConfig),
     "ssl_digits_crop": ModelSpec("Digit encoder pre-trained without labels (SimCLR, crop only)", open_safetensors,
                                  SslEncoder, SslEncoderConfig),
+    "cartpole_dqn": ModelSpec("DQN agent for CartPole (Q-network)", open_safetensors, QNetwork, CartPoleDqnConfig),
 }
 
 

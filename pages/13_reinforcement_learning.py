@@ -2,8 +2,8 @@
 import streamlit as st
 
 import ui
-from demos.reinforcement_learning import (exploration, gridworld, hero, inspector, policy_gradient, tabular,
-                                         value_iteration)
+from demos.reinforcement_learning import (cartpole, dqn, dqn_views, exploration, gridworld, hero, inspector,
+                                         policy_gradient, reinforce_cartpole, tabular, value_iteration)
 
 page = ui.page_setup(__file__)
 
@@ -89,9 +89,35 @@ for j, col in enumerate(st.columns(2)):
 st.caption(f"Episode {episode} of {ran}, ε = {tabular.epsilon_at(eps, decay, episode):.3f} in it.")
 
 # Secondary views, one lazy tab each
-view, box = ui.tabs("view", ["Value iteration", "Policy gradients", "Exploration & credit"])
+view, box = ui.tabs("view", ["Value iteration", "Policy gradients", "Exploration & credit", "DQN on CartPole"])
 with box:
-    if view == "Policy gradients":
+    if view == "DQN on CartPole":
+        band = ui.experiment("Training DQN: 5 seeds × 3 variants", dqn.seed_band, stored=dqn.committed_band,
+                             command="python -m train.cartpole_dqn --band", stoppable=True)
+        ui.chart(dqn_views.band_figure(band), dqn_views.band_caption(band), export="dqn_band")
+        start = ui.number("Start seed of the committed agent's episode", "start", 0, 9999, 1000)
+        episode = ui.cached(dqn.greedy_episode, ui.model("cartpole_dqn"), start, key=start)
+        ui.chart(cartpole.episode_figure(*episode[:2]), cartpole.episode_caption(*episode, start), key="cartpole")
+        st.caption(dqn_views.agent_note())
+        d = ui.control_columns([2, 3, 3])
+        with d[0]:
+            run_seed = ui.number("Seed", "dqn_seed", 0, 99, 0)
+        with d[1]:
+            variant = ui.select("Variant", "variant", list(dqn.VARIANTS))
+        run, curve, steps = (run_seed, variant), st.empty(), dqn.SETTINGS.steps
+        if not (ui.is_done(dqn.train, (*run, steps)) or st.session_state.get(f"_dqn_{run}")):
+            d[2].button(f"▶ Retrain live ({steps:,} steps)", on_click=st.session_state.update, args=({f"_dqn_{run}": 1},))
+        else:
+            live = ui.computed("Training DQN", dqn.train, run_seed, variant, steps, key=(*run, steps), stoppable=True,
+                               show=lambda r: curve.plotly_chart(dqn_views.returns_figure(r, steps)))
+            with curve.container():
+                ui.chart(dqn_views.returns_figure(dqn_views.episodes(live), steps, live.meta["syncs"]),
+                         dqn_views.returns_caption(live), export="dqn_returns")
+            ui.chart(dqn_views.td_figure(live), dqn_views.td_caption(live), key="td")
+            st.dataframe(dqn_views.sample_table(live), hide_index=True)
+            st.caption(dqn_views.sample_caption(live))
+        ui.section("DQN on CartPole")
+    elif view == "Policy gradients":
         p = ui.control_columns(4)
         with p[0]:
             arms = ui.slider("Arms k", "arms", 2, 10, 5)
@@ -106,6 +132,13 @@ with box:
                  policy_gradient.policy_caption(bandit))
         ui.chart(policy_gradient.curves_figure(bandit), policy_gradient.variance_caption(bandit, offset),
                  export="reinforce_variance")
+        base = ui.toggle("CartPole: mean-return baseline", "cp_baseline", True)
+        slot = st.empty()
+        pole = ui.computed("REINFORCE on CartPole", reinforce_cartpole.train, seed, 300, base, stoppable=True,
+                           show=lambda r: slot.plotly_chart(reinforce_cartpole.returns_figure(r, 300)))
+        with slot.container():
+            ui.chart(reinforce_cartpole.returns_figure(pole.curves.get("return", []), 300),
+                     reinforce_cartpole.returns_caption(pole), export="reinforce_cartpole")
         ui.section("Policy gradients")
     elif view == "Exploration & credit":
         sweep = ui.computed("Q-learning at five values of ε", exploration.epsilon_sweep, grid.layout, mode, alpha,
@@ -120,11 +153,12 @@ with box:
         ui.chart(value_iteration.v_star_figure(grid, v_star, gamma),
                  value_iteration.v_star_caption(grid, v_star, changes, gamma))
         gap = value_iteration.gaps(rec, grid, v_star)
-        ui.chart(value_iteration.gap_figure(rec, gap, changes), value_iteration.gap_caption(rec, gap, rec.curves["eps"][-1]),
-                 export="gap_to_v_star")
+        ui.chart(value_iteration.gap_figure(rec, gap, changes),
+                 value_iteration.gap_caption(rec, gap, rec.curves["eps"][-1]), export="gap_to_v_star")
         ui.section("Value iteration")
 
 ui.key_ideas()
 ui.show_code(tabular.q_learning_update, tabular.sarsa_update, tabular.epsilon_greedy, tabular.run_episode,
-             value_iteration.value_iteration, value_iteration.policy_value, gridworld.Grid.step,
-             policy_gradient.estimate, policy_gradient.exact_gradient, policy_gradient.estimate_variance)
+             value_iteration.value_iteration, value_iteration.policy_value, gridworld.Grid.step, policy_gradient.estimate,
+             policy_gradient.exact_gradient, policy_gradient.estimate_variance, dqn.td_loss, dqn.Agent.act_and_learn,
+             cartpole.step, reinforce_cartpole.policy_loss)

@@ -67,3 +67,11 @@ def lower_variance(params: Mapping[str, str]) -> str:
     theta = np.zeros(k)
     v = [policy_gradient.estimate_variance(theta, means, b) for b in (0.0, float(means.mean()))]
     return "Equal" if np.isclose(v[0], v[1]) else ("b = 0" if v[0] < v[1] else "b = E[r]")
+
+
+def dqn_best(params: Mapping[str, str]) -> str:
+    """The DQN variant with the highest median final return over the committed seeds (run if not committed)."""
+    from demos.reinforcement_learning import dqn, dqn_views
+
+    stats = dqn_views.band_stats(dqn.committed_band() or dqn.seed_band())
+    return max(stats, key=lambda v: float(np.median(stats[v]["final"])))

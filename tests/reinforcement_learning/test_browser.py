@@ -59,3 +59,27 @@ def test_a_click_on_a_cell_picks_it_for_the_reward_edit(browser, server):
     page.wait_for_function("() => (document.querySelector('.js-plotly-plot').layout.shapes || []).length === 2",
                            timeout=30_000)
     page.context.close()
+
+
+def test_the_committed_agent_balances_in_the_browser_without_reruns(browser, server):
+    from playwright.sync_api import expect
+    page = new_page(browser, 1400, 900)
+    page.goto(f"{server[0]}/reinforcement_learning?view=DQN%20on%20CartPole&start=1000")
+    wait_rendered(page, "Reinforcement learning")
+    page.wait_for_selector(IDLE, timeout=90_000)
+    chart = page.locator(".js-plotly-plot", has=page.locator("text=The committed agent, greedy")).first
+    chart.wait_for(timeout=60_000)
+    label = chart.locator(LABEL)
+    expect(label).to_have_text("step 0", timeout=30_000)  # the episode opens on its first frame
+    count_reruns(page)
+    before = reruns(page)
+    pole = "(gd) => gd.data[1].x[1]"  # the pole tip's x
+    at_start = chart.evaluate(pole)
+    chart.scroll_into_view_if_needed()
+    rail = chart.locator("rect.slider-rail-rect").bounding_box()  # scrub to the last frame
+    page.mouse.click(rail["x"] + rail["width"] - 2, rail["y"] + rail["height"] / 2)
+    expect(label).not_to_have_text("step 0", timeout=10_000)
+    assert chart.evaluate(pole) != at_start
+    page.screenshot(path=SHOTS / "reinforcement_learning-cartpole.png")
+    assert reruns(page) == before, "scrubbing the episode must not rerun the script"
+    page.context.close()

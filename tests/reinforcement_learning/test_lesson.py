@@ -27,3 +27,12 @@ def test_a_shared_reward_offset_makes_the_mean_baseline_the_lower_variance_one()
     # means near 5, b = E[r] removes the 5² that b = 0 leaves in every term
     assert lesson.lower_variance({"offset": "5"}) == "b = E[r]"
     assert lesson.lower_variance({"offset": "0"}) in ("b = 0", "b = E[r]", "Equal")
+
+
+def test_the_dqn_beat_names_the_variant_with_the_best_median_in_the_committed_runs():
+    import numpy as np
+
+    from demos.reinforcement_learning import dqn
+    band = dqn.committed_band()  # committed: 5 seeds × 3 variants
+    medians = {v: np.median([c[-1] for c in band[v]]) for v in dqn.VARIANTS}
+    assert lesson.dqn_best({}) == max(medians, key=medians.get) == "replay + target"

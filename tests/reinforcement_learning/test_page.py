@@ -69,6 +69,8 @@ def test_the_policy_gradient_tab_shows_reinforce_with_and_without_a_baseline(pag
     rec = policy_gradient.train(5, 2.0, 0.1, 500, page.session_state["seed"])
     shown = captions(page)
     assert policy_gradient.policy_caption(rec) in shown and policy_gradient.variance_caption(rec, 2.0) in shown
+    from demos.reinforcement_learning import reinforce_cartpole
+    assert reinforce_cartpole.returns_caption(reinforce_cartpole.train(page.session_state["seed"], 300, True)) in shown
 
 
 def test_the_exploration_tab_measures_epsilon_and_corridors(page):
@@ -80,3 +82,23 @@ def test_the_exploration_tab_measures_epsilon_and_corridors(page):
     sweep = exploration.epsilon_sweep(grid.layout, s["mode"], s["alpha"], s["gamma"], 100, s["seed"])
     assert exploration.sweep_caption(sweep, 100) in captions(page)
     assert any(c.startswith("In the 12-cell corridor") for c in captions(page))
+
+
+def test_the_dqn_tab_shows_the_committed_band_the_agent_balancing_and_a_live_retrain(page, monkeypatch):
+    from demos.reinforcement_learning import cartpole, dqn, dqn_views
+    from models.registry import load_pretrained
+    from tests.support import show
+    show(page, view="DQN on CartPole", start=1003)
+    band = dqn.committed_band()
+    states, actions, ended = dqn.greedy_episode(load_pretrained("cartpole_dqn"), 1003)
+    shown = captions(page)
+    assert dqn_views.band_caption(band) in shown and cartpole.episode_caption(states, actions, ended, 1003) in shown
+    monkeypatch.setattr(dqn, "SETTINGS", dqn.DqnSettings(steps=300))  # a short live run (the page reads SETTINGS.steps)
+    page.run()
+    button = next(b for b in page.button if b.label.startswith("▶ Retrain live (300 steps)"))
+    button.click().run(timeout=120)
+    assert not page.exception
+    rec = dqn.train(0, "replay + target", 300)
+    shown = captions(page)
+    assert dqn_views.returns_caption(rec) in shown and dqn_views.td_caption(rec) in shown
+    assert dqn_views.sample_caption(rec) in shown
