@@ -95,11 +95,14 @@ if query.strip():
                 card(page, question)
 else:
     start_path()
+    headed: set[str] = set()
     for row in grid_rows():  # sections side by side, every card the same width
         widths = [len(pages) for _, pages in row]
         widths += [CARDS_PER_ROW - sum(widths)] if sum(widths) < CARDS_PER_ROW else []  # a short last row: a spacer
         for block, (section, _) in zip(st.columns(widths, vertical_alignment="bottom"), row):
-            block.header(section)  # headings first, in their own row: a two-line one pushes no card down
+            if section not in headed:  # a section longer than a row is headed once, over its first row
+                block.header(section)  # headings first, in their own row: a two-line one pushes no card down
+                headed.add(section)
         for block, (_, pages) in zip(st.columns(widths), row):
             for column, page in zip(block.columns(len(pages)), pages):
                 with column:
