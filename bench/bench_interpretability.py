@@ -97,6 +97,17 @@ def run() -> list[Row]:
     first, rerun = page_rerun(PAGE, {}, ("slider", "steps", 20))
     rows.append(Row("interpretability", "page first render (server), digit", first, target="≤ 2 s"))
     rows.append(Row("interpretability", "page rerun after an IG-steps change, digit", rerun, target="< 1 s"))
+    # The same first render once the server is warm (its warm-up has loaded every page's models), the
+    # first visit's results dropped so the hero is computed again
+    from ui import warmup
+    from ui.jobs import jobs
+
+    deadline = time.time() + 180
+    while warmup.status()["started"] and warmup.status()["finished"] is None and time.time() < deadline:
+        time.sleep(1.0)
+    jobs().results.clear()
+    warm, _ = page_rerun(PAGE, {}, ("slider", "steps", 20), repeat=1)
+    rows.append(Row("interpretability", "page first render (server), digit, after the warm-up", warm, target="≤ 2 s"))
     return rows
 
 

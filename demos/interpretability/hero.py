@@ -55,7 +55,7 @@ def attribute_all(model: torch.nn.Module, x: torch.Tensor, target: int, s: Setti
     NaN until IG's check has run). Maps come back in `methods.METHODS` order."""
     reference = methods.baseline(x, s.baseline, s.seed)
     calls = {"gradient": lambda: methods.gradient(model, x, target),
-             "grad_x_input": lambda: methods.grad_x_input(model, x, target),
+             "grad_x_input": lambda: x * maps["gradient"],  # = methods.grad_x_input: the same pass, reused
              "smoothgrad": lambda: methods.smoothgrad(model, x, target, s.n, s.sigma, s.seed),
              "integrated_gradients": lambda: methods.integrated_gradients(model, x, target, reference, s.steps),
              "gradcam": lambda: methods.gradcam(model, x, target, s.layer),
@@ -132,7 +132,7 @@ def hero_caption(result: Explained, label: str, probability: float) -> str:
 def passes(s: Settings, size: int) -> dict[str, str]:
     """What each method costs in forward (+ backward) passes through the model, in words."""
     windows = (int(np.ceil((size - s.patch) / s.stride)) + 1) ** 2  # as `methods.occlusion` slides them
-    return {"gradient": "1 pass", "grad_x_input": "1 pass", "smoothgrad": f"n = {s.n} passes",
+    return {"gradient": "1 pass", "grad_x_input": "the gradient's pass, reused", "smoothgrad": f"n = {s.n} passes",
             "integrated_gradients": f"{s.steps} steps", "gradcam": "1 pass",
             "occlusion": f"{windows} + 1 forward passes"}
 

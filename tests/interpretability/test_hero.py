@@ -1,5 +1,6 @@
 """demos/interpretability/hero.py: the six maps, IG's completeness in words, the caption's pairs."""
 import pytest
+import torch
 
 from demos.interpretability import hero, methods, similarity
 
@@ -29,6 +30,10 @@ def test_the_caption_names_the_most_and_least_alike_pair(explained):
 def test_the_figure_draws_the_input_the_baseline_and_six_maps(explained, digit):
     fig = hero.hero_figure(digit, explained, "7")
     assert [t.type for t in fig.data] == ["image"] * 2 + ["heatmap"] * 6
+
+
+def test_gradient_x_input_reuses_the_gradients_pass_exactly(explained, mnist_cnn, digit):
+    assert torch.equal(explained.maps["grad_x_input"], methods.grad_x_input(mnist_cnn, digit, 7))
 
 
 def test_the_maps_stream_in_cheapest_first_and_come_back_in_the_pages_order(mnist_cnn, digit, explained):

@@ -65,4 +65,5 @@ def test_a_photo_is_explained_at_its_last_block():
     assert not at.exception, at.exception
     assert any(c.startswith("Six explanations of “espresso”") for c in captions(at))
     assert "Integrated Gradients" in markdown(at) and "(8 steps)" in markdown(at)  # the cost line, measured
+    assert "(n = 5 passes)" in markdown(at) and "(4 + 1 forward passes)" in markdown(at)  # 112-px squares at 0, 112: 2 × 2
     assert methods.PHOTO_LAYERS["_blocks.15"] in markdown(at)
