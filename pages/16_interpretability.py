@@ -58,9 +58,12 @@ height = 436 if ui.is_presenting() else 430
 streaming = st.empty()  # a photo's maps appear as soon as each is computed (they take seconds), cheap first
 
 
+frames = iter(range(10**6))  # a key per frame drawn in this run (a restarted job draws its frames again)
+
+
 def partial(p: hero.Explained) -> None:
     with streaming.container():
-        st.plotly_chart(hero.hero_figure(x, p, label, height), key=f"hero_so_far_{len(p.maps)}")
+        st.plotly_chart(hero.hero_figure(x, p, label, height), key=f"hero_so_far_{next(frames)}")
         st.caption(hero.progress_text(p))
 
 
