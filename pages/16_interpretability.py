@@ -2,7 +2,7 @@
 import streamlit as st
 
 import ui
-from demos.interpretability import adversarial, faithfulness, hero, methods, sanity, similarity
+from demos.interpretability import adversarial, committed, faithfulness, hero, methods, sanity, similarity
 from demos.prediction import predict_topk
 from models import class_names
 
@@ -29,20 +29,22 @@ with top[3]:
     base = ui.select("IG baseline x′", "baseline", list(methods.BASELINES), format_func=methods.BASELINES.get)
 layers = methods.DIGIT_LAYERS if digits else methods.PHOTO_LAYERS
 lo, hi, patch_default = hero.PATCH[family]
+d = hero.DEFAULTS[family]  # photos: cheaper defaults, under their own URL keys
 with more:
     with r[2]:
-        n = ui.slider("SmoothGrad samples n", "n", *hero.SMOOTH_N_RANGE, 25)
+        n = ui.slider("SmoothGrad samples n", "n" if digits else "n_photo", *hero.SMOOTH_N_RANGE, d["n"])
     with r[3]:
         sigma = ui.slider("SmoothGrad noise σ", "sigma", *hero.SIGMA_RANGE, 0.15, step=0.05)
     with r[4]:
-        steps = ui.slider("IG steps", "steps", *hero.STEPS_RANGE, 50)
+        steps = ui.slider("IG steps", "steps" if digits else "steps_photo", *hero.STEPS_RANGE, d["steps"])
     with r[5]:
         layer = ui.select("Grad-CAM layer", "layer" if digits else "layer_photo", list(layers),
                           format_func=lambda k: layers[k].split(":")[0].split(" (")[0])
     with r[6]:
         patch = ui.slider("Occlusion patch (px)", "patch" if digits else "patch_px", lo, hi, patch_default)
     with r[7]:
-        stride_pct = ui.slider("Stride (% of patch)", "stride", hero.STRIDE_PCT[family], 100, 50, step=25)
+        stride_pct = ui.slider("Stride (% of patch)", "stride" if digits else "stride_photo", hero.STRIDE_PCT[family],
+                               100, d["stride"], step=25)
         seed = ui.number("Seed", "seed", 0, 9999, 0, help="SmoothGrad's noise and the noise baseline")
 settings = hero.Settings(n, sigma, base, steps, layer, patch, max(1, round(patch * stride_pct / 100)), seed)
 
@@ -52,13 +54,27 @@ top3 = predict_topk(model, x, labels, k=3)
 label, probability = top3[int(rank) - 1]
 target = labels.index(label)
 key = (name, picked.name, target, settings)
-result = ui.computed("Computing six explanations", hero.attribute_all, model, x, target, settings, key=key)
+height = 436 if ui.is_presenting() else 430
+streaming = st.empty()  # a photo's maps appear as soon as each is computed (they take seconds), cheap first
+
+
+frames = iter(range(10**6))  # a key per frame drawn in this run (a restarted job draws its frames again)
+
+
+def partial(p: hero.Explained) -> None:
+    with streaming.container():
+        st.plotly_chart(hero.hero_figure(x, p, label, height), key=f"hero_so_far_{next(frames)}")
+        st.caption(hero.progress_text(p))
+
+
+result = ui.computed("Computing six explanations", hero.attribute_all, model, x, target, settings, key=key,
+                     show=None if digits else partial)  # a digit's six take ~0.2 s: drawn once, whole
+streaming.empty()
 
 # Hero: the input, IG's baseline and the six maps
-height = 436 if ui.is_presenting() else 430
 ui.chart(hero.hero_figure(x, result, label, height), hero.hero_caption(result, label, probability), export="maps")
 st.markdown(hero.completeness_text(result, steps))
-ui.prose(f"**Grad-CAM layer:** {layers[layer]}. " + hero.cost_text(result))
+ui.prose(f"**Grad-CAM layer:** {layers[layer]}. " + hero.cost_text(result, settings, x.shape[-1]))
 ui.end_of_hero()
 
 # Secondary views, one lazy tab each: the sanity checks, faithfulness curves, an adversarial example explained
@@ -73,8 +89,14 @@ with box:
         with c[1]:
             measure = ui.select("Similarity", "measure", ["spearman", "ssim"], widget="segmented",
                                 format_func={"spearman": "Rank correlation", "ssim": "SSIM"}.get)
-        run = ui.computed("Randomising the layers one by one", sanity.cascading_randomisation, model, x, target,
-                          settings, digits, key=key + (digits,))
+        twin = ui.model("mnist_cnn_shuffled") if digits else None  # the model trained on shuffled labels
+        run = committed.load(picked.name, x, target, settings) if digits else None  # the default digit's
+        if run is None:  # anything else: seven runs of the six methods, live
+            run = ui.computed("Randomising the layers one by one, then the shuffled-label twin",
+                              sanity.sanity_checks, model, twin, x, target, settings, digits, key=key + (digits,))
+        elif not ui.is_presenting():
+            st.caption(f"Precomputed by `{committed.COMMAND}` with these exact weights, for this digit at the "
+                       "default settings; any other digit or setting runs live.")
         ui.chart(sanity.cascade_figure(run, measure, k), sanity.cascade_caption(run, k), export="cascade")
         ui.chart(hero.hero_figure(x, hero.from_maps(run["maps"][k], result.reference), label, 400),
                  f"The six maps of the model with its top {k} layers randomised.")
@@ -83,10 +105,7 @@ with box:
         scores = {"vs the edge detector": sanity.edge_scores(real, sanity.edge_map(x))}
         said = sanity.edge_caption(scores["vs the edge detector"])
         if digits:
-            twin = ui.computed("Explaining the shuffled-label twin", hero.attribute_all,
-                               ui.model("mnist_cnn_shuffled"), x, target, settings,
-                               key=("mnist_cnn_shuffled",) + key[1:])
-            scores = {"vs the shuffled-label model": sanity.twin_scores(real, hero.flat_maps(twin))} | scores
+            scores = {"vs the shuffled-label model": sanity.twin_scores(real, run["twin"])} | scores
             said = sanity.twin_caption(scores["vs the shuffled-label model"]) + " " + said
         ui.chart(sanity.scores_figure(scores), said, export="checks")
         if not digits:

@@ -7,6 +7,8 @@
 - `hero`          the six maps of one input side by side, IG's completeness in words, which methods agree
 - `sanity`        Adebayo et al.'s checks: cascading layer randomisation, the shuffled-label twin, an
                   edge detector as the baseline to beat
+- `committed`     the Sanity-checks tab's default view, stored by `python -m train.interpretability_sanity`
+                  and served only for that digit, class, settings and weights
 - `faithfulness`  deletion and insertion curves and their areas, against a random order
 - `adversarial`   an FGSM example (re-derived here) and how far each map moves on it
 - `lesson`        the lesson's answers, computed from the page's own functions

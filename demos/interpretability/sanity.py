@@ -59,6 +59,19 @@ def cascading_randomisation(model: nn.Module, x: torch.Tensor, target: int, s: h
     return {"layers": [name for _, name in cascade(digits)], "maps": maps, "spearman": rho, "ssim": ssim}
 
 
+def sanity_checks(model: nn.Module, twin: nn.Module | None, x: torch.Tensor, target: int, s: hero.Settings,
+                  digits: bool, on_progress: Callable | None = None) -> dict:
+    """The tab's two checks in one job: `cascading_randomisation`'s result plus "twin", the six flat
+    maps of the model trained on shuffled labels (None without a twin: there is none for photos)."""
+    share = (len(cascade(digits)) + 1) / (len(cascade(digits)) + 1 + (twin is not None))  # of the runs
+    step = (lambda f, _: on_progress(f * share, None)) if on_progress else None
+    checks = cascading_randomisation(model, x, target, s, digits, on_progress=step)
+    checks["twin"] = None if twin is None else hero.flat_maps(hero.attribute_all(twin, x, target, s))
+    if on_progress:
+        on_progress(1.0, None)
+    return checks
+
+
 def cascade_figure(run: dict, measure: str = "spearman", k: int | None = None, height: int = 320) -> go.Figure:
     """Each method's similarity to its original map as more layers are randomised (top first)."""
     ticks = ["none"] + [f"+ {name}" for name in run["layers"]]

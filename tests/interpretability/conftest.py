@@ -14,3 +14,11 @@ def digit(mnist):
 @pytest.fixture(scope="package")
 def explained(mnist_cnn, digit):
     return hero.attribute_all(mnist_cnn, digit, 7, hero.Settings())
+
+
+@pytest.fixture(scope="package")
+def checks(mnist_cnn, pretrained, digit):
+    """The Sanity-checks tab's default view computed live (the page shows the committed copy)."""
+    from demos.interpretability import sanity
+
+    return sanity.sanity_checks(mnist_cnn, pretrained("mnist_cnn_shuffled"), digit, 7, hero.Settings(), True)

@@ -38,14 +38,15 @@ def test_the_controls_move_the_hero(page):
     show(page, layer="features.4")
 
 
-def test_each_tab_shows_its_demos_captions(page, mnist_cnn, pretrained, digit):
+def test_each_tab_shows_its_demos_captions(page, mnist_cnn, digit, checks, explained):
     at = show(page, view="Sanity checks", k=5)
-    s = hero.Settings()
-    run = sanity.cascading_randomisation(mnist_cnn, digit, 7, s, True)
-    assert sanity.cascade_caption(run, 5) in captions(at)
-    real = hero.flat_maps(hero.attribute_all(mnist_cnn, digit, 7, s))
-    twin = hero.flat_maps(hero.attribute_all(pretrained("mnist_cnn_shuffled"), digit, 7, s))
-    assert any(c.startswith(sanity.twin_caption(sanity.twin_scores(real, twin))) for c in captions(at))
+    assert sanity.cascade_caption(checks, 5) in captions(at)
+    real = hero.flat_maps(explained)
+    assert any(c.startswith(sanity.twin_caption(sanity.twin_scores(real, checks["twin"]))) for c in captions(at))
+    assert any(c.startswith("Precomputed by `python -m train.interpretability_sanity`") for c in captions(at))
+    at = show(page, view="Sanity checks", index=1)  # another digit: computed live, no such line
+    assert not any(c.startswith("Precomputed by") for c in captions(at)) and not at.exception
+    show(page, index=0)
 
     at = show(page, view="Faithfulness")
     curves = faithfulness.deletion_insertion(mnist_cnn, digit, 7, real, methods.baseline(digit, "blur"), 0)
@@ -60,7 +61,9 @@ def test_each_tab_shows_its_demos_captions(page, mnist_cnn, pretrained, digit):
 
 
 def test_a_photo_is_explained_at_its_last_block():
-    at = open_page(PAGE, family="photos", photo="coffee", n="5", steps="8", patch_px="112", timeout=300)
+    at = open_page(PAGE, family="photos", photo="coffee", n_photo="5", steps_photo="8", patch_px="112", timeout=300)
     assert not at.exception, at.exception
     assert any(c.startswith("Six explanations of “espresso”") for c in captions(at))
+    assert "Integrated Gradients" in markdown(at) and "(8 steps)" in markdown(at)  # the cost line, measured
+    assert "(n = 5 passes)" in markdown(at) and "(4 + 1 forward passes)" in markdown(at)  # 112-px squares at 0, 112: 2 × 2
     assert methods.PHOTO_LAYERS["_blocks.15"] in markdown(at)
