@@ -58,20 +58,8 @@ def q_path_changed(params: Mapping[str, str]) -> str:
     return "Yes" if paths[0] != paths[1] else "No"
 
 
-def lower_variance(params: Mapping[str, str]) -> str:
-    """Which baseline gives REINFORCE's estimate the lower variance at the first pull (uniform policy)."""
-    from demos.reinforcement_learning import policy_gradient
-
-    k, offset = int(params.get("arms", 5)), float(params.get("offset", 5.0))
-    means = policy_gradient.arm_means(k, offset, int(params.get("seed", DEFAULTS["seed"])))
-    theta = np.zeros(k)
-    v = [policy_gradient.estimate_variance(theta, means, b) for b in (0.0, float(means.mean()))]
-    return "Equal" if np.isclose(v[0], v[1]) else ("b = 0" if v[0] < v[1] else "b = E[r]")
-
-
-def dqn_best(params: Mapping[str, str]) -> str:
-    """The DQN variant with the highest median final return over the committed seeds (run if not committed)."""
-    from demos.reinforcement_learning import dqn, dqn_views
-
-    stats = dqn_views.band_stats(dqn.committed_band() or dqn.seed_band())
-    return max(stats, key=lambda v: float(np.median(stats[v]["final"])))
+def longer_path(params: Mapping[str, str]) -> str:
+    """Whose greedy path (at the end) takes more steps ("Equal" when both take as many)."""
+    grid, rec = view(params)
+    n = [len(tabular.greedy_path(grid, rec.frames["q"][-1][j])[0]) for j in range(2)]
+    return "Equal" if n[0] == n[1] else NAMES[int(np.argmax(n))]

@@ -1,5 +1,5 @@
 """demos/reinforcement_learning/lesson.py: the lesson's answers against what the page teaches."""
-from demos.reinforcement_learning import gridworld, lesson
+from demos.reinforcement_learning import gridworld, lesson, tabular
 
 CLIFF = {"grid": gridworld.PRESETS["CliffWalking 4×12"], "eps": "0.1", "decay": "1.0", "gamma": "0.99",
          "episodes": "500"}
@@ -22,17 +22,19 @@ def test_reaches_goal_names_whoever_reaches_it():
                                 "episodes": "100"}) in lesson.NAMES
 
 
-def test_a_shared_reward_offset_makes_the_mean_baseline_the_lower_variance_one():
-    # at a uniform policy the variance with b is Σ_a π_a[(μ_a − b)² + σ²]‖e_a − π‖² − ‖∇J‖²: with all
-    # means near 5, b = E[r] removes the 5² that b = 0 leaves in every term
-    assert lesson.lower_variance({"offset": "5"}) == "b = E[r]"
-    assert lesson.lower_variance({"offset": "0"}) in ("b = 0", "b = E[r]", "Equal")
+def test_decayed_exploration_lets_q_learning_earn_more_on_the_cliff():
+    # ε = 0.5·0.95^(e−1) is below 1e-9 in the last 50 of 500 episodes: Q-learning's edge path
+    # (13 steps: 12 × −1 + 10 = −2) no longer pays for random falls, so it out-earns SARSA's detour
+    decayed = CLIFF | {"eps": "0.5", "decay": "0.95"}
+    assert lesson.higher_return(decayed) == "Q-learning"
+    assert lesson.reaches_goal(decayed) == "Both"
 
 
-def test_the_dqn_beat_names_the_variant_with_the_best_median_in_the_committed_runs():
-    import numpy as np
-
-    from demos.reinforcement_learning import dqn
-    band = dqn.committed_band()  # committed: 5 seeds × 3 variants
-    medians = {v: np.median([c[-1] for c in band[v]]) for v in dqn.VARIANTS}
-    assert lesson.dqn_best({}) == max(medians, key=medians.get) == "replay + target"
+def test_longer_path_compares_the_greedy_paths_lengths():
+    # γ = 0.5 on the default grid: Q-learning's greedy path takes the 12-step shortest route
+    # (start r4c2 to goal r9c9 is 5 + 7 moves), SARSA's detours along the top row
+    grid, rec = lesson.view({"gamma": "0.5"})
+    q_path, reached = tabular.greedy_path(grid, rec.frames["q"][-1][0])
+    assert reached and len(q_path) - 1 == 12
+    assert lesson.longer_path({"gamma": "0.5"}) == "SARSA"
+    assert lesson.longer_path({}) == "Equal"  # γ = 0.95: both learn a 12-step route
