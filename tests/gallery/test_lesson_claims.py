@@ -72,7 +72,14 @@ def phrases() -> list[tuple[str, int, str]]:
             ("reinforcement_learning", 3, f"From episode {r(3)['from']} on"),
             ("reinforcement_learning", 3, f"costs {float(r(3)['reward']):g}".replace("-", "−")),
             ("reinforcement_learning", 4, f"After {r(4)['episodes']} episodes"),
-            ("reinforcement_learning", 4, "neither learner ever takes a random action" if float(r(4)["eps"]) == 0 else "?")]
+            ("reinforcement_learning", 4, "neither learner ever takes a random action" if float(r(4)["eps"]) == 0 else "?"),
+            ("reinforcement_learning", 2, f"ε = {float(r(2)['eps']):g}"),
+            ("reinforcement_learning", 5, f"γ = {float(r(5)['gamma']):g}"),
+            ("reinforcement_learning", 5, "less than 0.01" if 10 * float(r(5)["gamma"]) ** 12 < 0.01 else "?"),
+            ("reinforcement_learning", 6, f"starts at {float(r(6)['eps']):g}"),
+            ("reinforcement_learning", 6, f"multiplied by {float(r(6)['decay']):g}"),
+            ("reinforcement_learning", 6, "practically no random action"  # ε at the last 50 episodes' start
+             if float(r(6)["eps"]) * float(r(6)["decay"]) ** (int(r(6)["episodes"]) - 50) < 1e-6 else "?")]
     v = lambda n: vision.DEFAULTS | q("vision_tasks", n)  # noqa: E731
     ax0, ay0, ax1, ay1 = nms_view.BOX_A
     b = {k: float(v(2)[f"b{k}"]) for k in ("x", "y", "w", "h")}
