@@ -25,6 +25,19 @@ def test_the_edge_answer_is_the_highest_rank_correlation(digit):
     assert lesson.most_like_edges({}) in ("Gradient", "Integrated Gradients", "Grad-CAM", "Occlusion")  # the choices
 
 
-def test_the_survivor_and_twin_answers_are_among_their_choices():
-    assert lesson.survivor({"k": "5"}) in ("Gradient", "Gradient × input", "SmoothGrad", "Grad-CAM")
-    assert lesson.twin_changes({}) in ("Yes", "No")
+def test_the_gap_answers_follow_the_printed_gap():
+    _, _, _, r = lesson.explained({"rank": "2"})
+    assert lesson.gap_is_positive({"rank": "2"}) == ("Yes" if r.gap > 0 else "No")
+    _, _, _, blur = lesson.explained({"baseline": "blur"})
+    _, _, _, black = lesson.explained({})
+    assert lesson.gap_vs_black({"baseline": "blur"}) == ("Larger" if blur.gap > black.gap else "Smaller")
+    # the same view against itself: equal gaps are not "Larger"
+    assert lesson.gap_vs_black({}) == "Smaller"
+    # the default 7 scores far higher than the black image on class 7 (its logit gap is ~15): "Yes"
+    assert lesson.gap_is_positive({}) == "Yes"
+
+
+def test_the_blurred_baseline_is_the_view_s_and_completeness_still_holds():
+    _, _, s, r = lesson.explained({"baseline": "blur"})
+    assert s.baseline == "blur" and not r.reference.equal(lesson.explained({})[3].reference)
+    assert lesson.completeness_holds({"baseline": "blur"}) == "Yes"  # the beat says the sum still must add up
