@@ -1,5 +1,4 @@
 """demos/interpretability/lesson.py: the lesson's answers against the page's own functions."""
-import pytest
 
 from demos.interpretability import hero, lesson, methods, sanity
 
