@@ -64,7 +64,7 @@ def phrases() -> list[tuple[str, int, str]]:
     t = lambda n: transfer.DEFAULTS | q("transfer_learning", n)  # noqa: E731
     out += [("transfer_learning", 1, f"With {t(1)['k']} labelled"), ("transfer_learning", 3, f"reach {float(t(3)['target']):.0%}".replace("%", " %")),
             ("transfer_learning", 4, f"With {t(4)['k']} labels")]
-    from demos.interpretability import lesson as interp, sanity
+    from demos.interpretability import lesson as interp, methods
     from demos.reinforcement_learning import lesson as rl
     from demos.vision_tasks import lesson as vision, nms_view, tasks
     r = lambda n: rl.DEFAULTS | q("reinforcement_learning", n)  # noqa: E731
@@ -90,7 +90,10 @@ def phrases() -> list[tuple[str, int, str]]:
             ("vision_tasks", 3, f"default threshold of {tasks.NMS_DEFAULT:g}")]
     i = lambda n: interp.DEFAULTS | q("interpretability", n)  # noqa: E731
     out += [("interpretability", 2, f"only {i(2)['steps']} Gauss–Legendre"),
-            ("interpretability", 3, "All five" if int(i(3)["k"]) == len(sanity.DIGIT_CASCADE) == 5 else "?")]
+            ("interpretability", 3, f"{ {'1': '1st', '2': '2nd', '3': '3rd'}[i(3)['rank']] } choice"),
+            ("interpretability", 3, f"same {i(3)['digit']}"),
+            ("interpretability", 5, "5×5-pixel windows" if "sees 5×5 px" in methods.DIGIT_LAYERS[i(5)["layer"]] else "?"),
+            ("interpretability", 5, "second conv layer" if "conv 2" in methods.DIGIT_LAYERS[i(5)["layer"]] else "?")]
     from demos.augmentation import lesson as aug, transforms
     g = lambda n: aug.DEFAULTS | q("augmentation", n)  # noqa: E731
     words = {6: "six"}
