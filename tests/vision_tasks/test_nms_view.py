@@ -1,10 +1,9 @@
-"""The figure builders' captions and checks (tasks, nms_view, unet_view) on hand-made inputs: each number a
+"""demos/vision_tasks/nms_view.py: the IoU playground and the NMS replay on hand-made boxes; each number a
 caption states is the one computed from the same data."""
 import numpy as np
 import torch
 
-from demos.images import PHOTOS, photo
-from demos.vision_tasks import grid as g, nms_view, scenes, tasks, unet_view
+from demos.vision_tasks import grid as g, nms_view
 
 
 def test_iou_caption_states_the_areas_and_their_ratio():
@@ -15,6 +14,8 @@ def test_iou_caption_states_the_areas_and_their_ratio():
     assert far["iou"] == 0 and nms_view.iou_caption(far).endswith("the boxes do not overlap.")
     fig = nms_view.iou_figure(nms_view.BOX_A, (80.0, 80.0, 90.0, 90.0))
     assert [t.name for t in fig.data] == ["box A", "box B"]  # no intersection drawn when there is none
+    # moving B onto A: the caption's ratio becomes 1
+    assert nms_view.iou_caption(nms_view.iou_parts(nms_view.BOX_A, nms_view.BOX_A)).endswith("= 1600 / 1600 = 1.000.")
 
 
 def test_nms_replay_has_one_frame_per_step_and_counts_every_box():
@@ -29,30 +30,6 @@ def test_nms_replay_has_one_frame_per_step_and_counts_every_box():
         "5 anchor boxes → 4 with score ≥ 0.05 → NMS keeps 2 and removes 2")
     rows = nms_view.steps_table(d, steps)
     assert rows[0]["removed (score, IoU with the kept box)"] == "0.80 (IoU 0.82)"
-
-
-def test_the_hero_caption_names_what_each_model_found():
-    s = scenes.scene(scenes.split_seed("test", 0))
-    r = tasks.Tasks(s.image, np.array([0.9, 0.2, 0.7]), g.Detections(torch.tensor(s.boxes), torch.ones(len(s.labels)),
-                                                                     torch.from_numpy(s.labels)),
-                    None, None, s.mask, s)
-    text = tasks.tasks_caption(r, 0.5)
-    assert text.startswith("Classification says the scene holds circle, triangle; detection finds ")
-    assert "mean IoU of the shape classes 1.00" in text  # the true mask as the prediction
-
-
-def test_every_test_scene_is_in_the_models_world_and_photos_and_noise_are_not():
-    assert all(tasks.out_of_world(scenes.scene(scenes.split_seed("test", i)).image) is None for i in range(200))
-    assert "border" in tasks.out_of_world(np.random.default_rng(0).random((64, 64, 3)))
-    assert tasks.out_of_world(tasks.scene_input(photo("astronaut"))) is not None
-    assert tasks.scene_input(photo(next(iter(PHOTOS)))).shape == (64, 64, 3)
-
-
-def test_error_overlay_marks_exactly_the_wrong_pixels():
-    true = np.zeros((4, 4), int)
-    pred = true.copy()
-    pred[1, 2] = 3
-    out = unet_view.error_overlay(np.full((4, 4, 3), 0.5, np.float32), pred, true)
-    red = (out == tasks.to_uint8(np.array([0.84, 0.1, 0.0]))).all(-1)
-    assert red.sum() == 1 and red[1, 2]
-    assert unet_view.masks_caption(true, pred).startswith("1 of 16 pixels (6.2%) are labelled wrongly")
+    # a lenient threshold (IoU 0.82 and 0.68 are both below 0.9) removes nothing, and the caption says so
+    d, steps = nms_view.stepping(raw, 0.05, 0.9)
+    assert len(steps) == 4 and "NMS keeps 4 and removes 0" in nms_view.nms_caption(raw, d, steps, 0.05, 0.9)
