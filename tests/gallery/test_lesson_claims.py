@@ -66,7 +66,7 @@ def phrases() -> list[tuple[str, int, str]]:
             ("transfer_learning", 4, f"With {t(4)['k']} labels")]
     from demos.interpretability import lesson as interp, methods
     from demos.reinforcement_learning import lesson as rl
-    from demos.vision_tasks import lesson as vision, nms_view, tasks
+    from demos.vision_tasks import lesson as vision, scenes as vscenes, tasks
     r = lambda n: rl.DEFAULTS | q("reinforcement_learning", n)  # noqa: E731
     out += [("reinforcement_learning", 1, f"ε = {float(r(1)['eps']):g}"), ("reinforcement_learning", 1, f"After {r(1)['episodes']} episodes"),
             ("reinforcement_learning", 3, f"From episode {r(3)['from']} on"),
@@ -81,13 +81,18 @@ def phrases() -> list[tuple[str, int, str]]:
             ("reinforcement_learning", 6, "practically no random action"  # ε at the last 50 episodes' start
              if float(r(6)["eps"]) * float(r(6)["decay"]) ** (int(r(6)["episodes"]) - 50) < 1e-6 else "?")]
     v = lambda n: vision.DEFAULTS | q("vision_tasks", n)  # noqa: E731
-    ax0, ay0, ax1, ay1 = nms_view.BOX_A
-    b = {k: float(v(2)[f"b{k}"]) for k in ("x", "y", "w", "h")}
-    half_right = (b["w"], b["h"], b["y"], b["x"] - ax0) == (ax1 - ax0, ay1 - ay0, ay0, (ax1 - ax0) / 2)
+    vwords = {1: "one", 2: "two", 3: "three", 4: "four"}
+    tri5 = [vscenes.CLASSES[int(x)] for x in vscenes.scene(vscenes.split_seed("test", int(v(5)["scene"]))).labels]
     out += [("vision_tasks", 1, f"held-out scene {v(1)['scene']}"), ("vision_tasks", 1, f"score ≥ {float(v(1)['score']):g}"),
-            ("vision_tasks", 2, "shifted right by half its width" if half_right else "?"),
-            ("vision_tasks", 3, f"by more than {float(v(3)['nms']):g}"),
-            ("vision_tasks", 3, f"default threshold of {tasks.NMS_DEFAULT:g}")]
+            ("vision_tasks", 2, f"scene {v(2)['scene']} holds {vwords[vision.shapes(v(2))]} shapes"),
+            ("vision_tasks", 2, f"scores {float(v(2)['score']):g} or more"), ("vision_tasks", 2, f"score ≥ {float(v(2)['score']):g}"),
+            ("vision_tasks", 2, "dotted true boxes still" if v(2)["truth"] == "1" else "?"),
+            ("vision_tasks", 3, f"scene {v(3)['scene']} with"), ("vision_tasks", 3, f"scored {float(v(3)['score']):g} or more"),
+            ("vision_tasks", 3, f"by more than {float(v(3)['nms']):g}"), ("vision_tasks", 3, f"default threshold of {tasks.NMS_DEFAULT:g}"),
+            ("vision_tasks", 4, f"above {float(v(4)['nms']):g}"),
+            ("vision_tasks", 4, "The same scene and scores" if (v(4)["scene"], v(4)["score"]) == (v(3)["scene"], v(3)["score"]) else "?"),
+            ("vision_tasks", 5, f"scene {v(5)['scene']} holds three triangles" if tri5 == ["triangle"] * 3 else "?"),
+            ("vision_tasks", 5, "without their dotted true boxes" if v(5)["truth"] == "0" else "?")]
     i = lambda n: interp.DEFAULTS | q("interpretability", n)  # noqa: E731
     out += [("interpretability", 2, f"only {i(2)['steps']} Gauss–Legendre"),
             ("interpretability", 3, f"{ {'1': '1st', '2': '2nd', '3': '3rd'}[i(3)['rank']] } choice"),
