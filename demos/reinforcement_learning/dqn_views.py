@@ -52,8 +52,8 @@ def band_caption(band: dict) -> str:
     full = stats["replay + target"]["final"]
     others = np.concatenate([stats[v]["final"] for v in ("no replay", "no target")])
     one_way = len(cartpole.rollout(lambda s: 1, 0)[1])  # an agent that always pushes right, for scale
-    spread = (f"every replay + target seed ends above every seed without replay or without a target network, so "
-              f"the gap is not seed luck" if full.min() > others.max() else
+    spread = ("every replay + target seed ends above every seed without replay or without a target network, so "
+              "the gap is not seed luck" if full.min() > others.max() else
               "the bands overlap, so at this budget one seed cannot tell the variants apart")
     spread += f" (always pushing right lasts {one_way} steps)"
     return (f"{n} seeds per variant, {band['grid'][-1]:,} steps each; line = median, band = min–max over seeds of "

@@ -10,7 +10,7 @@ from plotly.subplots import make_subplots
 
 from demos.vision_tasks import scenes as sc
 from demos.vision_tasks.metrics import mask_scores
-from demos.vision_tasks.tasks import CLASS_COLOURS, mask_overlay, to_uint8
+from demos.vision_tasks.tasks import mask_overlay, to_uint8
 
 CLASS_NAMES = ("background",) + sc.CLASSES
 HELD_OUT = 200  # test scenes for the held-out scores

@@ -13,7 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from demos.plots import OKABE_ITO, layout
-from demos.text import chart_text, num
+from demos.text import chart_text
 
 MERGES_RANGE = (0, 500)  # the merges slider
 UNK = "[UNK]"  # a character the corpus never had: no merge and no base symbol covers it

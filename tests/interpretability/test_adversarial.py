@@ -1,6 +1,5 @@
 """demos/interpretability/adversarial.py: FGSM re-derived (the attack's definition, checked by hand),
 and the caption of the maps on the attacked image."""
-import pytest
 import torch
 import torch.nn.functional as F
 

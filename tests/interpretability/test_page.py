@@ -2,7 +2,7 @@
 functions' for the controls' values, the controls move them, and each tab shows what its demo says."""
 import pytest
 
-from demos.interpretability import adversarial, faithfulness, hero, methods, sanity
+from demos.interpretability import faithfulness, hero, methods, sanity
 from tests.support import captions, open_page, plotly_specs, show
 
 pytestmark = pytest.mark.filterwarnings("ignore")

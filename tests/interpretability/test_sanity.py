@@ -2,11 +2,10 @@
 gradient measurably; the shuffled-label twin; the edge detector; the captions follow the numbers."""
 import copy
 
-import numpy as np
 import pytest
 import torch
 
-from demos.interpretability import hero, methods, sanity, similarity
+from demos.interpretability import hero, methods, sanity
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ def test_the_epsilon_sweep_reports_each_runs_final_path_against_the_shortest():
         assert length == (len(path) - 1 if reached else None) and solved == exploration.first_solved(grid, rec)
         assert length is None or length >= 6  # never shorter than the shortest route
     text = exploration.sweep_caption(sweep, 60)
-    assert "The shortest route takes 6 steps" in text and f"ε = 0: " in text
+    assert "The shortest route takes 6 steps" in text and "ε = 0: " in text
 
 
 def test_first_solved_is_the_first_frame_whose_greedy_path_reaches_the_goal():

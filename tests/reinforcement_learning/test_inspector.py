@@ -15,7 +15,7 @@ def test_each_printed_update_is_the_td_update_recomputed_from_its_numbers():
             assert np.isclose(u.target, u.r + future) and np.isclose(u.td, u.target - u.q_sa)
             assert np.isclose(u.q_new, u.q_sa + 0.5 * u.td)
             text = inspector.explain(u, j, GRID, 0.95, 0.5)
-            assert f"= {u.q_new:.3f}".replace("-", "−") in text and f"δ = target − Q(s,a)" in text
+            assert f"= {u.q_new:.3f}".replace("-", "−") in text and "δ = target − Q(s,a)" in text
 
 
 def test_the_episode_is_clipped_to_the_run_and_a_step_limit_is_said():
