@@ -59,3 +59,16 @@ def show(at, view: str | None = None, url: dict[str, str] | None = None, timeout
     at.run(timeout=timeout)
     assert not at.exception, at.exception
     return at
+
+
+def digit_png() -> bytes:
+    """A hand-drawn '1'-like stroke, dark ink on white paper as a photo of a note would be: an upload
+    that the image gate accepts and the digit pages invert and centre (PNG bytes)."""
+    import io
+
+    from PIL import Image, ImageDraw
+    picture = Image.new("L", (120, 160), 255)
+    ImageDraw.Draw(picture).line([(60, 20), (60, 140)], fill=0, width=14)
+    buf = io.BytesIO()
+    picture.save(buf, "PNG")
+    return buf.getvalue()

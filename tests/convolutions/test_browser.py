@@ -3,12 +3,11 @@ and an uploaded picture reaches the network through the shared upload gate (a br
 message, not a traceback)."""
 from __future__ import annotations
 
-import io
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
 
+from tests.support import digit_png
 from tests.browser_support import HERO, IDLE, SHOTS, count_reruns, new_page, reruns, until_it_shows, visit, wait_rendered
 
 pytestmark = pytest.mark.browser
@@ -40,15 +39,6 @@ def test_playing_and_scrubbing_the_window_costs_no_rerun(browser, server):
     assert reruns(page) == 0, "playing, pausing and scrubbing ran the script again"
     page.screenshot(path=SHOTS / "convolutions-player.png")
     page.context.close()
-
-
-def digit_png() -> bytes:
-    """A hand-drawn '1'-like stroke: dark ink on white paper, as a photo of a note would be."""
-    picture = Image.new("L", (120, 160), 255)
-    ImageDraw.Draw(picture).line([(60, 20), (60, 140)], fill=0, width=14)
-    buf = io.BytesIO()
-    picture.save(buf, "PNG")
-    return buf.getvalue()
 
 
 def test_an_upload_goes_through_the_shared_gate(browser, server, tmp_path):

@@ -3,25 +3,15 @@ explained (a broken file gets a message, not a traceback); the Faithfulness tab 
 goes into the URL."""
 from __future__ import annotations
 
-import io
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
 
+from tests.support import digit_png
 from tests.browser_support import IDLE, SHOTS, new_page, wait_rendered
 
 pytestmark = pytest.mark.browser
 TITLE = "Interpretability"
-
-
-def digit_png() -> bytes:
-    """A hand-drawn '1'-like stroke: dark ink on white paper."""
-    picture = Image.new("L", (120, 160), 255)
-    ImageDraw.Draw(picture).line([(60, 20), (60, 140)], fill=0, width=14)
-    buf = io.BytesIO()
-    picture.save(buf, "PNG")
-    return buf.getvalue()
 
 
 def test_an_upload_is_explained_and_a_broken_file_gets_a_message(browser, server, tmp_path):
