@@ -127,8 +127,8 @@ def _literal_keys(node: ast.expr | None) -> list[str]:
 # In the order the home shows them; the home packs sections side by side in rows of CARDS_PER_ROW
 # cards (see `grid_rows`), so this order and the section sizes (3, 3 + 2 + 1, 3, 2 + 1, 2) fill every
 # row but the last.
-SECTIONS = ("Foundations", "Vision", "Reference", "Sequences and attention", "Robustness and interpretability",
-            "Reinforcement learning", "Generative and unsupervised")
+SECTIONS = ("Foundations", "Training in practice", "Vision", "Reference", "Sequences and attention", "Graphs",
+            "Robustness and interpretability", "Reinforcement learning", "Generative and unsupervised")
 CARDS_PER_ROW = 3
 
 PAGES: tuple[PageInfo, ...] = (
