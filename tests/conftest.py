@@ -20,31 +20,40 @@ os.environ.setdefault("GALLERY_WARMUP", "0")  # each test loads what it needs; u
 BROWSER_FILES = "test_browser"  # every real-browser test lives in a tests/**/test_browser*.py file
 
 
+def gallery_browser_file(nodeid: str) -> bool:
+    """tests/gallery/test_browser*.py: the gallery-wide browser tests (every page, the home, lessons,
+    concurrency, hostile input), the suite's longest unit of work."""
+    return nodeid.startswith("tests/gallery/" + BROWSER_FILES)
+
+
 def pytest_collection_modifyitems(items):
-    """Browser tests run first (see pytest_xdist_make_scheduler), and only where their file name says."""
+    """Browser tests run first, the gallery-wide ones before the pages' own (see
+    pytest_xdist_make_scheduler), and only where their file name says."""
     for item in items:
         if item.get_closest_marker("browser") and not item.path.name.startswith(BROWSER_FILES):
             raise pytest.UsageError(f"{item.nodeid}: browser tests live in test_browser*.py files")
-    items.sort(key=lambda item: not item.path.name.startswith(BROWSER_FILES))  # stable: file order kept
+    items.sort(key=lambda item: (not gallery_browser_file(item.nodeid),  # stable: file order kept
+                                 not item.path.name.startswith(BROWSER_FILES)))
 
 
 if importlib.util.find_spec("xdist"):
     def pytest_xdist_make_scheduler(config, log):
-        """`-n 2 --dist loadscope --no-loadscope-reorder` (scripts/test.sh): all browser tests are one
-        work unit, so one worker takes them all in order, sharing one Chromium and one server, while the
-        other works through the unit and AppTest files, a module at a time. A browser test keeps about one
-        core busy, so two at once only slow each other. (xdist's own `loadgroup` marks do not take under
-        pytest 9.)"""
+        """`-n 2 --dist loadscope --no-loadscope-reorder` (scripts/test.sh): the gallery-wide browser
+        files are one work unit, started first, so one worker takes them all in order with one Chromium
+        and one server (their cold-render and concurrency readings see one server at a time). The other
+        worker starts on the pages' own browser files, a module at a time, then the unit and AppTest
+        files, which both workers share as they come free. At 17 pages one unit of every browser test
+        made that worker the suite's tail (1,536 s against 1,008 s, test-artifacts/junit.xml). (xdist's
+        own `loadgroup` marks do not take under pytest 9.)"""
         if config.getvalue("dist") != "loadscope":
             return None
         from xdist.scheduler import LoadScopeScheduling
 
-        class BrowserTestsOnOneWorker(LoadScopeScheduling):
+        class GalleryBrowserTestsOnOneWorker(LoadScopeScheduling):
             def _split_scope(self, nodeid: str) -> str:
-                file = nodeid.split("::")[0].rsplit("/", 1)[-1]
-                return "browser" if file.startswith(BROWSER_FILES) else super()._split_scope(nodeid)
+                return "browser" if gallery_browser_file(nodeid) else super()._split_scope(nodeid)
 
-        return BrowserTestsOnOneWorker(config, log)
+        return GalleryBrowserTestsOnOneWorker(config, log)
 
 
 @pytest.fixture(scope="session", autouse=True)
