@@ -18,15 +18,16 @@ with row[2]:
 with row[3]:
     scale = ui.slider("Scale every logit ×", "scale", *softmax.SCALE_RANGE, 1,
                       help="Multiplies every logit: past ≈ 88.7 the naive float32 softmax overflows")
-ui.preset_buttons(softmax.PRESETS)
 
-# The logits, one slider each (the first k)
-cols = ui.control_columns(k, per_row=5)
+# The presets and the logits, one slider each (the first k); on a slide, in ⚙️ More controls
 logits = []
-for i in range(k):
-    with cols[i]:
-        logits.append(ui.slider(f"logit z{i}", ("z0", "z1", "z2", "z3", "z4", "z5", "z6", "z7", "z8", "z9")[i],
-                                *softmax.LOGIT_RANGE, softmax.DEFAULT_LOGITS[i], step=0.1))
+with ui.more_controls() if ui.is_presenting() else st.container():
+    ui.preset_buttons(softmax.PRESETS)
+    cols = ui.control_columns(k, per_row=5)
+    for i in range(k):
+        with cols[i]:
+            logits.append(ui.slider(f"logit z{i}", ("z0", "z1", "z2", "z3", "z4", "z5", "z6", "z7", "z8", "z9")[i],
+                                    *softmax.LOGIT_RANGE, softmax.DEFAULT_LOGITS[i], step=0.1))
 
 # Hero: softmax bars and both gradients on every logit; the naive float32 softmax beside log-sum-exp
 pg = ui.cached(softmax.playground, tuple(logits), true, temp, scale)

@@ -27,8 +27,8 @@ PRESETS = {  # name -> control values (logits of the first 4 classes, true class
 def softmax_naive(z: np.ndarray) -> np.ndarray:
     """exp(z) / Σ exp(z) computed as written, in float32: overflows to inf (and inf/inf = nan) once a
     logit passes ≈ 88.7, and underflows to 0/0 when every logit is below ≈ −103."""
-    e = np.exp(np.asarray(z, dtype=np.float32))
     with np.errstate(invalid="ignore", over="ignore"):
+        e = np.exp(np.asarray(z, dtype=np.float32))
         return e / e.sum()
 
 
