@@ -108,7 +108,7 @@ def margins_caption(rec: dict) -> str:
         smaller = [k for k in ("MSE", "focal", "label smoothing") if k in means and means[k] < means["cross-entropy"]]
         text += (f" Smaller than cross-entropy's ({means['cross-entropy']:.1f}): {', '.join(smaller)}; these losses "
                  "stop rewarding certainty, while cross-entropy keeps pushing the true logit up." if smaller else
-                 f" None of MSE, focal and label smoothing leaves a smaller margin than cross-entropy here.")
+                 " None of MSE, focal and label smoothing leaves a smaller margin than cross-entropy here.")
     return text
 
 
@@ -120,5 +120,5 @@ def curves_caption(rec: dict) -> str:
     best = max(final, key=final.get)
     seconds = rec.get("seconds")
     cost = f" The {sum(map(len, s.values()))} runs took {seconds:.1f} s." if seconds else ""
-    return (f"Balanced validation accuracy after the last epoch: "
+    return ("Balanced validation accuracy after the last epoch: "
             + ", ".join(f"{k} {v:.1%}" for k, v in final.items()) + f"; highest: {best}." + cost)
