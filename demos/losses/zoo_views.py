@@ -60,10 +60,11 @@ def curves_figure(rec: dict, height: int = 300) -> go.Figure:
     for i, (k, v) in enumerate(_done(rec).items()):
         y = _mean(v, "curve")
         fig.add_scatter(x=np.arange(1, len(y) + 1), y=y, mode="lines", name=k, line=dict(color=OKABE_ITO[i]))
-    if rec.get("live"):
-        name, seed, curve = rec["live"]
-        fig.add_scatter(x=np.arange(1, len(curve) + 1), y=curve, mode="lines+markers", name=f"{name}, seed {seed} (running)",
-                        line=dict(color=OKABE_ITO[zoo.LOSSES.index(name)], dash="dot"))
+    for name, live in (rec.get("live") or {}).items():  # a live run's curves so far, dotted
+        if live and not rec["runs"].get(name):
+            y = np.mean([np.asarray(c) for c in live], axis=0)
+            fig.add_scatter(x=np.arange(1, len(y) + 1), y=y, mode="lines+markers", name=f"{name} (training)",
+                            line=dict(color=OKABE_ITO[zoo.LOSSES.index(name)], dash="dot"))
     fig.update_xaxes(title_text="epoch", range=[0.5, rec["settings"]["epochs"] + 0.5])
     fig.update_yaxes(title_text="balanced validation accuracy", range=[0, 1])
     fig.update_layout(legend=dict(orientation="h", y=-0.3))

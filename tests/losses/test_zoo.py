@@ -17,13 +17,16 @@ def test_the_subset_is_imbalanced_as_stated():
     assert torch.bincount(y, minlength=10).tolist() == counts
 
 
-def test_a_run_is_seeded_and_streams_its_partial_results():
+def test_the_batched_runs_equal_one_at_a_time_training_and_stream_every_epoch():
     seen = []
     rec = zoo.train_zoo(2.0, 0.1, (7,), 2, on_progress=lambda f, partial: seen.append((f, partial)))
-    assert len(seen) == 10 and seen[-1][0] == 1.0  # 5 losses × 2 epochs, one report per epoch
-    assert seen[0][1]["live"][:2] == ("cross-entropy", 7) and len(seen[0][1]["live"][2]) == 1
-    again = zoo.train_one("focal", 7, 2.0, 0.1, 2)
-    assert again["curve"] == rec["runs"]["focal"][0]["curve"] and again["per_class"] == rec["runs"]["focal"][0]["per_class"]
+    assert [f for f, _ in seen] == [0.5, 1.0]  # one report per epoch
+    assert [len(c) for c in seen[0][1]["live"]["focal"]] == [1]  # each loss's curve so far, one per seed
+    for name in ("focal", "class weights"):  # stacked weights + one Adam == each network alone
+        alone = zoo.train_one(name, 7, 2.0, 0.1, 2)
+        assert alone["curve"] == pytest.approx(rec["runs"][name][0]["curve"], abs=1e-9)
+        assert alone["per_class"] == pytest.approx(rec["runs"][name][0]["per_class"], abs=1e-9)
+        assert alone["nll"] == pytest.approx(rec["runs"][name][0]["nll"], rel=1e-4)
     run = rec["runs"]["MSE"][0]
     assert sum(run["confidence"]) == 1000 and sum(run["margins"]) == 1000  # every held-out digit in each histogram
     assert run["accuracy"] == pytest.approx(sum(run["per_class"]) / 10)  # the held-out split is balanced

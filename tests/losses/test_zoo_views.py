@@ -21,8 +21,8 @@ def test_captions_rank_the_losses_the_numbers_rank():
 
 def test_a_partial_recording_draws_and_says_what_it_has():
     partial = {"settings": {"epochs": 15}, "counts": zoo.imbalanced_counts(),
-               "runs": {k: [] for k in zoo.LOSSES}, "live": ("cross-entropy", 0, [0.3, 0.5])}
+               "runs": {k: [] for k in zoo.LOSSES}, "live": {"cross-entropy": [[0.3, 0.5], [0.5, 0.7]]}}
     assert zoo_views.per_class_caption(partial) == "No run has finished yet."
     fig = zoo_views.curves_figure(partial)
-    assert len(fig.data) == 1 and list(fig.data[0].y) == [0.3, 0.5]
+    assert len(fig.data) == 1 and list(fig.data[0].y) == [0.4, 0.6]  # the mean over the seeds' curves
     assert zoo_views.histogram_figure(partial, "margins").data == ()
