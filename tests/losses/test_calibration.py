@@ -62,3 +62,11 @@ def test_the_committed_mlp_result_equals_a_fresh_computation_and_the_caption_rea
     assert "largest on" in C.shifts_caption(cals) and len(C.reliability_figure(stored).data) == 6
     # temperature scaling keeps the accuracy: the argmax of z / T is the argmax of z
     assert stored.after["count"].sum() == stored.before["count"].sum() == 1000
+    # the committed T is the best of a grid on the real validation logits (never the held-out ones)
+    from models.data import validation_split
+    from models.registry import load_pretrained
+    _, _, val_x, val_y = validation_split()
+    z = C.logits_of(load_pretrained("mnist_mlp"), val_x)
+    grid = np.linspace(0.5, 3.0, 251)
+    assert stored.temperature == pytest.approx(grid[int(np.argmin([C.nll(z, val_y, t) for t in grid]))], abs=0.011)
+    assert stored.val_nll[1] <= stored.val_nll[0]
