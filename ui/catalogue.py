@@ -183,6 +183,9 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("pages/17_augmentation.py", "Data augmentation and self-supervised learning", "🎲", "Vision",
              "Seed-locked torchvision v2 draws that move boxes and masks, a 6 turned into a 9, Mixup/CutMix, SimCLR on digits.",
              ("mnist_cnn", "ssl_digits", "ssl_digits_crop")),
+    PageInfo("pages/23_losses.py", "Softmax, losses and calibration", "🌡️", "Foundations",
+             "Drag logits to see p − onehot beside MSE's vanishing push; five losses on imbalanced digits; trust and fix confidence.",
+             ("mnist_cnn", "mnist_mlp", "digit_cnn_small", "digit_vit")),
 )
 
 
