@@ -101,13 +101,17 @@ def phrases() -> list[tuple[str, int, str]]:
             ("interpretability", 5, "second conv layer" if "conv 2" in methods.DIGIT_LAYERS[i(5)["layer"]] else "?")]
     from demos.augmentation import lesson as aug, transforms
     g = lambda n: aug.DEFAULTS | q("augmentation", n)  # noqa: E731
-    words = {6: "six"}
+    words = {4: "four", 6: "six"}
     out += [("augmentation", 1, f"up to ±{180 * float(g(1)['m1']):g}°" if g(1)["t1"] == "rotate" else "?"),
             ("augmentation", 1, f"handwritten {g(1)['digit']}"), ("augmentation", 1, f"the {words[transforms.DRAWS]} draws"),
             ("augmentation", 2, f"read a {g(2)['digit']}"),
             ("augmentation", 2, "Every draw is mirrored" if g(2)["t1"] == "flip" and float(g(2)["p1"]) == 1 else "?"),
             ("augmentation", 3, f"{words[transforms.DRAWS]} draws"), ("augmentation", 3, f"read the {g(3)['digit']}"),
             ("augmentation", 4, f"inverted {g(4)['digit']}" if g(4)["t1"] == "invert" else "?")]
+    from demos.losses import lesson as losses
+    lo = lambda n: losses.DEFAULTS | q("losses", n)  # noqa: E731
+    out += [("losses", 5, f"multiplied by {float(lo(5)['scale']):g}"), ("losses", 6, f"class {lo(6)['true']}"),
+            ("losses", 6, f"the {words[int(lo(6)['classes'])]} classes" if int(lo(6)["classes"]) in words else "?")]
     return out
 
 
