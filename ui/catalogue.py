@@ -183,6 +183,10 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("pages/17_augmentation.py", "Data augmentation and self-supervised learning", "🎲", "Vision",
              "Seed-locked torchvision v2 draws that move boxes and masks, a 6 turned into a 9, Mixup/CutMix, SimCLR on digits.",
              ("mnist_cnn", "ssl_digits", "ssl_digits_crop")),
+    PageInfo("pages/21_distributed_learning.py", "Across machines and with few labels: data-parallel, federated, active learning, fusion",
+             "🛰️", "Training in practice",
+             "Shard gradients averaged = the big-batch gradient, then 2 real gloo processes; FedAvg on skewed clients; active learning vs random.",
+             ()),
 )
 
 
