@@ -76,7 +76,7 @@ class Fusion(nn.Module):
             return log_softmax(self.net(torch.cat([a, b], 1)), 1)  # (N, 66) -> (N, 2)
         if self.variant == "Late":
             pa = log_softmax(self.net_a(a), 1)  # (N, 2) A's own decision
-            return (pa + log_softmax(self.net_b(b), 1)) / 2 if has_b else pa
+            return log_softmax((pa + log_softmax(self.net_b(b), 1)) / 2, 1) if has_b else pa  # renormalised
         return log_softmax(self.head(torch.cat([torch.relu(self.enc_a(a)), torch.relu(self.enc_b(b))], 1)), 1)
 
     def loss(self, a: torch.Tensor, b: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
