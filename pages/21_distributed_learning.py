@@ -58,7 +58,7 @@ with box:
         with f[2]:
             local = int(ui.select("Local epochs E", "local", federated.LOCAL_EPOCHS, "1"))
         ui.chart(ui.cached(federated.client_histogram, clients, float(alpha), seed),
-                 federated.histogram_caption(clients, float(alpha), seed), key="clients")
+                 federated.histogram_caption(clients, float(alpha), seed), key="client_mix_chart")
         slot = st.empty()
         runs = ui.experiment(f"FedAvg, FedProx and centralised, {len(federated.SEEDS)} seeds", federated.compare_seeds,
                              clients, alpha, local, stored=federated.recorded, stoppable=True,
@@ -66,7 +66,7 @@ with box:
                              show=lambda part: slot.plotly_chart(federated.curves_figure(part)) if part else None)
         with slot.container():
             ui.chart(federated.curves_figure(runs), federated.curves_caption(runs, float(alpha), local), export="fedavg")
-        ui.chart(federated.drift_figure(runs), federated.drift_caption(runs), key="drift")
+        ui.chart(federated.drift_figure(runs), federated.drift_caption(runs), key="drift_chart")
         ui.section("Federated averaging")
     elif view == "Active learning":
         a = ui.control_columns(3)
@@ -82,7 +82,7 @@ with box:
         if runs:
             ui.chart(active.curves_figure(runs, strategy), active.curves_caption(runs, strategy), export="active")
             images, labels = active.query_images(runs, strategy)
-            ui.chart(active.query_figure(images, labels), active.query_caption(labels, strategy), key="queries")
+            ui.chart(active.query_figure(images, labels), active.query_caption(labels, strategy), key="queries_chart")
         ui.section("Active learning")
     else:
         u = ui.control_columns(3)
@@ -93,7 +93,7 @@ with box:
         with u[2]:
             noise = ui.slider("Noise on input B (σ, at test)", "noise", 0.0, 2.0, 0.5, step=0.1)
         ui.chart(fusion.examples_figure(task, seed), "Six examples: input B's image with input A's x and the label.",
-                 key="examples")
+                 key="fusion_examples_chart")
         trained = ui.computed("Training early, late and hybrid fusion", fusion.train, task, seed, n_train,
                               stoppable=True)
         if trained and len(trained["models"]) == len(fusion.VARIANTS):

@@ -77,7 +77,7 @@ def gradient_figure(r: ParallelStep, height: int = 420) -> go.Figure:
     fig = go.Figure()
     for k, g in enumerate(r.worker_grads):
         fig.add_trace(go.Scatter(x=x, y=g[top], mode="markers", name=f"worker {k + 1} ({r.sizes[k]} digits)",
-                                 marker=dict(size=6, color=OKABE_ITO[(k + 4) % 8], opacity=0.55),
+                                 marker=dict(size=8, color=OKABE_ITO[(k + 4) % 8], opacity=0.75),
                                  legendgroup="workers", showlegend=k < 8))
     mean = r.plain_mean if r.equal_shards else r.weighted_mean
     label = "all-reduce mean" if r.equal_shards else "all-reduce mean, weighted by shard size"
