@@ -185,7 +185,7 @@ PAGES: tuple[PageInfo, ...] = (
              ("mnist_cnn", "ssl_digits", "ssl_digits_crop")),
     PageInfo("pages/21_distributed_learning.py", "Across machines and with few labels: data-parallel, federated, active learning, fusion",
              "🛰️", "Training in practice",
-             "Shard gradients averaged = the big-batch gradient, then 2 real gloo processes; FedAvg on skewed clients; active learning vs random.",
+             "Averaged shard gradients = the big-batch gradient, then 2 real gloo processes; FedAvg; active learning; fusion.",
              ()),
 )
 
