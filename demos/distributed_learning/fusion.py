@@ -153,7 +153,7 @@ def accuracy_caption(result: dict, task: str, noise: float) -> str:
     best = max(VARIANTS, key=lambda v: acc[v][CONDITIONS[0]])
     worst = min(VARIANTS, key=lambda v: acc[v][CONDITIONS[0]])
     robust = max(VARIANTS, key=lambda v: acc[v][CONDITIONS[2]])
-    drop = {v: acc[v][CONDITIONS[0]] - acc[v][CONDITIONS[2]] for v in VARIANTS}
+    missing = [acc[v][CONDITIONS[2]] for v in VARIANTS]
     both = CONDITIONS[0]
     first = (f"all three variants score {acc[worst][both]:.0%}–{acc[best][both]:.0%}"
              if acc[best][both] - acc[worst][both] < 0.02 else
@@ -162,4 +162,4 @@ def accuracy_caption(result: dict, task: str, noise: float) -> str:
             + ", ".join(f"{v} {acc[v][CONDITIONS[1]]:.0%}" for v in VARIANTS)
             + ". With B missing: " + ", ".join(f"{v} {acc[v][CONDITIONS[2]]:.0%}" for v in VARIANTS)
             + (f" — {robust} fusion keeps the most (with both inputs it scored {acc[robust][both]:.0%})."
-               if max(drop.values()) - min(drop.values()) >= 0.02 else "."))
+               if max(missing) - min(missing) >= 0.03 else "."))

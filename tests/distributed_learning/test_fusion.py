@@ -33,3 +33,11 @@ def test_a_seeded_run_learns_the_interaction_with_hybrid_fusion():
     assert res["Late"]["both inputs"] < 0.6  # averaging two decisions cannot express XOR
     assert all(res[v]["B missing"] < 0.6 for v in fusion.VARIANTS)  # nothing can guess XOR from A alone
     assert "B missing" in fusion.accuracy_caption({"acc": res}, fusion.TASKS[1], 0.0)
+
+
+def test_the_caption_names_a_survivor_only_when_one_stands_out():
+    flat = {"acc": {v: {"both inputs": 0.9, "B noised": 0.7, "B missing": 0.5 + 0.01 * i}
+                    for i, v in enumerate(fusion.VARIANTS)}}
+    assert "keeps the most" not in fusion.accuracy_caption(flat, fusion.TASKS[1], 0.5)  # 50–52 %: all at chance
+    flat["acc"]["Late"]["B missing"] = 0.8
+    assert "Late fusion keeps the most" in fusion.accuracy_caption(flat, fusion.TASKS[0], 0.5)
