@@ -186,6 +186,10 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("pages/23_losses.py", "Softmax, losses and calibration", "🌡️", "Foundations",
              "Drag logits to see p − onehot beside MSE's vanishing push; five losses on imbalanced digits; trust and fix confidence.",
              ("mnist_cnn", "mnist_mlp", "digit_cnn_small", "digit_vit")),
+    PageInfo("pages/21_distributed_learning.py", "Across machines and with few labels: data-parallel, federated, active learning, fusion",
+             "🛰️", "Training in practice",
+             "Averaged shard gradients = the big-batch gradient, then 2 real gloo processes; FedAvg; active learning; fusion.",
+             ()),
 )
 
 
