@@ -23,6 +23,20 @@ def mean_matches(params: Mapping[str, str]) -> str:
     return "Yes" if r.plain_gap <= MATCH * r.scale else "No"
 
 
+def weighted_matches(params: Mapping[str, str]) -> str:
+    """"Yes" when the mean weighted by shard size, Σ (n_k / B)·g_k, equals the large-batch gradient."""
+    p = _view(params)
+    r = data_parallel.data_parallel_step(p["workers"], p["batch"], p["lr"], p["seed"])
+    return "Yes" if r.weighted_gap <= MATCH * r.scale else "No"
+
+
+def step_matches(params: Mapping[str, str]) -> str:
+    """"Yes" when the data-parallel step lands within 1e-6 of the one-process step (the beat's "a millionth")."""
+    p = _view(params)
+    r = data_parallel.data_parallel_step(p["workers"], p["batch"], p["lr"], p["seed"])
+    return "Yes" if r.step_gap <= 1e-6 else "No"
+
+
 def scaling_winner(params: Mapping[str, str]) -> str:
     """Which learning rate reaches the higher validation accuracy at the largest batch size."""
     p = _view(params)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
+import torch
 
 from ui import lesson_data as ld
 
@@ -112,6 +113,18 @@ def phrases() -> list[tuple[str, int, str]]:
     lo = lambda n: losses.DEFAULTS | q("losses", n)  # noqa: E731
     out += [("losses", 5, f"multiplied by {float(lo(5)['scale']):g}"), ("losses", 6, f"class {lo(6)['true']}"),
             ("losses", 6, f"the {words[int(lo(6)['classes'])]} classes" if int(lo(6)["classes"]) in words else "?")]
+    from demos.distributed_learning import lesson as dist
+    dl = lambda n: {k: int(v) if k != "lr" else float(v) for k, v in (dist.DEFAULTS | q("distributed_learning", n)).items()}  # noqa: E731
+    nums = {2: "two", 3: "three", 4: "four", 8: "Eight"}
+    sizes = lambda n: [len(s) for s in torch.tensor_split(torch.arange(dl(n)["batch"]), dl(n)["workers"])]  # noqa: E731
+    out += [("distributed_learning", 1, f"A batch of {dl(1)['batch']} digits is split into {nums[dl(1)['workers']]} shards of "
+                                        f"{dl(1)['batch'] // dl(1)['workers']}" if len(set(sizes(1))) == 1 else "?"),
+            ("distributed_learning", 2, f"{dl(2)['batch']} digits go to {nums[dl(2)['workers']]} workers"),
+            ("distributed_learning", 2, "one shard holds a digit more" if sorted(sizes(2)) == [33, 33, 34] else "?"),
+            ("distributed_learning", 3, f"{nums[dl(3)['workers']]} workers share only {dl(3)['batch']} digits"),
+            ("distributed_learning", 3, f"{nums[sizes(3).count(3)]} shards get three digits and {nums[sizes(3).count(2)]} get two"),
+            ("distributed_learning", 5, f"{nums[dl(5)['workers']]} workers"),
+            ("distributed_learning", 5, f"learning rate of {dl(5)['lr']:g}")]
     return out
 
 
