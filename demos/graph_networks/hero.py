@@ -121,8 +121,8 @@ def baselines_caption(rec: replay.Recording) -> str:
               "label propagation": rec.meta["lp_accuracy"]}
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     order = ", ".join(f"{k} {v:.0%}" for k, v in ranked)
-    return (f"Accuracy on the unlabelled members: {order}. The MLP sees each member's own features only, so with "
-            f"four labels it can do no better than guess from them; label propagation uses the edges alone.")
+    return (f"Accuracy on the unlabelled members: {order}. The MLP sees each member's own features only, never whom they "
+            f"are linked to; label propagation uses the edges and no features.")
 
 
 def features_figure(table: dict[str, dict[str, float]], lp: float, height: int = 300) -> go.Figure:
@@ -143,3 +143,8 @@ def features_caption(table: dict[str, dict[str, float]], lp: float) -> str:
             f"({table[best]['GCN']:.0%}) and worst with {worst} ({table[worst]['GCN']:.0%}); the MLP scores "
             + ", ".join(f"{table[f]['MLP']:.0%}" for f in table) + f" ({', '.join(table)}); label propagation, "
             f"which uses no features, {lp:.0%}.")
+
+
+def cost_text(rec: replay.Recording) -> str:
+    return (f"The GCN trained once on the server ({rec.seconds:.2f} s for {int(rec.steps[-1])} epochs, the MLP and "
+            f"label propagation beside it); ▶ Play and the slider replay {rec.n_frames} snapshots in your browser.")

@@ -117,8 +117,20 @@ def adjacency_figure(member: int, height: int = 420) -> go.Figure:
 def adjacency_caption(member: int) -> str:
     a_hat = karate.normalised_adjacency(karate.adjacency())
     row = a_hat[member]
-    top = int(torch.argmax(row))
-    return (f"Â has {int((a_hat > 0).sum())} non-zero entries (78 edges counted both ways, plus 34 self-loops). "
-            f"Row {member} sums to {float(row.sum()):.3f}, not 1: the symmetric normalisation weights a neighbour j "
-            f"by 1/√((d_i+1)(d_j+1)), so well-connected neighbours count less; its largest weight, "
-            f"{float(row[top]):.3f}, goes to member {top}.")
+    top = torch.nonzero(torch.isclose(row, row.max())).flatten().tolist()
+    total = float(row.sum())
+    sums = f"sums to {total:.3f}" + (", not 1" if abs(total - 1) > 5e-4 else "")
+    return (f"Â has {int((a_hat > 0).sum())} non-zero entries (the {len(karate.edges())} edges counted both ways, plus "
+            f"{len(row)} self-loops). Row {member} {sums}: the symmetric normalisation weights a neighbour j by "
+            f"1/√((d_i+1)(d_j+1)), so well-connected neighbours count less; its largest weight, "
+            f"{float(row.max()):.3f}, goes to member{'s' if len(top) > 1 else ''} {', '.join(map(str, top))}.")
+
+
+def clicked_member(point: dict) -> int | None:
+    """The member drawn at a clicked chart point {x, y} (within 0.05 of its position), else None."""
+    try:
+        x, y = float(point["x"]), float(point["y"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    d = np.hypot(karate.positions()[:, 0] - x, karate.positions()[:, 1] - y)
+    return int(np.argmin(d)) if d.min() < 0.05 else None

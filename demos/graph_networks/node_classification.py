@@ -130,8 +130,13 @@ def record(features: str, epochs: int, lr: float, seed: int,
     return rec
 
 
-def compare_features(epochs: int, lr: float, seed: int) -> dict[str, dict[str, float]]:
+def compare_features(epochs: int, lr: float, seed: int,
+                     on_progress: Callable[[float], None] | None = None) -> dict[str, dict[str, float]]:
     """Unlabelled accuracy of the GCN and the MLP with each kind of node feature (label propagation
     uses no features): {features: {"GCN": acc, "MLP": acc}}."""
-    return {f: {"GCN": train(f, epochs, lr, seed)[1][-1], "MLP": train(f, epochs, lr, seed, graph=False)[1][-1]}
-            for f in karate.FEATURES}
+    out = {}
+    for k, f in enumerate(karate.FEATURES):
+        out[f] = {"GCN": train(f, epochs, lr, seed)[1][-1], "MLP": train(f, epochs, lr, seed, graph=False)[1][-1]}
+        if on_progress is not None:
+            on_progress((k + 1) / len(karate.FEATURES))
+    return out
