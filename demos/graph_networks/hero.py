@@ -40,6 +40,11 @@ def graph_trace(pred: np.ndarray, truth: np.ndarray, labelled: tuple[int, ...], 
                       hovertemplate="member %{text}<extra></extra>")
 
 
+def _coords(v: np.ndarray) -> list[float]:
+    """Plain rounded lists (not binary arrays) so the browser's frames hold readable numbers."""
+    return np.round(v.astype(float), 4).tolist()
+
+
 def hero_figure(rec: replay.Recording, height: int = 460) -> go.Figure:
     """Left: the club, colour = the GCN's prediction, shape = the truth (circle Mr. Hi, diamond the
     officer). Right: the 2-D embedding the classifier reads. Traces 1 (graph nodes) and 2 (embedding)
@@ -53,7 +58,7 @@ def hero_figure(rec: replay.Recording, height: int = 460) -> go.Figure:
                              showlegend=False), 1, 1)
     fig.add_trace(graph_trace(last["pred"], truth, labelled, pos), 1, 1)
     emb = rec.frames["embedding"]
-    fig.add_trace(go.Scatter(x=last["embedding"][:, 0], y=last["embedding"][:, 1], mode="markers",
+    fig.add_trace(go.Scatter(x=_coords(last["embedding"][:, 0]), y=_coords(last["embedding"][:, 1]), mode="markers",
                              marker=dict(symbol=[SYMBOLS[int(t)] for t in truth], **node_style(last["pred"], labelled)),
                              text=[str(i) for i in range(len(truth))], showlegend=False,
                              hovertemplate="member %{text}: (%{x:.2f}, %{y:.2f})<extra></extra>"), 1, 2)
@@ -72,7 +77,7 @@ def hero_figure(rec: replay.Recording, height: int = 460) -> go.Figure:
         fr = rec.frame(f)
         style = node_style(fr["pred"], labelled)
         frames.append({1: {"marker": dict(style, symbol=[SYMBOLS[int(t)] for t in truth])},
-                       2: {"x": fr["embedding"][:, 0], "y": fr["embedding"][:, 1],
+                       2: {"x": _coords(fr["embedding"][:, 0]), "y": _coords(fr["embedding"][:, 1]),
                            "marker": dict(style, symbol=[SYMBOLS[int(t)] for t in truth])}})
     return replay.animate(fig, frames, [int(s) for s in rec.steps], prefix="epoch ")
 
