@@ -27,7 +27,7 @@ def edge_xy(pos: np.ndarray) -> tuple[list, list]:
 
 def node_style(pred: np.ndarray, labelled: tuple[int, ...]) -> dict:
     """Marker colour = predicted faction; a thick black ring = one of the four labelled members."""
-    return dict(color=[COLOURS[int(p)] for p in pred], size=[17 if i in labelled else 12 for i in range(len(pred))],
+    return dict(color=[COLOURS[int(p)] for p in pred], size=[19 if i in labelled else 14 for i in range(len(pred))],
                 line=dict(color=["black" if i in labelled else "white" for i in range(len(pred))],
                           width=[3 if i in labelled else 1 for i in range(len(pred))]))
 
@@ -54,7 +54,7 @@ def hero_figure(rec: replay.Recording, height: int = 460) -> go.Figure:
     fig = make_subplots(1, 2, subplot_titles=("The club: colour = predicted faction, shape = true faction",
                                               "GCN embedding (2-D, after tanh)"), horizontal_spacing=0.08)
     ex, ey = edge_xy(pos)
-    fig.add_trace(go.Scatter(x=ex, y=ey, mode="lines", line=dict(color="#BBBBBB", width=1), hoverinfo="skip",
+    fig.add_trace(go.Scatter(x=ex, y=ey, mode="lines", line=dict(color="#999999", width=1.2), hoverinfo="skip",
                              showlegend=False), 1, 1)
     fig.add_trace(graph_trace(last["pred"], truth, labelled, pos), 1, 1)
     emb = rec.frames["embedding"]
