@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Callable
 
 import networkx as nx
-import numpy as np
 import plotly.graph_objects as go
 import torch
 from networkx.generators.atlas import graph_atlas_g

@@ -1,7 +1,6 @@
 """demos/graph_networks/message_passing.py: the printed sum is a row of Â x; receptive fields equal
 networkx's k-hop neighbourhoods; a click lands on the member drawn there."""
 import networkx as nx
-import torch
 
 from demos.graph_networks import karate, message_passing as mp
 
