@@ -28,6 +28,7 @@ ui.chart(fig, hero.hero_caption(rec), key="hero")
 ui.prose(hero.cost_text(rec))
 ui.end_of_hero()
 ui.chart(hero.baselines_figure(rec), hero.baselines_caption(rec), export="baselines")
+ui.chart(hero.curves_figure(rec), hero.curves_caption(rec), export="accuracy_curves")
 table = ui.computed("GCN and MLP with each kind of node feature", node_classification.compare_features, epochs, lr,
                     seed)
 ui.chart(hero.features_figure(table, rec.meta["lp_accuracy"]), hero.features_caption(table, rec.meta["lp_accuracy"]),

@@ -153,3 +153,27 @@ def features_caption(table: dict[str, dict[str, float]], lp: float) -> str:
 def cost_text(rec: replay.Recording) -> str:
     return (f"The GCN trained once on the server ({rec.seconds:.2f} s for {int(rec.steps[-1])} epochs, the MLP and "
             f"label propagation beside it); ▶ Play and the slider replay {rec.n_frames} snapshots in your browser.")
+
+
+def curves_figure(rec: replay.Recording, height: int = 280) -> go.Figure:
+    """Unlabelled accuracy after every epoch: the GCN, the MLP, and label propagation (no training) as a line."""
+    fig = go.Figure()
+    epochs = list(range(1, len(rec.curves.get("accuracy", [])) + 1))
+    fig.add_trace(go.Scatter(x=epochs, y=rec.curves.get("accuracy", []), name="GCN", line=dict(color=OKABE_ITO[0])))
+    fig.add_trace(go.Scatter(x=epochs, y=rec.meta["mlp_curve"][:len(epochs)], name="MLP (no edges)",
+                             line=dict(color=OKABE_ITO[2])))
+    fig.add_hline(y=rec.meta["lp_accuracy"], line_dash="dash",
+                  annotation_text=f"label propagation {rec.meta['lp_accuracy']:.0%}")
+    fig.update_layout(height=height, xaxis_title="epoch", yaxis=dict(title="unlabelled accuracy", range=[0, 1.05],
+                                                                      tickformat=".0%"),
+                      margin=dict(l=10, r=10, t=30, b=10))
+    return fig
+
+
+def curves_caption(rec: replay.Recording) -> str:
+    gcn, mlp = rec.curves.get("accuracy", np.zeros(1)), rec.meta["mlp_curve"]
+    if len(gcn) == 0 or len(mlp) == 0:
+        return "No epoch has run yet."
+    return (f"Over the {len(gcn)} epochs the GCN's accuracy on the unlabelled members peaks at {gcn.max():.0%} and "
+            f"ends at {gcn[-1]:.0%}; the MLP's peaks at {mlp.max():.0%} and ends at {mlp[-1]:.0%}. Only "
+            f"{len(rec.meta['labelled'])} members' labels enter the loss, so these curves are measured on members the training never sees labelled.")

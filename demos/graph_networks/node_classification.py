@@ -120,7 +120,7 @@ def record(features: str, epochs: int, lr: float, seed: int,
                     "pred": logits(params, a_hat, x).argmax(1).numpy()}
 
     rec = replay.record(step, snapshot, epochs, N_FRAMES, on_progress=on_progress)
-    mlp_params, mlp_accs = train(features, epochs, lr, seed, graph=False)
+    mlp_params, mlp_accs = train(features, int(rec.steps[-1]), lr, seed, graph=False)  # as many epochs as ran
     with torch.no_grad():
         mlp_pred = logits(mlp_params, torch.eye(len(y)), x).argmax(1)
     lp_pred = label_propagation(a, members, y).argmax(1)

@@ -17,6 +17,9 @@ def test_the_replay_and_its_captions_follow_the_recording():
     assert f"puts {acc:.0%} of the 30 unlabelled" in hero.hero_caption(rec)
     assert f"the MLP {rec.meta['mlp_accuracy']:.0%}" in hero.baselines_caption(rec)
     assert len(hero.baselines_figure(rec).data) == 6
+    curves = hero.curves_figure(rec)
+    assert len(curves.data[0].y) == 60 and list(curves.data[1].y) == list(rec.meta["mlp_curve"])
+    assert f"ends at {rec.curves['accuracy'][-1]:.0%}; the MLP" in hero.curves_caption(rec)
 
 
 def test_the_features_caption_ranks_the_table():

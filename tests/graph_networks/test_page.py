@@ -21,6 +21,7 @@ def test_the_hero_replays_the_gcn_and_its_captions_are_computed(page):
     rec = node_classification.record(s["features"], s["epochs"], s["lr"], s["seed"])
     shown = captions(page)
     assert shown[0] == hero.hero_caption(rec) and shown[1] == hero.baselines_caption(rec)
+    assert shown[2] == hero.curves_caption(rec)
     spec = plotly_specs(page)[0]
     assert len(spec["frames"]) == rec.n_frames and spec["layout"]["sliders"][0]["steps"][-1]["label"] == "200"
     assert message_passing.neighbourhood_caption(0, 1) in shown  # the default tab: member 0, one layer
