@@ -108,9 +108,12 @@ def sweep_figure(s: Sweep, chosen: int, height: int = 340) -> go.Figure:
 
 def sweep_caption(s: Sweep) -> str:
     best = int(np.argmax(s.accuracy))
+    tied = [d for d, a in zip(s.depths, s.accuracy) if a == s.accuracy[best]]
+    where = (f"with {tied[0]} layer{'s' if tied[0] > 1 else ''}" if len(tied) == 1
+             else "with " + ", ".join(map(str, tied)) + " layers alike")
     return (f"Propagation alone: the energy of Â^L X goes from {s.propagation[0]:.3g} at L = 1 to "
-            f"{s.propagation[-1]:.3g} at L = {s.depths[-1]}. Trained, the GCN scores best with {s.depths[best]} "
-            f"layer{'s' if s.depths[best] > 1 else ''} ({s.accuracy[best]:.0%}) and {s.accuracy[-1]:.0%} with "
+            f"{s.propagation[-1]:.3g} at L = {s.depths[-1]}. Trained, the GCN scores best {where} "
+            f"({s.accuracy[best]:.0%}) and {s.accuracy[-1]:.0%} with "
             f"{s.depths[-1]}; its output's energy goes from {s.energy[0]:.3g} to {s.energy[-1]:.3g}.")
 
 

@@ -142,10 +142,13 @@ def features_figure(table: dict[str, dict[str, float]], lp: float, height: int =
 
 
 def features_caption(table: dict[str, dict[str, float]], lp: float) -> str:
-    best = max(table, key=lambda f: table[f]["GCN"])
-    worst = min(table, key=lambda f: table[f]["GCN"])
-    return (f"Same seed and epochs, three kinds of node features: the GCN does best with {best} features "
-            f"({table[best]['GCN']:.0%}) and worst with {worst} ({table[worst]['GCN']:.0%}); the MLP scores "
+    score = {f: table[f]["GCN"] for f in table}
+    top, low = max(score.values()), min(score.values())
+    best = " and ".join(f for f in table if score[f] == top)
+    worst = " and ".join(f for f in table if score[f] == low)
+    gcn = (f"the GCN scores {top:.0%} with every kind" if top == low else
+           f"the GCN does best with {best} features ({top:.0%}) and worst with {worst} ({low:.0%})")
+    return (f"Same seed and epochs, three kinds of node features: {gcn}; the MLP scores "
             + ", ".join(f"{table[f]['MLP']:.0%}" for f in table) + f" ({', '.join(table)}); label propagation, "
             f"which uses no features, {lp:.0%}.")
 
