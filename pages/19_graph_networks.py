@@ -21,7 +21,8 @@ with row[3]:
     seed = ui.number("Seed", "seed", 0, 9999, 0)
 
 # Hero: the club coloured by the GCN's prediction beside its 2-D embedding, replayed epoch by epoch
-rec = ui.computed("Training the GCN", node_classification.record, features, epochs, lr, seed, stoppable=True)
+rec = ui.experiment("Training the GCN", node_classification.record, features, epochs, lr, seed,
+                    stored=node_classification.committed_record, command=node_classification.COMMAND, stoppable=True)
 height = round(480 * ui.stage_scale()) if ui.is_presenting() else 460
 fig = ui.cached(hero.hero_figure, rec, height, key=(features, epochs, lr, seed, height, int(rec.steps[-1])))
 ui.chart(fig, hero.hero_caption(rec), key="hero")
@@ -29,8 +30,9 @@ ui.prose(hero.cost_text(rec))
 ui.end_of_hero()
 ui.chart(hero.baselines_figure(rec), hero.baselines_caption(rec), export="baselines")
 ui.chart(hero.curves_figure(rec), hero.curves_caption(rec), export="accuracy_curves")
-table = ui.computed("GCN and MLP with each kind of node feature", node_classification.compare_features, epochs, lr,
-                    seed)
+table = (node_classification.committed_features(epochs, lr, seed)
+         or ui.computed("GCN and MLP with each kind of node feature", node_classification.compare_features, epochs, lr,
+                        seed))
 ui.chart(hero.features_figure(table, rec.meta["lp_accuracy"]), hero.features_caption(table, rec.meta["lp_accuracy"]),
          export="features")
 

@@ -154,8 +154,9 @@ def features_caption(table: dict[str, dict[str, float]], lp: float) -> str:
 
 
 def cost_text(rec: replay.Recording) -> str:
-    return (f"The GCN trained once on the server ({rec.seconds:.2f} s for {int(rec.steps[-1])} epochs, the MLP and "
-            f"label propagation beside it); ▶ Play and the slider replay {rec.n_frames} snapshots in your browser.")
+    return (f"Recording the GCN's {int(rec.steps[-1])} epochs took {rec.seconds:.2f} s on a server core (the MLP "
+            f"and label propagation are computed beside it); ▶ Play and the slider replay {rec.n_frames} snapshots "
+            f"in your browser.")
 
 
 def curves_figure(rec: replay.Recording, height: int = 280) -> go.Figure:

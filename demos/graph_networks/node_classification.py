@@ -3,7 +3,9 @@ Welling 2017) written by hand, the same network with the edges removed (an MLP),
 (Zhou et al. 2004) in closed form; the GCN's training recorded for replay (demos.replay)."""
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
 from typing import Callable
 
 import numpy as np
@@ -19,6 +21,8 @@ LR_RANGE = (0.005, 0.1)
 WEIGHT_DECAY = 5e-4
 ALPHA = 0.9  # label propagation: how much of a node's score comes from its neighbours
 N_FRAMES = 60
+STORE = Path(__file__).resolve().parents[2] / "models" / "results" / "graph_networks_default.npz"
+COMMAND = "python -m train.graph_networks_precompute"
 
 
 def gcn_layer(a_hat: torch.Tensor, h: torch.Tensor, w: torch.Tensor, b: torch.Tensor | None = None) -> torch.Tensor:
@@ -140,3 +144,41 @@ def compare_features(epochs: int, lr: float, seed: int,
         if on_progress is not None:
             on_progress((k + 1) / len(karate.FEATURES))
     return out
+
+
+# -- the first view's runs, committed (made by train/graph_networks_precompute.py) -------------------------
+
+def save(rec: replay.Recording, table: dict[str, dict[str, float]], settings: tuple, path: Path = STORE) -> None:
+    """One recording (frames, curves, baselines) and the feature table, with the settings that made them."""
+    m = rec.meta
+    np.savez_compressed(path, steps=rec.steps, seconds=rec.seconds, **{f"frame_{k}": v for k, v in rec.frames.items()},
+                        **{f"curve_{k}": v for k, v in rec.curves.items()}, truth=m["truth"], mlp_pred=m["mlp_pred"],
+                        mlp_curve=m["mlp_curve"], lp_pred=m["lp_pred"], labelled=np.array(m["labelled"]),
+                        info=json.dumps({"settings": list(settings), "features": m["features"], "table": table,
+                                         "mlp_accuracy": m["mlp_accuracy"], "lp_accuracy": m["lp_accuracy"]}))
+
+
+def _load(path: Path) -> tuple[dict, np.lib.npyio.NpzFile] | None:
+    if not path.exists():
+        return None
+    data = np.load(path, allow_pickle=False)
+    return json.loads(str(data["info"])), data
+
+
+def committed_record(features: str, epochs: int, lr: float, seed: int, path: Path = STORE) -> replay.Recording | None:
+    """The committed recording when these are the settings it was made with, else None."""
+    found = _load(path)
+    if found is None or found[0]["settings"] != [features, epochs, lr, seed]:
+        return None
+    info, d = found
+    meta = dict(features=info["features"], labelled=tuple(int(i) for i in d["labelled"]), truth=d["truth"],
+                mlp_pred=d["mlp_pred"], mlp_accuracy=info["mlp_accuracy"], mlp_curve=d["mlp_curve"],
+                lp_pred=d["lp_pred"], lp_accuracy=info["lp_accuracy"])
+    return replay.Recording(d["steps"], {k[6:]: d[k] for k in d.files if k.startswith("frame_")},
+                            {k[6:]: d[k] for k in d.files if k.startswith("curve_")}, float(d["seconds"]), False, meta)
+
+
+def committed_features(epochs: int, lr: float, seed: int, path: Path = STORE) -> dict[str, dict[str, float]] | None:
+    """The committed feature table when these are the settings it was made with, else None."""
+    found = _load(path)
+    return found[0]["table"] if found is not None and found[0]["settings"][1:] == [epochs, lr, seed] else None

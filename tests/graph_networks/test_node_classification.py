@@ -53,4 +53,7 @@ def test_training_is_deterministic_under_a_seed_and_the_gcn_beats_the_mlp_by_def
     assert np.isclose(acc, r1.curves["accuracy"][-1])  # the curve's last point is the last frame's accuracy
     # one-hot features tell the MLP nothing about unlabelled members: it cannot beat the GCN, which reads edges
     assert acc >= 0.8 and acc > r1.meta["mlp_accuracy"]
+    stored = nc.committed_record("one-hot", 200, 0.01, 0)  # the committed first view is this very run
+    assert np.array_equal(stored.frames["embedding"], r1.frames["embedding"]) and stored.meta["labelled"] == (0, 2, 32, 33)
+    assert np.array_equal(stored.meta["lp_pred"], r1.meta["lp_pred"]) and nc.committed_record("degree", 200, 0.01, 0) is None
     assert not np.array_equal(nc.record("one-hot", 20, 0.01, 1).frames["embedding"][-1], r1.frames["embedding"][10])
