@@ -42,7 +42,8 @@ view, box = ui.tabs("view", ["Message passing by hand", "Depth and over-smoothin
 with box:
     if view == "Depth and over-smoothing":
         layers = ui.slider("Layers shown", "depth", depth.DEPTHS[0], depth.DEPTHS[-1], 2)
-        sweep = ui.computed("Training GCNs of 1 to 10 layers", depth.sweep, features, epochs, lr, seed)
+        sweep = ui.experiment("Training GCNs of 1 to 10 layers", depth.sweep, features, epochs, lr, seed,
+                              stored=depth.committed_sweep, command="python -m train.graph_networks_precompute")
         ui.chart(depth.sweep_figure(sweep, layers), depth.sweep_caption(sweep), export="depth_sweep")
         ui.chart(depth.output_figure(sweep, layers), depth.output_caption(sweep, layers), key="depth_output")
         ui.section("Depth and over-smoothing")

@@ -1,6 +1,7 @@
 """Record the graph-networks page's first view once and store it in models/results/graph_networks_default.npz
 (`demos.graph_networks.node_classification.committed_record` / `committed_features`): the karate GCN's
-recorded training at the page's defaults, its baselines, and the node-feature comparison.
+recorded training at the page's defaults, its baselines, and the node-feature comparison; and the
+Depth tab's sweep at the same settings in models/results/graph_networks_depth.json (`demos.graph_networks.depth.committed_sweep`).
 
     python -m train.graph_networks_precompute [--seed 0] [--epochs 200] [--dry-run] [--out PATH]
 """
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import torch
 
-from demos.graph_networks import node_classification as nc
+from demos.graph_networks import depth, node_classification as nc
 
 FEATURES, LR = "one-hot", 0.01  # the page's defaults (demos/graph_networks/lesson.py DEFAULTS)
 
@@ -32,6 +33,11 @@ def main(argv: list[str] | None = None) -> None:
     if not args.dry_run:
         nc.save(rec, table, (FEATURES, epochs, LR, args.seed), args.out)
         print(f"wrote {args.out} ({args.out.stat().st_size:,} bytes)")
+    sweep = depth.sweep(FEATURES, epochs, LR, args.seed)  # the Depth tab's first view
+    print(f"depth sweep: accuracy {[round(a, 3) for a in sweep.accuracy]}")
+    if not args.dry_run:
+        depth.save_sweep(sweep, (FEATURES, epochs, LR, args.seed), args.out.with_name(depth.STORE.name))
+        print(f"wrote {depth.STORE.name}")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,9 @@ the Dirichlet energy of what they output; and propagation alone (Â^k X), whose 
 as every node's features converge to one shared direction (Li, Han & Wu 2018; Oono & Suzuki 2020)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Callable
 
 import numpy as np
@@ -16,6 +18,7 @@ from demos.plots import OKABE_ITO
 
 DEPTHS = tuple(range(1, 11))
 HIDDEN = 16
+STORE = Path(__file__).resolve().parents[2] / "models" / "results" / "graph_networks_depth.json"
 
 
 def dirichlet_energy(h: torch.Tensor, a_hat: torch.Tensor) -> float:
@@ -137,3 +140,20 @@ def output_caption(s: Sweep, chosen: int) -> str:
     i = s.depths.index(chosen)
     return (f"With {chosen} layer{'s' if chosen > 1 else ''} the members' outputs lie on average {spread:.3g} from "
             f"their mean; accuracy {s.accuracy[i]:.0%}, output energy {s.energy[i]:.3g}.")
+
+
+def save_sweep(s: Sweep, settings: tuple, path: Path = STORE) -> None:
+    """The sweep at the page's defaults, with the settings that made it (train/graph_networks_precompute.py)."""
+    data = asdict(s) | {"outputs": [np.asarray(o).tolist() for o in s.outputs], "settings": list(settings)}
+    path.write_text(json.dumps(data))
+
+
+def committed_sweep(features: str, epochs: int, lr: float, seed: int, path: Path = STORE) -> Sweep | None:
+    """The committed sweep when these are the settings it was made with, else None (the tab trains live)."""
+    if not path.exists():
+        return None
+    data = json.loads(path.read_text())
+    if data.pop("settings") != [features, epochs, lr, seed]:
+        return None
+    return Sweep(tuple(data["depths"]), data["accuracy"], data["energy"], data["propagation"],
+                 [np.array(o, dtype=np.float32) for o in data["outputs"]])

@@ -33,3 +33,17 @@ def test_a_deep_gcn_trains_deterministically_and_the_captions_read_the_sweep():
     s = depth.Sweep((1, 2), [0.5, 0.9], [0.3, 0.1], [0.4, 0.2], [np.zeros((34, 2)), np.ones((34, 2))])
     assert "scores best with 2 layers (90%)" in depth.sweep_caption(s)
     assert "lie on average 0 from" in depth.output_caption(s, 2)
+
+
+def test_the_committed_sweep_is_the_live_one_at_the_pages_defaults(tmp_path):
+    from demos.graph_networks.lesson import DEFAULTS
+    settings = (DEFAULTS["features"], int(DEFAULTS["epochs"]), float(DEFAULTS["lr"]), int(DEFAULTS["seed"]))
+    s = depth.committed_sweep(*settings)
+    assert s is not None and s.depths == depth.DEPTHS  # the Depth tab's first view reads no training
+    for d in (1, 4):  # two depths retrained here (the whole sweep is the tab's live run)
+        out, acc = depth.train_deep(d, *settings)
+        assert np.allclose(s.outputs[d - 1], out.numpy(), atol=1e-5) and s.accuracy[d - 1] == acc
+    assert depth.committed_sweep(settings[0], settings[1], settings[2], settings[3] + 1) is None  # another seed: live
+    depth.save_sweep(s, settings, tmp_path / "sweep.json")  # and the file round-trips
+    again = depth.committed_sweep(*settings, path=tmp_path / "sweep.json")
+    assert again.accuracy == s.accuracy and all(np.array_equal(a, b) for a, b in zip(again.outputs, s.outputs))
