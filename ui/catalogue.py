@@ -189,6 +189,7 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("pages/21_distributed_learning.py", "Across machines and with few labels: data-parallel, federated, active learning, fusion",
              "🛰️", "Training in practice",
              "Averaged shard gradients = the big-batch gradient, then 2 real gloo processes; FedAvg; active learning; fusion.",
+             ()),
     PageInfo("pages/19_graph_networks.py", "Graph neural networks", "🕸️", "Graphs",
              "A GCN learns the karate club's split from four labels, live; message passing by hand, depth, TransE.",
              ()),
