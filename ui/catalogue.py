@@ -183,6 +183,10 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("pages/17_augmentation.py", "Data augmentation and self-supervised learning", "🎲", "Vision",
              "Seed-locked torchvision v2 draws that move boxes and masks, a 6 turned into a 9, Mixup/CutMix, SimCLR on digits.",
              ("mnist_cnn", "ssl_digits", "ssl_digits_crop")),
+    PageInfo("pages/18_compression.py", "Compression: distillation, pruning, quantisation", "🗜️", "Training in practice",
+             "The digit CNN made smaller: distilled students, pruned and int8 versions, each measured for bytes, speed, accuracy.",
+             ("mnist_cnn", "compression_student_hard", "compression_student_kd", "compression_pruned80",
+              "compression_slim50")),
 )
 
 
