@@ -25,7 +25,7 @@ def pick(clicked: dict) -> None:  # a click on a point selects it (the select fo
 ui.chart(frontier.frontier_figure(front, axis, point), frontier.frontier_caption(front, axis), key="hero",
          on_click=pick)
 st.markdown(frontier.point_card(front, point))
-ui.prose(f"Measured by `{front['command']}` on {front['machine']}, latency = median of 7 forward passes.")
+ui.prose(f"Measured by `{front['command']}` on {front['machine']}, latency = the fastest of 21 interleaved forward passes.")
 ui.end_of_hero()
 
 view, box = ui.tabs("view", ["Distillation", "Pruning", "Quantisation"])
@@ -40,7 +40,7 @@ with box:
         with c[2]:
             digit = ui.slider("Held-out digit", "digit", 0, 9, 2)
         with c[3]:
-            example = ui.slider(f"Which {digit}", "example", 0, 99, 16)
+            example = ui.slider("Which one of them", "example", 0, 99, 16, help="One of the 100 held-out images of that digit")
         logits = data["test_logits"][(data["test_y"] == digit).nonzero().flatten()[example]].numpy()
         ui.chart(distillation.soft_targets_figure(logits, temperature, digit),
                  distillation.soft_targets_caption(logits, temperature, digit), export="soft_targets")
@@ -55,7 +55,7 @@ with box:
         slot = st.empty()
         race = ui.computed("Training two students", distillation.race, data, temperature, alpha, seed,
                            3 if omit else None, key=(temperature, alpha, seed, omit), stoppable=True,
-                           show=lambda r: slot.plotly_chart(distillation.race_figure(r)))
+                           show=lambda r: slot.plotly_chart(distillation.race_figure(r["curves"])))
         with slot.container():
             ui.chart(distillation.race_figure(race["curves"]), distillation.race_caption(race), export="students")
         st.caption(distillation.omitted_caption(kd["omitted"]))
@@ -76,15 +76,13 @@ with box:
         share = pruning.layer_sparsity(masks, weights)
         ui.chart(pruning.layers_figure(share, weights), pruning.layers_caption(share, weights, scope, kind))
         ui.chart(pruning.histogram_figure(weights[layer], masks[layer], layer),
-                 f"{layer}: {int((masks[layer] == 0).sum()):,} of {masks[layer].numel():,} weights pruned "
-                 f"(red), the smallest in magnitude " + ("overall" if scope == "global" else "of the layer")
-                 + (" for unstructured pruning." if kind == "unstructured" else " filters' (whole channels)."))
+                 pruning.histogram_caption(masks[layer], layer, kind, scope))
         sweep = ui.cached(results.load_json, results.PRUNING)
         ui.chart(pruning.sweep_figure(sweep["sweep"], kind, sparsity),
                  pruning.sweep_caption(sweep["sweep"], kind, sparsity), export="pruning_sweep")
-        rows = sweep["tables"][f"{sparsity:g}" if f"{sparsity:g}" in sweep["tables"] else str(sparsity)]
+        rows = sweep["tables"][str(sparsity)]
         st.dataframe(pruning.table_frame(rows), hide_index=True)
-        st.caption(f"Measured at {sparsity:.0%} sparsity (batch of {sweep['latency_batch']}, one thread). "
+        st.caption(f"Measured at {sparsity:.0%} sparsity (batch of {sweep['latency_batch']}, one thread, fastest of 15 interleaved passes). "
                    + pruning.table_caption(rows))
         ui.section("Pruning")
     else:

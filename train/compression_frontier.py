@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> dict:
                         "parameters": sum(v.numel() for v in load_pretrained(frontier.POINTS[name][1]).parameters()),
                         "weights_sha256": weights_digest(frontier.POINTS[name][1])}
         print(name, points[name], flush=True)
-    timed = measure.latencies(models, rounds=3 if args.dry_run else 15, seed=args.seed)
+    timed = measure.latencies(models, rounds=3 if args.dry_run else 21, seed=args.seed)
     for name, ms in timed.items():
         points[name]["latency_ms"] = round(ms, 3)
     if not args.dry_run:

@@ -54,7 +54,7 @@ def table(teacher, sparsity: float) -> list[dict]:
             ("unstructured, zeros stored dense", zeros, zeros.state_dict()),
             ("unstructured, stored as CSR (values + int64 indices)", None, sparse),
             ("structured (per layer), rebuilt as smaller layers", slim, slim.state_dict())]
-    timed = measure.latencies({form: model for form, model, _ in rows if model is not None})
+    timed = measure.latencies({form: model for form, model, _ in rows if model is not None}, rounds=15)
     return [{"form": form, "bytes": measure.safetensors_bytes(state),
              "latency_ms": round(timed[form], 2) if form in timed else None,
              "parameters": sum(v.numel() for k, v in state.items() if "running" not in k and "num_batches" not in k)}

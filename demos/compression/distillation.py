@@ -83,7 +83,8 @@ def race(data: dict, temperature: float, alpha: float, seed: int, omit: int | No
         def report(epoch, acc, name=name, j=j):
             out["curves"][name].append(acc)
             if on_progress is not None:
-                on_progress((j * EPOCHS + epoch) / (2 * EPOCHS), {k: list(v) for k, v in out["curves"].items()})
+                on_progress((j * EPOCHS + epoch) / (2 * EPOCHS),
+                            out | {"curves": {k: list(v) for k, v in out["curves"].items()}, "test": dict(out["test"])})
         model, _ = train_student(data["fit_x"][keep], data["fit_y"][keep], data["fit_logits"][keep], temperature,
                                  a, seed, (data["val_x"], data["val_y"]), report=report)
         out["test"][name] = accuracy(model, data["test_x"], data["test_y"])
@@ -157,7 +158,7 @@ def race_figure(curves: dict, epochs: int = EPOCHS, height: int = 320) -> go.Fig
 def race_caption(rec: dict) -> str:
     h, k = rec["test"].get(HARD), rec["test"].get(KD)
     if h is None or k is None:
-        return "Training the two students…"
+        return "The run stopped before both students finished: the curves show the epochs it trained."
     verdict = ("the distilled student is ahead" if k > h else "the hard-label student is ahead" if h > k
                else "they tie")
     text = (f"Same 784→32→10 MLP, same seed {rec['seed']}, {rec['epochs']} epochs. Held-out accuracy: hard labels "

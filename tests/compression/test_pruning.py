@@ -69,7 +69,9 @@ def test_view_and_captions(teacher):
     rows = [{"form": "dense teacher", "bytes": 100, "latency_ms": 10.0, "parameters": 1},
             {"form": "dense + mask (torch)", "bytes": 200, "latency_ms": 12.0, "parameters": 1},
             {"form": "structured (per layer), rebuilt", "bytes": 25, "latency_ms": 4.0, "parameters": 1}]
-    assert pruning.table_caption(rows).startswith("Dense + mask runs in 1.20× the teacher's time")
+    assert pruning.table_caption(rows).startswith("Dense + mask runs in 1.20× the teacher's time: masking saves no time")
+    rows[1]["latency_ms"] = 5.0  # half the teacher's time: no such verdict
+    assert pruning.table_caption(rows).startswith("Dense + mask runs in 0.50× the teacher's time, and")
 
 
 def test_channel_pruning_collapses_through_batchnorm_statistics_not_lost_weights(teacher):
