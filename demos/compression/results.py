@@ -1,7 +1,6 @@
 """The page's committed results (made by train/compression_*.py) and the data the students learn from."""
 from __future__ import annotations
 
-import functools
 import json
 from pathlib import Path
 
@@ -20,7 +19,6 @@ def load_json(name: str, folder: Path = RESULTS) -> dict:
     return json.loads((Path(folder) / name).read_text())
 
 
-@functools.lru_cache(maxsize=1)
 def teacher_data(folder: Path = RESULTS) -> dict[str, torch.Tensor]:
     """Fit / validation / held-out images and labels (models.data) and the teacher's committed logits on
     each split (float16 on disk)."""
