@@ -46,21 +46,39 @@ def build(point: str, load) -> tuple[nn.Module, dict]:
     return base, base.state_dict()
 
 
+LABEL_BELOW = {"student (hard labels)", "pruned 80%", "channels halved int8", "channels halved"}  # labels that would overlap
+
+
+def pareto(front: dict, key: str) -> list[str]:
+    """The points no other point beats on both accuracy and `key` (bytes or latency_ms), by increasing `key`."""
+    pts = front["points"]
+    best = [n for n, p in pts.items() if not any(q[key] <= p[key] and q["accuracy"] >= p["accuracy"] and
+                                                   (q[key] < p[key] or q["accuracy"] > p["accuracy"]) for q in pts.values())]
+    return sorted(best, key=lambda n: pts[n][key])
+
+
 def frontier_figure(front: dict, axis: str, selected: str, height: int = 430) -> go.Figure:
     teacher = front["points"]["teacher"]
-    fig = go.Figure()
+    key = "bytes" if axis == AXES[0] else "latency_ms"
+    scale = 1000 if key == "bytes" else 1
+    edge = pareto(front, key)
+    fig = go.Figure(go.Scatter(x=[front["points"][n][key] / scale for n in edge],
+                               y=[front["points"][n]["accuracy"] for n in edge], mode="lines", name="frontier",
+                               line=dict(color="#444444", width=3, dash="dash", shape="hv"), hoverinfo="skip"))
     for family, colour in FAMILIES.items():
         names = [n for n in front["points"] if POINTS[n][0] == family]
         pts = [front["points"][n] for n in names]
         x = [p["bytes"] / 1000 if axis == AXES[0] else p["latency_ms"] for p in pts]
         fig.add_scatter(x=x, y=[p["accuracy"] for p in pts], mode="markers+text", name=family, text=names,
-                        textposition="top center", customdata=names,
-                        marker=dict(color=colour, size=[18 if n == selected else 12 for n in names],
+                        textposition=["bottom center" if n in LABEL_BELOW else "top center" for n in names],
+                        customdata=names,
+                        marker=dict(color=colour, size=[26 if n == selected else 18 for n in names],
                                     line=dict(width=[3 if n == selected else 0 for n in names], color="black")),
                         hovertemplate="%{customdata}<br>%{y:.1%} held-out<br>" +
                                       ("%{x:.1f} kB" if axis == AXES[0] else "%{x:.2f} ms") + "<extra></extra>")
-    fig.add_hline(y=teacher["accuracy"] - 0.01, line=dict(color="grey", dash="dot"),
-                  annotation_text="teacher − 1 point", annotation_position="bottom right")
+    top = max(p["accuracy"] for p in front["points"].values()) + 0.004
+    fig.add_hrect(y0=teacher["accuracy"] - 0.01, y1=top, fillcolor=FAMILIES["pruned"], opacity=0.32, line_width=0,
+                  layer="below", annotation_text="within 1 point of the teacher", annotation_position="top left")
     fig.update_layout(height=height, margin=dict(l=60, r=10, t=30, b=50), legend=dict(orientation="h", y=1.08),
                       xaxis=dict(type="log", title="bytes on disk (kB, log scale)" if axis == AXES[0] else
                                  f"CPU latency of a batch of {front['batch']} (ms, log scale)"),
