@@ -48,16 +48,18 @@ def main(argv: list[str] | None = None) -> dict:
     args = p.parse_args(argv)
     seed_everything(args.seed)
     start, results = time.time(), Path(args.results)
-    if args.dry_run:
-        import tempfile
-        results = Path(tempfile.mkdtemp())
-    teacher_logits(results)
     from demos.compression.results import teacher_data
+    if args.dry_run:  # the teacher's logits into a folder that is removed at once, then one short epoch
+        import tempfile
+        with tempfile.TemporaryDirectory() as scratch:
+            teacher_logits(Path(scratch))
+            d = teacher_data(Path(scratch))
+        kd.train_student(d["fit_x"][:256], d["fit_y"][:256], d["fit_logits"][:256], 4.0, ALPHA, args.seed,
+                         (d["val_x"], d["val_y"]), 1)
+        return {}
+    teacher_logits(results)
     d = teacher_data(results)
     val = (d["val_x"], d["val_y"])
-    if args.dry_run:
-        kd.train_student(d["fit_x"][:256], d["fit_y"][:256], d["fit_logits"][:256], 4.0, ALPHA, args.seed, val, 1)
-        return {}
     sweep = {"temperatures": list(TEMPERATURES), "seeds": list(SEEDS), "alpha": ALPHA, "epochs": args.epochs,
              "hard": [], "distilled": {str(t): [] for t in TEMPERATURES}}
     for seed in SEEDS:
