@@ -32,6 +32,7 @@ from models.recall_rnn import RecallConfig, RecallNet
 from models.seq2seq import Seq2Seq, Seq2SeqConfig
 from models.shape_detector import ShapeDetector, ShapeDetectorConfig
 from models.shape_unet import ShapeUnet, ShapeUnetConfig
+from models.slim_cnn import SlimCnn, SlimCnnConfig
 from models.ssl_encoder import SslEncoder, SslEncoderConfig
 from models.transfer_cnn import TransferCnn
 from models.vae import LatentAutoencoderConfig, LatentAutoencoders
@@ -116,6 +117,14 @@ REGISTRY: dict[str, ModelSpec] = {
     "ssl_digits_crop": ModelSpec("Digit encoder pre-trained without labels (SimCLR, crop only)", open_safetensors,
                                  SslEncoder, SslEncoderConfig),
     "cartpole_dqn": ModelSpec("DQN agent for CartPole (Q-network)", open_safetensors, QNetwork, CartPoleDqnConfig),
+    "compression_student_hard": ModelSpec("Digit MLP student 784-32-10, hard labels", open_safetensors, MnistMlp,
+                                          MnistMlpConfig, lambda: DIGITS),
+    "compression_student_kd": ModelSpec("Digit MLP student 784-32-10, distilled from the digit CNN", open_safetensors,
+                                        MnistMlp, MnistMlpConfig, lambda: DIGITS),
+    "compression_pruned80": ModelSpec("Digit CNN, 80% of weights pruned (global magnitude) and fine-tuned",
+                                      open_safetensors, MnistCnn, MnistCnnConfig, lambda: DIGITS),
+    "compression_slim50": ModelSpec("Digit CNN, half its channels pruned and rebuilt smaller, fine-tuned",
+                                    open_safetensors, SlimCnn, SlimCnnConfig, lambda: DIGITS),
 }
 
 

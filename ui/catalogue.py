@@ -193,6 +193,10 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("pages/19_graph_networks.py", "Graph neural networks", "🕸️", "Graphs",
              "A GCN learns the karate club's split from four labels, live; message passing by hand, depth, TransE.",
              ()),
+    PageInfo("pages/18_compression.py", "Compression: distillation, pruning, quantisation", "🗜️", "Training in practice",
+             "The digit CNN made smaller: distilled students, pruned and int8 versions, each measured for bytes, speed, accuracy.",
+             ("mnist_cnn", "compression_student_hard", "compression_student_kd", "compression_pruned80",
+              "compression_slim50")),
 )
 
 
