@@ -183,6 +183,10 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("pages/17_augmentation.py", "Data augmentation and self-supervised learning", "🎲", "Vision",
              "Seed-locked torchvision v2 draws that move boxes and masks, a 6 turned into a 9, Mixup/CutMix, SimCLR on digits.",
              ("mnist_cnn", "ssl_digits", "ssl_digits_crop")),
+    PageInfo("pages/22_sequence_tasks.py", "Sequences in practice: forecasting, decoding, speech", "📈",
+             "Sequences and attention",
+             "Forecast Mauna Loa CO₂ with an honest backtest and a leakage trap; teacher forcing, beam search, CTC.",
+             ()),
 )
 
 
