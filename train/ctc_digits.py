@@ -5,7 +5,7 @@ Voices 0–4 train, voice 5 validates (watched every epoch), voices 6–7 (accen
 training) give the held-out metrics once, at the end. Each sequence holds 1–5 random digits, random
 gaps, gain and a little noise. Adam on torch.nn.CTCLoss (blank = index 0).
 
-    python -m train.ctc_digits            # ~4 min on 2 busy cores
+    python -m train.ctc_digits            # ~17 min on 2 cores shared with other builds
 """
 from __future__ import annotations
 

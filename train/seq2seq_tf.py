@@ -2,7 +2,7 @@
 ratio (1 = always the true previous character, 0 = always their own guess, 0.5 = a coin flip per
 step), same seed, same data, same steps. Watched on a validation set (free-running exact match).
 
-    python -m train.seq2seq_tf --ratio 1      # and --ratio 0.5, --ratio 0 (~2 min each, 2 busy cores)
+    python -m train.seq2seq_tf --ratio 1      # and --ratio 0.5, --ratio 0 (~2.5 min each on 2 busy cores)
 """
 from __future__ import annotations
 

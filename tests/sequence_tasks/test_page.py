@@ -34,3 +34,22 @@ def test_the_hero_captions_are_computed_and_follow_horizon_and_leakage(page):
     moved = captions(page)
     assert list(hero_captions(page)) == moved[:2] and moved[:2] != first[:2]
     assert "Leakage is ON" in moved[1] and "At 3 months ahead" in moved[1]
+
+
+@pytest.mark.parametrize("view, caption_part", [("Teacher forcing", "free-running exact match"),
+                                                ("Beam search", "candidates scored"),
+                                                ("Spectrograms", "Hz apart"),
+                                                ("CTC", "merge repeats")])
+def test_each_tab_opens_with_computed_captions(view, caption_part):
+    at = open_page(PAGE, timeout=120, view=view)
+    assert not at.exception and not at.error
+    assert any(caption_part in c for c in captions(at))
+
+
+def test_spectrogram_window_moves_the_caption_and_junk_digits_get_a_notice():
+    at = open_page(PAGE, timeout=120, view="Spectrograms", digits="12x")
+    assert not at.exception and any("Only digits" in i.value for i in at.info)
+    before = [c for c in captions(at) if "Hz apart" in c]
+    at.slider(key="win").set_value(64).run()
+    after = [c for c in captions(at) if "Hz apart" in c]
+    assert before != after and "15.6 Hz apart" in after[0]
