@@ -22,10 +22,21 @@ TRAIN_VOICES, VAL_VOICES, TEST_VOICES = (0, 1, 2, 3, 4), (5,), (6, 7)
 METRIC_BAR = {"test_digit_error_rate_max": 0.25}
 
 
-def batch(clips: Clips, voices: tuple[int, ...], n: int, rng: np.random.Generator, noisy: bool = True):
+def perturb(x: np.ndarray, rng: np.random.Generator, spread: float) -> np.ndarray:
+    """Speed perturbation: resample by a random factor in [1 − spread, 1 + spread] (pitch and tempo
+    move together, as in a faster or slower, higher or lower voice)."""
+    f = rng.uniform(1 - spread, 1 + spread)
+    t = np.arange(0, len(x) - 1, f)
+    return np.interp(t, np.arange(len(x)), x).astype(np.float32)
+
+
+def batch(clips: Clips, voices: tuple[int, ...], n: int, rng: np.random.Generator, noisy: bool = True,
+          spread: float = 0.0):
     """n sequences -> padded audio (n, N), lengths (n,), targets (n, 5) and their lengths."""
     seqs = [list(rng.integers(0, 10, size=rng.integers(1, 6))) for _ in range(n)]
     audio = [compose(clips, s, int(rng.choice(voices)), rng if noisy else None) for s in seqs]
+    if spread:
+        audio = [perturb(a, rng, spread) for a in audio]
     lengths = torch.tensor([len(a) for a in audio])
     x = torch.zeros(n, int(lengths.max()))
     for i, a in enumerate(audio):
@@ -56,8 +67,9 @@ def evaluate(model: CtcDigits, clips: Clips, voices: tuple[int, ...], n: int, se
 
 
 def main(argv: list[str] | None = None) -> dict:
-    p = parser(__doc__, epochs=10, batch_size=24, lr=3e-3)
+    p = parser(__doc__, epochs=13, batch_size=24, lr=3e-3)
     p.add_argument("--steps-per-epoch", type=int, default=80)
+    p.add_argument("--speed-perturb", type=float, default=0.15, help="resampling factor spread (0 = off)")
     args = p.parse_args(argv)
     seed_everything(args.seed)
     rng = np.random.default_rng(args.seed)
@@ -72,7 +84,7 @@ def main(argv: list[str] | None = None) -> dict:
         model.train()
         total = 0.0
         for _ in range(1 if args.dry_run else args.steps_per_epoch):
-            x, lengths, targets, tlen = batch(clips, TRAIN_VOICES, args.batch_size, rng)
+            x, lengths, targets, tlen = batch(clips, TRAIN_VOICES, args.batch_size, rng, spread=args.speed_perturb)
             lp = model(x)
             loss = ctc(lp.transpose(0, 1), targets, CtcDigits.output_lengths(lengths, config), tlen)
             opt.zero_grad()
@@ -100,7 +112,8 @@ def main(argv: list[str] | None = None) -> dict:
         "data": {"source": "models/results/sequence_tasks_digits.npz (espeak-ng 1.51 clips, "
                            "train/sequence_tasks_speech.py)",
                  "train_voices": TRAIN_VOICES, "validation_voices": VAL_VOICES, "test_voices": TEST_VOICES,
-                 "sequences": "1–5 uniform random digits; random gaps 0–150 ms, gain 0.5–1, noise σ 0.005",
+                 "sequences": "1–5 uniform random digits; random gaps 0–150 ms, gain 0.5–1, noise σ 0.005, "
+                              f"speed perturbation ×[{1 - args.speed_perturb:g}, {1 + args.speed_perturb:g}]",
                  "validation": f"200 sequences, seed {args.seed + 1}", "test": f"400 sequences, seed {args.seed + 2}"},
         "seed": args.seed, "recipe": recipe(args, optimizer="Adam + OneCycle", grad_clip=1.0),
         "history": history, "metrics": metrics, "metric_bar": METRIC_BAR,

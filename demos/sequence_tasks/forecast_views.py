@@ -12,6 +12,11 @@ COLOURS = dict(zip(MODELS, (OKABE_ITO[1], OKABE_ITO[0], OKABE_ITO[3])))
 ORIGIN_YEARS = (1992, 2000)  # origin = December of the chosen year (the test years start after 1992)
 
 
+def _rgba(hex_colour: str, alpha: float) -> str:
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
 def origin_index(series: Series, year: int, horizon: int) -> int:
     """December of `year`, moved back so that its H months ahead are still measured."""
     return min(series.index(f"{year}-12"), len(series.values) - 1 - horizon)
@@ -24,21 +29,24 @@ def forecast_figure(series: Series, ev: Evaluation, origin: int, band_model: str
     k = int(np.flatnonzero(ev.test.origins == origin)[0])
     H = ev.test.actual.shape[1]
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=months[start:], y=y[start:], name="measured", line=dict(color="gray", width=1.5)))
+    fig.add_trace(go.Scatter(x=months[start:], y=y[start:], name="measured", line=dict(color="#555", width=2.5)))
     ahead = months[origin + 1: origin + 1 + H]
     mid = ev.test.forecasts[band_model][k]
     lo, hi = mid + ev.bands[band_model][0], mid + ev.bands[band_model][1]
     fig.add_trace(go.Scatter(x=ahead + ahead[::-1], y=np.concatenate([hi, lo[::-1]]), fill="toself",
-                             fillcolor="rgba(128,128,128,0.25)", line=dict(width=0), hoverinfo="skip",
+                             fillcolor=_rgba(COLOURS[band_model], 0.3), line=dict(width=0), hoverinfo="skip",
                              name=f"80 % interval ({band_model})"))
     for m in MODELS:
         fig.add_trace(go.Scatter(x=[months[origin]] + ahead, y=np.concatenate([[y[origin]], ev.test.forecasts[m][k]]),
                                  name=m, mode="lines+markers", marker=dict(size=4),
-                                 line=dict(color=COLOURS[m], width=2.5)))
+                                 line=dict(color=COLOURS[m], width=3.5)))
     fig.add_vline(x=months[origin], line_dash="dash", line_color="gray")
     fig.add_vrect(x0=months[start], x1=VAL_END, fillcolor="gray", opacity=0.07, line_width=0,
                   annotation_text="validation (intervals)", annotation_position="top left")
-    fig.update_xaxes(title="month", range=[months[max(start, origin - 60)], months[min(len(y) - 1, origin + H + 6)]])
+    a, b = max(start, origin - 36), min(len(y) - 1, origin + H + 6)
+    shown = np.concatenate([y[a:b + 1], lo, hi] + [ev.test.forecasts[m][k] for m in MODELS])
+    fig.update_xaxes(title="month", range=[months[a], months[b]])
+    fig.update_yaxes(range=[float(shown.min()) - 1, float(shown.max()) + 1])
     fig.update_yaxes(title="CO₂ (ppm)")
     fig.update_layout(legend=dict(orientation="h", y=-0.2))
     return layout(fig, f"Mauna Loa CO₂: forecasts from {months[origin]}, {H} months ahead", height)
