@@ -116,7 +116,7 @@ with box:
         with c[0]:
             typed = ui.text_area("Digits to speak", "ctc_digits", "4 0 7", height=68, max_chars=40)
         with c[1]:
-            voice = ui.select("Voice (espeak-ng; the last two never heard in training)", "ctc_voice",
+            voice = ui.select("Voice (espeak-ng; the last three never heard in training)", "ctc_voice",
                               list(clips.voice_names))
         with c[2]:
             beam = ui.slider("Prefix beam width", "beam", *ctc_views.BEAM_RANGE, 4)
