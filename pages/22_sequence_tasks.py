@@ -30,12 +30,14 @@ with more:
 # Hero: the measured series and three forecasts from the chosen origin, with an 80 % interval
 series = ui.cached(forecasting.load_co2)
 curve = st.empty()
-fits = {}
-for flag in (leak, not leak):  # the shown pipeline first (drawn as it trains), then the other for comparison
-    fits[flag] = ui.computed(f"Training the MLP ({'with' if flag else 'without'} leakage)", forecasting.fit_co2,
-                             window, flag, seed, stoppable=True,
-                             show=(lambda c: curve.plotly_chart(forecast_views.training_figure(c, forecasting.STEPS)))
-                             if flag == leak else None)
+fits = {leak: ui.experiment(f"Training the MLP ({'with' if leak else 'without'} leakage)", forecasting.fit_co2, window,
+                            leak, seed, stored=forecasting.committed_fit, command="python -m train.sequence_tasks_fits",
+                            stoppable=True,
+                            show=lambda c: curve.plotly_chart(forecast_views.training_figure(c, forecasting.STEPS)))}
+other = ui.cached(forecasting.committed_fit, window, not leak, seed)  # for the caption's comparison
+fits[not leak] = other if other is not None else ui.computed(
+    f"Training the MLP ({'without' if leak else 'with'} leakage) for comparison", forecasting.fit_co2, window,
+    not leak, seed, stoppable=True)
 curve.empty()
 ev = {flag: ui.cached(forecasting.evaluate, series, fits[flag], horizon, key=(window, flag, seed, horizon,
                                                                               fits[flag].stopped)) for flag in fits}

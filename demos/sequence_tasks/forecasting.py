@@ -199,3 +199,28 @@ def evaluate(series: Series, fit: Fit, horizon: int) -> Evaluation:
 def fit_co2(window: int, leak: bool, seed: int, on_progress: Callable[[float, dict], None] | None = None) -> Fit:
     """`fit_models` on the committed CO₂ series (the page's job: plain, hashable arguments)."""
     return fit_models(load_co2(), window, leak, seed, on_progress=on_progress)
+
+
+FITS = DATA.with_name("sequence_tasks_fits.npz")  # the default view's two fits, made by train/sequence_tasks_fits.py
+COMMITTED = ((24, False, 0), (24, True, 0))  # (window, leak, seed)
+
+
+def committed_fit(window: int, leak: bool, seed: int, path: Path = FITS) -> Fit | None:
+    """The fit `fit_co2(window, leak, seed)` recorded with the code, for the default view; None otherwise."""
+    if (window, leak, seed) not in COMMITTED or not path.exists():
+        return None
+    z, tag = np.load(path), f"w{window}_{'leak' if leak else 'honest'}_s{seed}_"
+    mlp = Mlp(window)
+    mlp.load_state_dict({k[len(tag):]: torch.from_numpy(z[k]) for k in z.files
+                         if k.startswith(tag) and k[len(tag):] in mlp.state_dict()})
+    mlp.eval()
+    curves = {"train": z[tag + "train"].tolist(), "validation": z[tag + "validation"].tolist()}
+    return Fit(window, leak, float(z[tag + "scale"]), z[tag + "linear"], mlp, curves, float(z[tag + "seconds"]))
+
+
+def fit_arrays(fit: Fit, seed: int) -> dict[str, np.ndarray]:
+    """A fit as named arrays for `committed_fit`."""
+    tag = f"w{fit.window}_{'leak' if fit.leak else 'honest'}_s{seed}_"
+    out = {tag + k: v.detach().numpy() for k, v in fit.mlp.state_dict().items()}
+    return out | {tag + "train": np.array(fit.curves["train"]), tag + "validation": np.array(fit.curves["validation"]),
+                  tag + "scale": np.array(fit.scale), tag + "linear": fit.linear, tag + "seconds": np.array(fit.seconds)}

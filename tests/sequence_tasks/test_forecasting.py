@@ -83,3 +83,13 @@ def test_the_mlp_learns_and_leakage_flatters_the_learned_models(series, fits):
     for m in ("linear AR", "MLP"):
         assert ev[True].test.mae(m)[-1] < ev[False].test.mae(m)[-1]
     assert np.array_equal(ev[True].test.mae("seasonal naive"), ev[False].test.mae("seasonal naive"))
+
+
+def test_the_committed_default_fits_are_the_live_ones(series, fits):
+    for leak, live in fits.items():
+        stored = fc.committed_fit(24, leak, 0)
+        assert stored.curves["train"] == live.curves["train"] and np.array_equal(stored.linear, live.linear)
+        for model in ("linear AR", "MLP"):  # same forecasts from the same origin
+            a, b = (f.forecaster(model, series.values)(series.values[:400], 12) for f in (stored, live))
+            assert np.array_equal(a, b)
+    assert fc.committed_fit(36, False, 0) is None  # other settings train live
