@@ -15,8 +15,8 @@ with row[0]:
 with row[1]:
     year = ui.slider("Forecast from December of", "origin", *forecast_views.ORIGIN_YEARS, 1996)
 with row[2]:
-    leak = ui.toggle("Leakage: level from the future", "leak", False,
-                     help="Each window is measured from a level that includes the 24 months it predicts")
+    leak = ui.toggle("Leakage trap", "leak", False,
+                     help="Normalise each window with a level that includes the 24 months it predicts (the future)")
 with row[3]:
     band_model = ui.select("80 % interval of", "band", list(forecasting.MODELS), default="MLP")
 more = ui.more_controls()
