@@ -186,7 +186,7 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("pages/22_sequence_tasks.py", "Sequences in practice: forecasting, decoding, speech", "📈",
              "Sequences and attention",
              "Forecast Mauna Loa CO₂ with an honest backtest and a leakage trap; teacher forcing, beam search, CTC.",
-             ()),
+             ("seq2seq_tf_1", "seq2seq_tf_05", "seq2seq_tf_0", "seq2seq_dates_noattn", "seq2seq_dates", "ctc_digits")),
 )
 
 
