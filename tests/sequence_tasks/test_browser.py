@@ -18,7 +18,7 @@ def test_the_leakage_switch_changes_the_caption_and_the_url(browser, server):
     page = visit(browser, f"{server[0]}/sequence_tasks", TITLE, hero=True)
     caption = page.get_by_text(re.compile(r"^At 12 months ahead the ranking is"))
     expect(caption).to_contain_text("Leakage is off", timeout=30_000)
-    page.get_by_text("Leakage trap").click()
+    page.get_by_text("Leakage trap", exact=True).first.click()
     expect(page).to_have_url(re.compile(r"leak=1"), timeout=30_000)
     page.wait_for_selector(IDLE, timeout=90_000)
     expect(caption).to_contain_text("Leakage is ON", timeout=60_000)
