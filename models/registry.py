@@ -21,6 +21,7 @@ from models.autoencoder import (ConvAutoencoderConfig, DenseAutoencoder, DenseAu
                                 OneClassAutoencoders)
 from models.cartpole_dqn import CartPoleDqnConfig, QNetwork
 from models.char_rnn import CharRNN, CharRNNConfig
+from models.ctc_digits import CtcDigits, CtcDigitsConfig
 from models.digit_vit import DigitCnnSmall, DigitVit, DigitVitConfig
 from models.efficientnet_lite0 import EfficientNetLite0, EfficientNetLiteConfig
 from models.gan import DigitGan, DigitGanConfig
@@ -125,6 +126,11 @@ REGISTRY: dict[str, ModelSpec] = {
                                       open_safetensors, MnistCnn, MnistCnnConfig, lambda: DIGITS),
     "compression_slim50": ModelSpec("Digit CNN, half its channels pruned and rebuilt smaller, fine-tuned",
                                     open_safetensors, SlimCnn, SlimCnnConfig, lambda: DIGITS),
+    "seq2seq_tf_1": ModelSpec("One-date translator, teacher forcing 1", open_safetensors, Seq2Seq, Seq2SeqConfig),
+    "seq2seq_tf_05": ModelSpec("One-date translator, teacher forcing 0.5", open_safetensors, Seq2Seq, Seq2SeqConfig),
+    "seq2seq_tf_0": ModelSpec("One-date translator, teacher forcing 0 (free running)", open_safetensors, Seq2Seq,
+                              Seq2SeqConfig),
+    "ctc_digits": ModelSpec("Spoken digit strings, CTC (conv + BiGRU)", open_safetensors, CtcDigits, CtcDigitsConfig),
 }
 
 

@@ -197,6 +197,10 @@ PAGES: tuple[PageInfo, ...] = (
              "The digit CNN made smaller: distilled students, pruned and int8 versions, each measured for bytes, speed, accuracy.",
              ("mnist_cnn", "compression_student_hard", "compression_student_kd", "compression_pruned80",
               "compression_slim50")),
+    PageInfo("pages/22_sequence_tasks.py", "Sequences in practice: forecasting, decoding, speech", "📈",
+             "Sequences and attention",
+             "Forecast Mauna Loa CO₂ with an honest backtest and a leakage trap; teacher forcing, beam search, CTC.",
+             ("seq2seq_tf_1", "seq2seq_tf_05", "seq2seq_tf_0", "seq2seq_dates_noattn", "seq2seq_dates", "ctc_digits")),
 )
 
 
