@@ -10,6 +10,7 @@ from demos.compression import quantisation
 from demos.plots import OKABE_ITO
 
 AXES = ("bytes on disk", "latency")
+CLOSE_POINTS = 1.0  # "close to the teacher": held-out accuracy within this many percentage points
 FAMILIES = {"teacher": OKABE_ITO[7], "quantised": OKABE_ITO[3], "pruned": OKABE_ITO[2], "student": OKABE_ITO[0]}
 # point -> (family, registry model it starts from, how it is made, how its bytes are counted)
 POINTS = {
@@ -77,8 +78,8 @@ def frontier_figure(front: dict, axis: str, selected: str, height: int = 430) ->
                         hovertemplate="%{customdata}<br>%{y:.1%} held-out<br>" +
                                       ("%{x:.1f} kB" if axis == AXES[0] else "%{x:.2f} ms") + "<extra></extra>")
     top = max(p["accuracy"] for p in front["points"].values()) + 0.004
-    fig.add_hrect(y0=teacher["accuracy"] - 0.01, y1=top, fillcolor=FAMILIES["pruned"], opacity=0.32, line_width=0,
-                  layer="below", annotation_text="within 1 point of the teacher", annotation_position="top left")
+    fig.add_hrect(y0=teacher["accuracy"] - CLOSE_POINTS / 100, y1=top, fillcolor=FAMILIES["pruned"], opacity=0.32, line_width=0,
+                  layer="below", annotation_text=f"within {CLOSE_POINTS:g} point of the teacher", annotation_position="top left")
     fig.update_layout(height=height, margin=dict(l=60, r=10, t=30, b=50), legend=dict(orientation="h", y=1.08),
                       xaxis=dict(type="log", title="bytes on disk (kB, log scale)" if axis == AXES[0] else
                                  f"CPU latency of a batch of {front['batch']} (ms, log scale)"),
@@ -86,7 +87,7 @@ def frontier_figure(front: dict, axis: str, selected: str, height: int = 430) ->
     return fig
 
 
-def smallest_close(front: dict, points: float = 1.0, key: str = "bytes") -> str:
+def smallest_close(front: dict, points: float = CLOSE_POINTS, key: str = "bytes") -> str:
     """The point with the fewest bytes (or lowest latency) whose accuracy is within `points` of the teacher."""
     ok = {n: p for n, p in front["points"].items() if p["accuracy"] >= front["points"]["teacher"]["accuracy"] - points / 100}
     return min(ok, key=lambda n: ok[n][key])

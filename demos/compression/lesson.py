@@ -16,13 +16,13 @@ def _front() -> dict:
 
 def smallest_close(params: Mapping[str, str]) -> str:
     """The version with the fewest bytes on disk within 1 point of the teacher's held-out accuracy."""
-    return frontier.smallest_close(_front(), 1.0, "bytes")
+    return frontier.smallest_close(_front(), frontier.CLOSE_POINTS, "bytes")
 
 
 def fastest_close(params: Mapping[str, str]) -> str:
     """The version with the lowest measured latency within 1 point of the teacher's accuracy. An
     "int8 weights" copy runs as the same float layers as the model it comes from, so it answers for it."""
-    best = frontier.smallest_close(_front(), 1.0, "latency_ms")
+    best = frontier.smallest_close(_front(), frontier.CLOSE_POINTS, "latency_ms")
     return RUNS_AS.get(best, best)
 
 

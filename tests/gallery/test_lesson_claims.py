@@ -125,6 +125,17 @@ def phrases() -> list[tuple[str, int, str]]:
             ("distributed_learning", 3, f"{nums[sizes(3).count(3)]} shards get three digits and {nums[sizes(3).count(2)]} get two"),
             ("distributed_learning", 5, f"{nums[dl(5)['workers']]} workers"),
             ("distributed_learning", 5, f"learning rate of {dl(5)['lr']:g}")]
+    from demos.sequence_tasks import forecasting as fc, lesson as seq
+    sq = lambda n: seq.DEFAULTS | q("sequence_tasks", n)  # noqa: E731
+    ahead = {1: "a single month ahead", 12: "a year ahead", 24: "two years past its origin"}
+    out += [("sequence_tasks", 1, f"{ {3: 'Three'}[len(fc.MODELS)] } forecasters, all fitted before {int(fc.FIT_END[:4]) + 1}"),
+            ("sequence_tasks", 1, f"every month of {int(fc.VAL_END[:4]) + 1}–{fc.load_co2().months[-1][:4]}"),
+            ("sequence_tasks", 2, ahead[int(sq(2)["horizon"])]), ("sequence_tasks", 5, ahead[int(sq(5)["horizon"])]),
+            ("sequence_tasks", 4, f"{fc.QUANTILES[0] * 100:.0f}th and {fc.QUANTILES[1] * 100:.0f}th percentiles"),
+            ("sequence_tasks", 4, f"at least {(fc.QUANTILES[1] - fc.QUANTILES[0]) * 100:.0f} %")]
+    from demos.compression import frontier
+    close = f"within { {1.0: 'one'}[frontier.CLOSE_POINTS] } point of the teacher"
+    out += [("compression", 1, close), ("compression", 4, close)]
     return out
 
 
