@@ -183,6 +183,9 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("pages/17_augmentation.py", "Data augmentation and self-supervised learning", "🎲", "Vision",
              "Seed-locked torchvision v2 draws that move boxes and masks, a 6 turned into a 9, Mixup/CutMix, SimCLR on digits.",
              ("mnist_cnn", "ssl_digits", "ssl_digits_crop")),
+    PageInfo("pages/20_tuning.py", "Tuning and debugging a network", "🎛️", "Training in practice",
+             "Grid, random, successive halving, Hyperband and TPE on one budget; a clinic of broken trainings.",
+             ()),
 )
 
 
