@@ -28,7 +28,7 @@ ui.end_of_hero()
 
 # Inside this search: its learning curves coloured by when each trial stopped; validation vs test
 ui.chart(hero.curves_figure(found), hero.curves_caption(found), export="learning_curves")
-st.caption(hero.test_caption(found))
+st.caption(hero.test_caption(found, table))
 st.caption(hero.importance_caption(ui.cached(search.importance, table, key="table")))
 
 # Live: the same search with every trial trained now (streams, can be stopped)
@@ -66,8 +66,9 @@ with box:
         else:
             st.info("Pick a diagnosis to see the answer, the healthy run and the held-out test accuracy.", icon="🩺")
         if run_checks:
-            result = ui.cached(clinic.checks, case, spinner="Running the checks…")
-            ui.chart(clinic.checks_figure(result), clinic.checks_caption(case, result), key="checks")
+            data = ui.cached(clinic.digits, spinner="Loading MNIST-5k…")
+            result = ui.cached(clinic.checks, case, data, key=case, spinner="Running the checks…")
+            ui.chart(clinic.checks_figure(result), clinic.checks_caption(case, result), key="grad_norms")
         ui.section("The clinic")
     else:
         sample = ui.cached(nas.committed)

@@ -4,7 +4,6 @@ measured, and the standard checks (loss at init against ln C, overfitting one ba
 layer) computed on the broken set-up."""
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -57,7 +56,6 @@ def recipe_of(case: str) -> Recipe:
     return HEALTHY if case == "healthy" else CASES[case][1]
 
 
-@functools.lru_cache(maxsize=1)
 def digits() -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
     """MNIST-5k's fit / validation / test splits as raw 0 … 255 pixels pooled to 14×14, flattened (N, 196)."""
     from models.data import mnist_split, validation_split
@@ -84,28 +82,31 @@ def loss_fn(recipe: Recipe, logits: torch.Tensor, labels: torch.Tensor) -> torch
     return nn.functional.cross_entropy(logits, labels)
 
 
-def _training_set(recipe: Recipe, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
-    x, y = digits()["fit"]
+Data = dict[str, tuple[torch.Tensor, torch.Tensor]]  # what `digits()` returns
+
+
+def _training_set(recipe: Recipe, seed: int, data: Data) -> tuple[torch.Tensor, torch.Tensor]:
+    x, y = data["fit"]
     if recipe.leak:
-        x, y = torch.cat([x, digits()["val"][0]]), torch.cat([y, digits()["val"][1]])
+        x, y = torch.cat([x, data["val"][0]]), torch.cat([y, data["val"][1]])
     if recipe.labels == "shuffled":
         y = y[torch.randperm(len(y), generator=torch.Generator().manual_seed(seed + 1))]
     return x / recipe.scale, y
 
 
-def _measure(net: nn.Module, recipe: Recipe, split: str) -> tuple[float, float]:
-    x, y = digits()[split]
+def _measure(net: nn.Module, recipe: Recipe, split: str, data: Data) -> tuple[float, float]:
+    x, y = data[split]
     net.train(not recipe.eval_mode) if split == "val" else net.eval()
     with torch.no_grad():
         logits = net(x / recipe.scale)
         return float(loss_fn(recipe, logits, y)), float((logits.argmax(1) == y).float().mean())
 
 
-def record(case: str, epochs: int = EPOCHS, seed: int = SEED) -> dict[str, np.ndarray]:
+def record(case: str, data: Data, epochs: int = EPOCHS, seed: int = SEED) -> dict[str, np.ndarray]:
     """Per epoch: mean training loss, validation loss and accuracy (measured twice, as the recipe
     measures them), held-out test accuracy (for the reveal only)."""
     recipe = recipe_of(case)
-    net, (x, y) = network(recipe, seed), _training_set(recipe, seed)
+    net, (x, y) = network(recipe, seed), _training_set(recipe, seed, data)
     opt = torch.optim.SGD(net.parameters(), lr=recipe.lr, momentum=0.9)
     gen = torch.Generator().manual_seed(seed)
     out: dict[str, list[float]] = {k: [] for k in ("train_loss", "val_loss", "val_acc", "val_acc_again", "test_acc")}
@@ -119,20 +120,20 @@ def record(case: str, epochs: int = EPOCHS, seed: int = SEED) -> dict[str, np.nd
             opt.step()
             losses.append(loss.item())
         out["train_loss"].append(float(np.mean(losses)))
-        vl, va = _measure(net, recipe, "val")
+        vl, va = _measure(net, recipe, "val", data)
         out["val_loss"].append(vl)
         out["val_acc"].append(va)
-        out["val_acc_again"].append(_measure(net, recipe, "val")[1])
-        out["test_acc"].append(_measure(net, recipe, "test")[1])
+        out["val_acc_again"].append(_measure(net, recipe, "val", data)[1])
+        out["test_acc"].append(_measure(net, recipe, "test", data)[1])
     return {k: np.array(v) for k, v in out.items()}
 
 
 def record_all(cases, epochs: int = EPOCHS) -> dict[str, dict[str, np.ndarray]]:
     torch.set_num_threads(1)
-    return {c: record(c, epochs) for c in ("healthy", *cases)}
+    data = digits()
+    return {c: record(c, data, epochs) for c in ("healthy", *cases)}
 
 
-@functools.lru_cache(maxsize=1)
 def committed() -> dict[str, dict[str, np.ndarray]]:
     """case -> curves, as recorded by `python -m train.tuning --part clinic`."""
     z = np.load(RESULTS)
@@ -174,17 +175,17 @@ def symptom(case: str, runs: dict[str, dict[str, np.ndarray]]) -> str | None:
 
 
 # -- the standard checks, computed on a recipe ---------------------------------------------------------------
-def checks(case: str, steps: int = 150, seed: int = SEED) -> dict[str, object]:
+def checks(case: str, data: Data, steps: int = 150, seed: int = SEED) -> dict[str, object]:
     """Loss at initialisation (on the validation digits), the loss after `steps` steps on one batch of 32
     training digits, and every weight matrix's gradient norm at initialisation."""
     recipe = recipe_of(case)
     net = network(recipe, seed)
-    x, y = _training_set(recipe, seed)
+    x, y = _training_set(recipe, seed, data)
     pick = torch.randperm(len(x), generator=torch.Generator().manual_seed(seed))[:32]  # (the fit set is sorted)
     xb, yb = x[pick], y[pick]
     net.eval()
     with torch.no_grad():
-        init_loss = float(loss_fn(recipe, net(digits()["val"][0] / recipe.scale), digits()["val"][1]))
+        init_loss = float(loss_fn(recipe, net(data["val"][0] / recipe.scale), data["val"][1]))
     net.train()
     loss_fn(recipe, net(xb), yb).backward()
     norms = {f"layer {i + 1}": float(m.weight.grad.norm()) for i, m in

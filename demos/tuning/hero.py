@@ -77,15 +77,15 @@ def band_figure(band: dict[str, np.ndarray], s: search.Search, budget: int, heig
     """Median (line) and range (band) over the seeds of each strategy's best-so-far up to `budget`
     epochs (a search cut at a smaller budget is the first part of the full one); this seed dotted."""
     fig = go.Figure()
-    x = np.arange(budget + 1)
+    x = np.arange(1, budget + 1)
     for k, name in enumerate(search.STRATEGIES):
-        b, c = band[name][:, :budget + 1], OKABE_ITO[k]
+        b, c = band[name][:, 1:budget + 1], OKABE_ITO[k]
         lo, hi = np.nanmin(b, 0), np.nanmax(b, 0)
         fig.add_trace(go.Scatter(x=np.r_[x, x[::-1]], y=np.r_[hi, lo[::-1]], fill="toself", fillcolor=c, opacity=0.15,
                                  line=dict(width=0), hoverinfo="skip", showlegend=False, legendgroup=name))
         fig.add_trace(go.Scatter(x=x, y=np.nanmedian(b, 0), name=name, legendgroup=name, line=dict(color=c)))
     k = search.STRATEGIES.index(s.strategy)
-    fig.add_trace(go.Scatter(x=x, y=s.best_so_far(budget), name=f"{s.strategy}, seed {s.seed}",
+    fig.add_trace(go.Scatter(x=x, y=s.best_so_far(budget)[1:], name=f"{s.strategy}, seed {s.seed}",
                              line=dict(color=OKABE_ITO[k], dash="dot", width=3)))
     fig.update_xaxes(title_text="epochs spent (budget)")
     fig.update_yaxes(title_text="best validation accuracy so far", tickformat=".0%", range=[0.5, 0.96])
@@ -146,11 +146,11 @@ def live_caption(live: search.Search, gap: float) -> str:
             f"{live.seconds:.1f} s; its validation accuracies are {same}.")
 
 
-def test_caption(s: search.Search) -> str:
+def test_caption(s: search.Search, table: trial.Table) -> str:
     """The winner's validation accuracy is the maximum of many noisy estimates: its test accuracy, read once."""
     t, epoch = s.winner()
     val = s.events_value(t, epoch)
-    test = float(trial.committed_table().test[s.index[t], s.replicate[t], epoch - 1])
+    test = float(table.test[s.index[t], s.replicate[t], epoch - 1])
     word = "below" if test < val else "above" if test > val else "equal to"
     return (f"Validation picked the winner, so its {val:.1%} tends to be optimistic: read once, its test accuracy is "
             f"{test:.1%}, {abs(val - test):.1%} {word} it.")

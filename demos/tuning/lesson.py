@@ -39,12 +39,21 @@ def trials_started(params: Mapping[str, str]) -> str:
     return str(len(view(params)[0].index))
 
 
-def band_leader(params: Mapping[str, str]) -> str:
-    """The strategy with the highest median best-so-far over the band's seeds at the view's budget."""
+def _higher_median(params: Mapping[str, str], a: str, b: str) -> str:
+    """Which of strategies `a` and `b` has the higher median best-so-far over the band's seeds at the
+    view's budget ("Equal" on a tie)."""
     _, budget = view(params)
     band = hero.committed_band() or hero.compute_band()
-    medians = hero.medians_at(band, budget)
-    return max(search.STRATEGIES, key=lambda k: (medians[k], -search.STRATEGIES.index(k)))
+    m = hero.medians_at(band, budget)
+    return "Equal" if m[a] == m[b] else a if m[a] > m[b] else b
+
+
+def halving_or_random(params: Mapping[str, str]) -> str:
+    return _higher_median(params, "Successive halving", "Random")
+
+
+def hyperband_or_halving(params: Mapping[str, str]) -> str:
+    return _higher_median(params, "Hyperband", "Successive halving")
 
 
 def test_below_validation(params: Mapping[str, str]) -> str:

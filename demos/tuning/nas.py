@@ -2,7 +2,6 @@
 (one fixed training recipe), and the Pareto front of validation accuracy against parameter count."""
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 import numpy as np
@@ -41,7 +40,6 @@ def random_search(n: int, seed: int, epochs: int = EPOCHS) -> dict[str, np.ndarr
     return {k: np.array(v) for k, v in rows.items()}
 
 
-@functools.lru_cache(maxsize=1)
 def committed() -> dict[str, np.ndarray]:
     z = np.load(RESULTS)
     return {k: z[k] for k in ("depth", "width", "activation", "params", "val", "test")}

@@ -3,7 +3,6 @@ validation accuracy after every epoch. The search space (log learning rate × wi
 committed table of learning curves (`train/tuning.py`) and a live source that trains on demand."""
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -42,7 +41,6 @@ def spirals(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return x.astype(np.float32), y.astype(np.int64)
 
 
-@functools.lru_cache(maxsize=1)
 def split() -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
     """{"train", "val", "test"}: (points, labels) tensors, N_PER_SPLIT each, from DATA_SEED."""
     x, y = spirals(3 * N_PER_SPLIT, DATA_SEED)
@@ -90,12 +88,13 @@ class Run:
         self.model = mlp(config.width, depth, activation)
         self.opt = torch.optim.Adam(self.model.parameters(), lr=10 ** config.log_lr, weight_decay=config.decay)
         self.gen = torch.Generator().manual_seed(seed)
+        self.data = split()
         self.val: list[float] = []
         self.test: list[float] = []
 
     def epoch(self) -> float:
         """One epoch of mini-batch Adam on the training split; returns the validation accuracy after it."""
-        x, y = split()["train"]
+        x, y = self.data["train"]
         self.model.train()
         for idx in torch.randperm(len(x), generator=self.gen).split(BATCH):
             loss = nn.functional.cross_entropy(self.model(x[idx]), y[idx])
@@ -105,7 +104,7 @@ class Run:
         self.model.eval()
         with torch.no_grad():
             for name, out in (("val", self.val), ("test", self.test)):
-                xs, ys = split()[name]
+                xs, ys = self.data[name]
                 logits = self.model(xs)
                 ok = torch.isfinite(logits).all(1) & (logits.argmax(1) == ys)
                 out.append(float(ok.float().mean()))
@@ -136,7 +135,6 @@ class Table:
         return self.val[index, replicate, :epochs]
 
 
-@functools.lru_cache(maxsize=1)
 def committed_table() -> Table:
     z = np.load(TABLE)
     return Table(z["val"].astype(np.float64), z["test"].astype(np.float64), float(z["seconds"]))
