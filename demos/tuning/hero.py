@@ -135,7 +135,7 @@ def live_figure(best: np.ndarray, budget: int, height: int = 260) -> go.Figure:
     fig = go.Figure(go.Scatter(x=np.arange(1, len(best) + 1), y=best, line=dict(color=OKABE_ITO[0])))
     fig.update_xaxes(title_text="epochs trained now", range=[0, budget])
     fig.update_yaxes(title_text="best validation accuracy", tickformat=".0%")
-    return layout(fig, "Live search: best so far", height)
+    return layout(fig, f"Live search: best so far after {len(best)} epochs", height)  # (a new title per frame)
 
 
 def live_caption(live: search.Search, gap: float) -> str:

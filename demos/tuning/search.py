@@ -184,7 +184,7 @@ def live_search(strategy: str, seed: int, budget: int = BUDGET, on_progress: Cal
     source = trial.LiveSource()
     if on_progress is not None:
         source.on_epoch = lambda: on_progress(source.epochs_trained / budget,
-                                              np.maximum.accumulate([v for _, v in s.events] or [np.nan]))
+                                              np.maximum.accumulate(source.trained))
     start = time.perf_counter()
     try:
         run_search(strategy, seed, source, budget, into=s)

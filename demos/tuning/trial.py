@@ -148,12 +148,13 @@ class LiveSource:
         self.runs: dict[tuple[int, int], Run] = {}
         self.on_epoch = on_epoch
         self.epochs_trained = 0
+        self.trained: list[float] = []  # every validation accuracy in the order trained
         self.configs = all_configs()
 
     def curve(self, index: int, replicate: int, epochs: int) -> np.ndarray:
         run = self.runs.setdefault((index, replicate), Run(self.configs[index], trial_seed(index, replicate)))
         while len(run.val) < epochs:
-            run.epoch()
+            self.trained.append(run.epoch())
             self.epochs_trained += 1
             if self.on_epoch is not None:
                 self.on_epoch()
