@@ -36,13 +36,13 @@ def _colour(epochs: int) -> str:
 def space_figure(s: search.Search, height: int = 330) -> go.Figure:
     """Where the search sampled: log learning rate against width, and against weight decay; colour =
     epochs the trial got, size = its last validation accuracy."""
-    configs = trial.all_configs()
+    configs, curves = trial.all_configs(), s.curves()
     fig = make_subplots(1, 2, shared_yaxes=False, subplot_titles=("learning rate × width (the axes that matter)",
                                                                   "learning rate × weight decay"))
     for col, attr in ((1, "width"), (2, "decay")):
         for e in sorted(set(s.epochs)):
             ts = [t for t in range(len(s.index)) if s.epochs[t] == e]
-            last = [s.curve(t)[-1] for t in ts]
+            last = [curves[t][-1] for t in ts]
             jitter = np.linspace(-0.04, 0.04, len(ts)) if len(ts) > 1 else np.zeros(1)
             fig.add_trace(go.Scatter(
                 x=[configs[s.index[t]].log_lr + j for t, j in zip(ts, jitter)],
@@ -59,15 +59,16 @@ def space_figure(s: search.Search, height: int = 330) -> go.Figure:
 
 
 def curves_figure(s: search.Search, height: int = 300) -> go.Figure:
-    """Every trial's validation accuracy by epoch, coloured by how many epochs it was allowed."""
-    fig, shown = go.Figure(), set()
-    for t in range(len(s.index)):
-        e = s.epochs[t]
-        fig.add_trace(go.Scatter(x=np.arange(1, e + 1), y=s.curve(t),
-                                 mode="lines+markers" if e == 1 else "lines", legendgroup=str(e),
-                                 name=f"stopped at {e}", showlegend=e not in shown, opacity=0.6,
-                                 line=dict(color=_colour(e), width=1), marker=dict(size=3)))
-        shown.add(e)
+    """Every trial's validation accuracy by epoch, coloured by how many epochs it was allowed (one trace
+    per stopping point, trials separated by gaps: hundreds of traces would cost the browser seconds)."""
+    fig, curves = go.Figure(), s.curves()
+    for e in sorted(set(s.epochs)):
+        xs, ys = [], []
+        for t in (t for t in range(len(s.index)) if s.epochs[t] == e):
+            xs += [*range(1, e + 1), None]
+            ys += [*curves[t].tolist(), None]
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines+markers" if e == 1 else "lines", name=f"stopped at {e}",
+                                 opacity=0.6, line=dict(color=_colour(e), width=1), marker=dict(size=3)))
     fig.update_xaxes(type="log", title_text="epoch", tickvals=[1, 3, 9, 27])
     fig.update_yaxes(title_text="validation accuracy", tickformat=".0%")
     return layout(fig, f"{s.strategy}: every trial's learning curve", height)

@@ -57,6 +57,13 @@ class Search:
         """Trial `t`'s validation accuracy after each epoch it trained."""
         return np.array([v for u, v in self.events if u == t])
 
+    def curves(self) -> list[np.ndarray]:
+        """Every trial's curve, in one pass over the events."""
+        out: list[list[float]] = [[] for _ in self.index]
+        for t, v in self.events:
+            out[t].append(v)
+        return [np.array(c) for c in out]
+
     def events_value(self, t: int, epoch: int) -> float:
         return float(self.curve(t)[epoch - 1])
 
