@@ -54,7 +54,8 @@ def space_figure(s: search.Search, height: int = 330) -> go.Figure:
                 hovertemplate="%{text}"), 1, col)
         fig.update_yaxes(type="log", title_text=attr, row=1, col=col)
     fig.update_xaxes(title_text="log₁₀ learning rate", range=[-4.2, 0.2])
-    fig.update_yaxes(tickvals=trial.WIDTHS, row=1, col=1)
+    fig.update_yaxes(tickvals=trial.WIDTHS, row=1, col=1)  # explicit ticks: a log axis adds small minor labels
+    fig.update_yaxes(tickvals=trial.DECAYS, ticktext=[f"10^{np.log10(d):.0f}" for d in trial.DECAYS], row=1, col=2)
     return layout(fig, None, height)
 
 
