@@ -55,8 +55,11 @@ def space_figure(s: search.Search, height: int = 330) -> go.Figure:
         fig.update_yaxes(type="log", title_text=attr, row=1, col=col)
     fig.update_xaxes(title_text="log₁₀ learning rate", range=[-4.2, 0.2])
     fig.update_yaxes(tickvals=trial.WIDTHS, row=1, col=1)  # explicit ticks: a log axis adds small minor labels
-    fig.update_yaxes(tickvals=trial.DECAYS, ticktext=[f"10^{np.log10(d):.0f}" for d in trial.DECAYS], row=1, col=2)
-    return layout(fig, None, height)
+    sup = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+    fig.update_yaxes(tickvals=trial.DECAYS, ticktext=["10" + f"{np.log10(d):.0f}".translate(sup) for d in trial.DECAYS], row=1, col=2)
+    fig = layout(fig, None, height)
+    fig.update_layout(margin_t=max(fig.layout.margin.t or 0, 36))  # room for the two panel titles
+    return fig
 
 
 def curves_figure(s: search.Search, height: int = 300) -> go.Figure:
