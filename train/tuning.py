@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> dict:
         np.savez_compressed(out / "tuning_band.npz", command=cmd, **{k: v.astype(np.float16) for k, v in band.items()})
     if args.part in ("all", "clinic"):
         from demos.tuning import clinic
-        runs = clinic.record_all(clinic.CASES[:2] if args.dry_run else clinic.CASES, 1 if args.dry_run else clinic.EPOCHS)
+        runs = clinic.record_all(list(clinic.CASES)[:1] if args.dry_run else list(clinic.CASES), 1 if args.dry_run else clinic.EPOCHS)
         made["clinic"] = sorted(runs)
         if not args.dry_run:
             np.savez_compressed(out / "tuning_clinic.npz", command=cmd, torch=torch.__version__,
