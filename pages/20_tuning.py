@@ -3,7 +3,7 @@ committed table of learning curves (or trained live); a clinic of broken trainin
 import streamlit as st
 
 import ui
-from demos.tuning import clinic, hero, nas, search, trial
+from demos.tuning import checks, clinic, hero, nas, search, trial
 
 page = ui.page_setup(__file__)
 
@@ -30,7 +30,7 @@ ui.end_of_hero()
 # Inside this search: its learning curves coloured by when each trial stopped; validation vs test
 ui.chart(hero.curves_figure(found), hero.curves_caption(found), export="learning_curves")
 st.caption(hero.test_caption(found, table))
-st.caption(hero.importance_caption(ui.cached(search.importance, table, key="table")))
+st.caption(hero.importance_caption(ui.cached(hero.importance, table, key="table")))
 
 # Live: the same search with every trial trained now (streams, can be stopped)
 run = (strategy, seed, budget)
@@ -68,8 +68,8 @@ with box:
             st.info("Pick a diagnosis to see the answer, the healthy run and the held-out test accuracy.", icon="🩺")
         if run_checks:
             data = ui.cached(clinic.digits, spinner="Loading MNIST-5k…")
-            result = ui.cached(clinic.checks, case, data, key=case, spinner="Running the checks…")
-            ui.chart(clinic.checks_figure(result), clinic.checks_caption(case, result), key="grad_norms")
+            result = ui.cached(checks.checks, case, data, key=case, spinner="Running the checks…")
+            ui.chart(checks.checks_figure(result), checks.checks_caption(case, result), key="grad_norms")
         ui.section("The clinic")
     else:
         sample = ui.cached(nas.committed)
@@ -80,5 +80,5 @@ with box:
 
 ui.key_ideas()
 ui.show_code(search.successive_halving, search.hyperband_brackets, search.run_search, search.asha_stops,
-             search.grid_indices, search.importance, trial.Run.epoch, clinic.loss_fn, clinic.checks,
+             search.grid_indices, hero.importance, trial.Run.epoch, clinic.loss_fn, checks.checks,
              clinic.symptom, nas.pareto_front)

@@ -1,7 +1,6 @@
 """The clinic: eight broken trainings of one MNIST-5k classifier (14×14 digits, MLP 196 → 128 → 64 → 10
 with dropout, SGD with momentum), each with one classic bug, beside the healthy run; their symptoms as
-measured, and the standard checks (loss at init against ln C, overfitting one batch, gradient norms per
-layer) computed on the broken set-up."""
+measured, and the reveal (the standard checks on a set-up: `checks`)."""
 from __future__ import annotations
 
 import math
@@ -85,7 +84,7 @@ def loss_fn(recipe: Recipe, logits: torch.Tensor, labels: torch.Tensor) -> torch
 Data = dict[str, tuple[torch.Tensor, torch.Tensor]]  # what `digits()` returns
 
 
-def _training_set(recipe: Recipe, seed: int, data: Data) -> tuple[torch.Tensor, torch.Tensor]:
+def training_set(recipe: Recipe, seed: int, data: Data) -> tuple[torch.Tensor, torch.Tensor]:
     x, y = data["fit"]
     if recipe.leak:
         x, y = torch.cat([x, data["val"][0]]), torch.cat([y, data["val"][1]])
@@ -106,7 +105,7 @@ def record(case: str, data: Data, epochs: int = EPOCHS, seed: int = SEED) -> dic
     """Per epoch: mean training loss, validation loss and accuracy (measured twice, as the recipe
     measures them), held-out test accuracy (for the reveal only)."""
     recipe = recipe_of(case)
-    net, (x, y) = network(recipe, seed), _training_set(recipe, seed, data)
+    net, (x, y) = network(recipe, seed), training_set(recipe, seed, data)
     opt = torch.optim.SGD(net.parameters(), lr=recipe.lr, momentum=0.9)
     gen = torch.Generator().manual_seed(seed)
     out: dict[str, list[float]] = {k: [] for k in ("train_loss", "val_loss", "val_acc", "val_acc_again", "test_acc")}
@@ -174,33 +173,6 @@ def symptom(case: str, runs: dict[str, dict[str, np.ndarray]]) -> str | None:
     return sentence if shown else None
 
 
-# -- the standard checks, computed on a recipe ---------------------------------------------------------------
-def checks(case: str, data: Data, steps: int = 150, seed: int = SEED) -> dict[str, object]:
-    """Loss at initialisation (on the validation digits), the loss after `steps` steps on one batch of 32
-    training digits, and every weight matrix's gradient norm at initialisation."""
-    recipe = recipe_of(case)
-    net = network(recipe, seed)
-    x, y = _training_set(recipe, seed, data)
-    pick = torch.randperm(len(x), generator=torch.Generator().manual_seed(seed))[:32]  # (the fit set is sorted)
-    xb, yb = x[pick], y[pick]
-    net.eval()
-    with torch.no_grad():
-        init_loss = float(loss_fn(recipe, net(data["val"][0] / recipe.scale), data["val"][1]))
-    net.train()
-    loss_fn(recipe, net(xb), yb).backward()
-    norms = {f"layer {i + 1}": float(m.weight.grad.norm()) for i, m in
-             enumerate(m for m in net if isinstance(m, nn.Linear))}
-    net.zero_grad()
-    net.eval()  # overfit without dropout's noise: the question is whether the set-up can fit at all
-    opt = torch.optim.SGD(net.parameters(), lr=recipe.lr, momentum=0.9)
-    for _ in range(steps):
-        loss = loss_fn(recipe, net(xb), yb)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-    return {"init_loss": init_loss, "one_batch_loss": loss.item(), "grad_norms": norms, "steps": steps}
-
-
 # -- figures ----------------------------------------------------------------------------------------------------
 def symptom_figure(case: str, runs: dict[str, dict[str, np.ndarray]], reveal: bool, height: int = 340) -> go.Figure:
     """Losses (with ln 10 marked) and validation accuracy by epoch; after the reveal, the healthy run and
@@ -226,14 +198,6 @@ def symptom_figure(case: str, runs: dict[str, dict[str, np.ndarray]], reveal: bo
     return layout(fig, None, height)
 
 
-def checks_figure(result: dict[str, object], height: int = 260) -> go.Figure:
-    norms = result["grad_norms"]
-    fig = go.Figure(go.Bar(x=list(norms), y=list(norms.values()), marker_color=OKABE_ITO[2],
-                           text=[f"{v:.2g}" for v in norms.values()], textposition="outside"))
-    fig.update_yaxes(title_text="‖∂L/∂W‖ at init")
-    return layout(fig, "Gradient norm of each weight matrix at initialisation", height)
-
-
 def symptom_caption(patient: str, runs: dict[str, dict[str, np.ndarray]]) -> str:
     case = PATIENTS[patient]
     r = runs[case]
@@ -249,15 +213,3 @@ def reveal_caption(patient: str, guess: str, runs: dict[str, dict[str, np.ndarra
     seen = symptom(case, runs)
     return (f"{verdict}. The bug: {truth.lower()}. " + (f"Its symptom here: {seen}." if seen else
             "Its usual symptom does not show in this recording."))
-
-
-def checks_caption(case: str, result: dict[str, object]) -> str:
-    norms = result["grad_norms"]
-    dead = [k for k, v in norms.items() if v == 0]
-    ratio = max(norms.values()) / max(min(norms.values()), 1e-12)
-    return (f"Loss at initialisation {result['init_loss']:.3g} against ln 10 = {LN_C:.3f} "
-            f"({'close' if abs(result['init_loss'] - LN_C) < 0.25 else 'far off'}); after {result['steps']} steps "
-            f"on one batch of 32 the loss is {result['one_batch_loss']:.3g} "
-            f"({'it can memorise a batch' if result['one_batch_loss'] < 0.1 else 'it cannot even memorise one batch'}); "
-            + (f"zero gradient in {', '.join(dead)}." if dead else
-               f"the largest layer gradient is {ratio:.3g}× the smallest."))

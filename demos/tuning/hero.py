@@ -4,6 +4,7 @@ with the captions computed from the same search."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, Callable, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
@@ -26,7 +27,27 @@ def committed_band() -> dict[str, np.ndarray] | None:
 
 
 def compute_band(on_progress=None) -> dict[str, np.ndarray]:
-    return search.band(search.STRATEGIES, BAND_SEEDS, trial.committed_table(), on_progress)
+    return band(search.STRATEGIES, BAND_SEEDS, trial.committed_table(), on_progress)
+
+
+def band(strategies: Sequence[str], seeds: Sequence[int], source: search.Source,
+         on_progress: Callable[[float], Any] | None = None) -> dict[str, np.ndarray]:
+    """strategy -> (seeds, BUDGET + 1) best-so-far curves."""
+    out = {}
+    for i, name in enumerate(strategies):
+        out[name] = np.stack([search.run_search(name, s, source).best_so_far() for s in seeds])
+        if on_progress is not None:
+            on_progress((i + 1) / len(strategies))
+    return out
+
+
+def importance(table: trial.Table, epoch: int = trial.EPOCHS) -> dict[str, float]:
+    """Share of the variance of validation accuracy at `epoch` (over the whole table, replicates
+    averaged) explained by each hyperparameter's main effect (a functional-ANOVA-style split)."""
+    acc = table.val[:, :, epoch - 1].mean(1).reshape(len(trial.LOG_LRS), len(trial.WIDTHS), len(trial.DECAYS))
+    total = acc.var()
+    axes = {"learning rate": (1, 2), "width": (0, 2), "weight decay": (0, 1)}
+    return {k: float(acc.mean(axis=a).var() / total) for k, a in axes.items()}
 
 
 def _colour(epochs: int) -> str:

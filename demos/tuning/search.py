@@ -1,7 +1,8 @@
 """Five search strategies under one budget of epochs, over the same learning curves: grid, random,
 successive halving (Jamieson & Talwalkar 2016), Hyperband (Li et al. 2017) and TPE (Bergstra et al. 2011,
 Optuna's sampler). Successive halving and Hyperband are written out here; the asynchronous rule of
-Optuna's SuccessiveHalvingPruner (ASHA, Li et al. 2020) is written out too, and tested against it.
+Optuna's SuccessiveHalvingPruner (ASHA, Li et al. 2020) is written out too, and tested against it; a
+live search trains its trials now.
 
 A source gives `curve(index, replicate, epochs)`: the validation accuracy of table configuration `index`
 trained from seed `replicate` for `epochs` epochs (the committed table, or `trial.LiveSource`)."""
@@ -64,7 +65,7 @@ class Search:
             out[t].append(v)
         return [np.array(c) for c in out]
 
-    def events_value(self, t: int, epoch: int) -> float:
+    def events_value(self, t: int, epoch: int) -> float:  # trial t's validation accuracy at `epoch`
         return float(self.curve(t)[epoch - 1])
 
     def winner(self) -> tuple[int, int]:
@@ -105,8 +106,7 @@ class _Runner:
 
 def _configs(rng: np.random.Generator, n: int) -> list[int]:
     """`n` table configurations drawn uniformly (without replacement while the table lasts)."""
-    total = len(trial.LOG_LRS) * len(trial.WIDTHS) * len(trial.DECAYS)
-    picks = []
+    total, picks = len(trial.all_configs()), []
     while len(picks) < n:
         picks += rng.permutation(total)[:n - len(picks)].tolist()
     return picks
@@ -187,8 +187,7 @@ def _drop_untrained(s: Search) -> Search:
 def live_search(strategy: str, seed: int, budget: int = BUDGET, on_progress: Callable[..., Any] | None = None) -> Search:
     """The same search with every trial trained now, from the table's seeds (`trial.LiveSource`);
     `on_progress(fraction, best-so-far array)` after every epoch. A Stop keeps what was trained."""
-    s = Search(strategy, seed)
-    source = trial.LiveSource()
+    s, source = Search(strategy, seed), trial.LiveSource()
     if on_progress is not None:
         source.on_epoch = lambda: on_progress(source.epochs_trained / budget,
                                               np.maximum.accumulate(source.trained))
@@ -232,7 +231,7 @@ def asha_stops(curves: Sequence[Sequence[float]], eta: int = ETA, min_resource: 
     r = min_resource·η^k a trial goes on only if its value is among the best ⌊m/η⌋ of the m values
     reported at that rung so far, itself included (the best one while m < η). Returns the epoch each
     trial stopped at (its curve's length if never pruned)."""
-    seen: list[list[float]] = []
+    seen: list[list[float]] = []  # values reported at each rung so far
     stops = []
     for c in curves:
         stop, k = len(c), 0
@@ -249,23 +248,3 @@ def asha_stops(curves: Sequence[Sequence[float]], eta: int = ETA, min_resource: 
             k += 1
         stops.append(stop)
     return stops
-
-
-def band(strategies: Sequence[str], seeds: Sequence[int], source: Source,
-         on_progress: Callable[[float], Any] | None = None) -> dict[str, np.ndarray]:
-    """strategy -> (seeds, BUDGET + 1) best-so-far curves."""
-    out = {}
-    for i, name in enumerate(strategies):
-        out[name] = np.stack([run_search(name, s, source).best_so_far() for s in seeds])
-        if on_progress is not None:
-            on_progress((i + 1) / len(strategies))
-    return out
-
-
-def importance(table: trial.Table, epoch: int = trial.EPOCHS) -> dict[str, float]:
-    """Share of the variance of validation accuracy at `epoch` (over the whole table, replicates
-    averaged) explained by each hyperparameter's main effect (a functional-ANOVA-style split)."""
-    acc = table.val[:, :, epoch - 1].mean(1).reshape(len(trial.LOG_LRS), len(trial.WIDTHS), len(trial.DECAYS))
-    total = acc.var()
-    axes = {"learning rate": (1, 2), "width": (0, 2), "weight decay": (0, 1)}
-    return {k: float(acc.mean(axis=a).var() / total) for k, a in axes.items()}

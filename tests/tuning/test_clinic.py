@@ -1,7 +1,6 @@
 """The clinic: every recorded case shows its symptom (and the healthy run shows none of the symptoms
-that could be mistaken for health), the recordings are reproduced by the recorder, and the standard
-checks find what they should: ln 10 at initialisation, a loss floor under the wrong loss, zero
-gradients under zero initialisation, a huge initial loss on unscaled inputs."""
+that could be mistaken for health), the recordings are reproduced by the recorder, and the reveal
+judges the guess."""
 import math
 
 import numpy as np
@@ -42,20 +41,6 @@ def test_the_recorder_reproduces_the_committed_first_epoch(data):
         again = clinic.record(case, data, epochs=1)
         for k, v in again.items():
             assert v[0] == pytest.approx(RUNS[case][k][0], abs=1e-5), (case, k)
-
-
-def test_the_standard_checks(data):
-    healthy = clinic.checks("healthy", data, steps=60)
-    assert healthy["init_loss"] == pytest.approx(math.log(10), abs=0.1)  # near-uniform outputs at init
-    assert healthy["one_batch_loss"] < 0.1 and min(healthy["grad_norms"].values()) > 0
-    zero = clinic.checks("zero_init", data, steps=10)
-    assert zero["init_loss"] == pytest.approx(math.log(10), abs=1e-6)  # all logits 0: exactly ln 10
-    assert set(zero["grad_norms"].values()) == {0.0}
-    assert "zero gradient in layer 1, layer 2, layer 3" in clinic.checks_caption("zero_init", zero)
-    wrong = clinic.checks("wrong_loss", data, steps=60)
-    assert wrong["one_batch_loss"] > math.log(1 + 9 / math.e) - 1e-6
-    assert "cannot even memorise one batch" in clinic.checks_caption("wrong_loss", wrong)
-    assert clinic.checks("unscaled", data, steps=1)["init_loss"] > 3 * math.log(10)
 
 
 def test_the_reveal_judges_the_guess_and_the_patients_hide_every_case_once():

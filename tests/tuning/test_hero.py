@@ -29,7 +29,7 @@ def test_the_curves_figure_colours_trials_by_when_they_stopped():
 
 
 def test_the_committed_band_is_the_band_recomputed_and_its_caption_ranks_it():
-    again = search.band(["Random", "Successive halving"], hero.BAND_SEEDS, TABLE)
+    again = hero.band(["Random", "Successive halving"], hero.BAND_SEEDS, TABLE)
     for name, curves in again.items():  # float16 on disk
         assert np.allclose(BAND[name][:, 1:], curves[:, 1:], atol=1e-3)
     for budget in (162, 729):
@@ -57,3 +57,15 @@ def test_the_live_caption_says_when_it_matches_the_table():
     s.seconds = 1.25
     assert "exactly the committed table's numbers" in hero.live_caption(s, 0.0)
     assert "to within 0.0010" in hero.live_caption(s, 0.001) and "trained 54 epochs of 2 trials in 1.2 s" in hero.live_caption(s, 0.0)
+
+
+def test_importance_is_the_variance_of_each_axis_mean():
+    import pytest
+    shares = hero.importance(TABLE)
+    acc = TABLE.val[:, :, -1].mean(1)
+    configs = trial.all_configs()
+    lr_means = [np.mean([a for a, c in zip(acc, configs) if c.log_lr == v]) for v in trial.LOG_LRS]
+    assert shares["learning rate"] == pytest.approx(np.var(lr_means) / np.var(acc))
+    assert shares["learning rate"] > shares["width"] > shares["weight decay"]  # the table's measured order
+    assert sum(shares.values()) <= 1.0 + 1e-9
+    assert hero.importance_caption(shares).endswith(f"weight decay {shares['weight decay']:.0%}.")

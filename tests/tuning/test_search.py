@@ -83,16 +83,6 @@ def test_the_asynchronous_rule_equals_optunas_pruner_on_the_same_curves(seed):
     assert set(mine) <= {1, 3, 9, 27} and mine.count(27) >= 1
 
 
-def test_importance_is_the_variance_of_each_axis_mean():
-    shares = search.importance(TABLE)
-    acc = TABLE.val[:, :, -1].mean(1)
-    configs = trial.all_configs()
-    lr_means = [np.mean([a for a, c in zip(acc, configs) if c.log_lr == v]) for v in trial.LOG_LRS]
-    assert shares["learning rate"] == pytest.approx(np.var(lr_means) / np.var(acc))
-    assert shares["learning rate"] > shares["width"] > shares["weight decay"]  # the table's measured order
-    assert sum(shares.values()) <= 1.0 + 1e-9
-
-
 def test_a_live_search_retrains_the_committed_numbers_and_can_be_stopped():
     import torch
     torch.set_num_threads(1)
