@@ -7,7 +7,7 @@ import time
 
 from bench.bench_reinforcement_learning import one_thread
 from bench.common import Row, best_of, once, page_rerun
-from demos.tuning import clinic, hero, search, trial
+from demos.tuning import checks, clinic, hero, search, trial
 
 PAGE = "pages/20_tuning.py"
 
@@ -31,7 +31,7 @@ def run() -> list[Row]:
                     f"{trial.EPOCHS} epochs, as recorded in it)", table.seconds))
     data = clinic.digits()
     rows.append(Row("tuning", "clinic: the standard checks on one set-up (init loss, 150 steps on a batch, norms)",
-                    one_thread(lambda: best_of(lambda: clinic.checks("wrong_loss", data), repeat=3)), target="< 1 s"))
+                    one_thread(lambda: best_of(lambda: checks.checks("wrong_loss", data), repeat=3)), target="< 1 s"))
     first, rerun = page_rerun(PAGE, {}, ("selectbox", "strategy", "TPE"))
     rows.append(Row("tuning", "page first render (server)", first, target="≤ 2 s"))
     rows.append(Row("tuning", "page rerun after a strategy change (Successive halving ↔ TPE, cached after the first)",
