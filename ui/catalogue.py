@@ -125,10 +125,10 @@ def _literal_keys(node: ast.expr | None) -> list[str]:
 
 
 # In the order the home shows them; the home packs sections side by side in rows of CARDS_PER_ROW
-# cards (see `grid_rows`), so this order and the section sizes (3, 3 + 2 + 1, 3, 2 + 1, 2) fill every
-# row but the last.
-SECTIONS = ("Foundations", "Training in practice", "Vision", "Reference", "Sequences and attention", "Graphs",
-            "Robustness and interpretability", "Reinforcement learning", "Generative and unsupervised")
+# cards (see `grid_rows`), so this order and the section sizes (4 = 3 + 1 beside 2, 3, 5 = 3 + 2 beside 1,
+# 4 = 3 + 1 beside 2, then 1 + 1) fill every row but the last.
+SECTIONS = ("Foundations", "Robustness and interpretability", "Training in practice", "Vision", "Reference",
+            "Sequences and attention", "Generative and unsupervised", "Graphs", "Reinforcement learning")
 CARDS_PER_ROW = 3
 
 PAGES: tuple[PageInfo, ...] = (
@@ -183,24 +183,27 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("pages/17_augmentation.py", "Data augmentation and self-supervised learning", "🎲", "Vision",
              "Seed-locked torchvision v2 draws that move boxes and masks, a 6 turned into a 9, Mixup/CutMix, SimCLR on digits.",
              ("mnist_cnn", "ssl_digits", "ssl_digits_crop")),
-    PageInfo("pages/23_losses.py", "Softmax, losses and calibration", "🌡️", "Foundations",
-             "Drag logits to see p − onehot beside MSE's vanishing push; five losses on imbalanced digits; trust and fix confidence.",
-             ("mnist_cnn", "mnist_mlp", "digit_cnn_small", "digit_vit")),
-    PageInfo("pages/21_distributed_learning.py", "Across machines and with few labels: data-parallel, federated, active learning, fusion",
-             "🛰️", "Training in practice",
-             "Averaged shard gradients = the big-batch gradient, then 2 real gloo processes; FedAvg; active learning; fusion.",
-             ()),
-    PageInfo("pages/19_graph_networks.py", "Graph neural networks", "🕸️", "Graphs",
-             "A GCN learns the karate club's split from four labels, live; message passing by hand, depth, TransE.",
-             ()),
     PageInfo("pages/18_compression.py", "Compression: distillation, pruning, quantisation", "🗜️", "Training in practice",
              "The digit CNN made smaller: distilled students, pruned and int8 versions, each measured for bytes, speed, accuracy.",
              ("mnist_cnn", "compression_student_hard", "compression_student_kd", "compression_pruned80",
               "compression_slim50")),
+    PageInfo("pages/19_graph_networks.py", "Graph neural networks", "🕸️", "Graphs",
+             "A GCN learns the karate club's split from four labels, live; message passing by hand, depth, TransE.",
+             ()),
+    PageInfo("pages/20_tuning.py", "Tuning and debugging a network", "🎛️", "Training in practice",
+             "Grid, random, successive halving, Hyperband and TPE on one budget; a clinic of broken trainings.",
+             ()),
+    PageInfo("pages/21_distributed_learning.py", "Across machines and with few labels: distributed, federated, active learning",
+             "🛰️", "Training in practice",
+             "Averaged shard gradients = the big-batch gradient, then 2 real gloo processes; FedAvg; active learning; fusion.",
+             ()),
     PageInfo("pages/22_sequence_tasks.py", "Sequences in practice: forecasting, decoding, speech", "📈",
              "Sequences and attention",
              "Forecast Mauna Loa CO₂ with an honest backtest and a leakage trap; teacher forcing, beam search, CTC.",
              ("seq2seq_tf_1", "seq2seq_tf_05", "seq2seq_tf_0", "seq2seq_dates_noattn", "seq2seq_dates", "ctc_digits")),
+    PageInfo("pages/23_losses.py", "Softmax, losses and calibration", "🌡️", "Foundations",
+             "Drag logits to see p − onehot beside MSE's vanishing push; five losses on imbalanced digits; trust and fix confidence.",
+             ("mnist_cnn", "mnist_mlp", "digit_cnn_small", "digit_vit")),
 )
 
 

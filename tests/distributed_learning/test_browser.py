@@ -14,7 +14,7 @@ def test_the_hero_follows_the_workers_slider_in_embed_mode(browser, server):
     url, _ = server
     page = new_page(browser, 1280, 720)
     page.goto(f"{url}/distributed_learning?embed=true")
-    wait_rendered(page, "Across machines")
+    wait_rendered(page, "Across machines and with few labels")
     expect(page.get_by_text("4 worker(s) share a batch of 128 digits")).to_be_visible(timeout=90_000)
     page.wait_for_selector(IDLE, timeout=60_000)
     slider = page.locator('[data-testid="stSlider"] input[type="range"]').first
