@@ -25,11 +25,11 @@ ui.chart(hero.space_figure(found, height), hero.space_caption(found), key="space
 band = ui.experiment("Searching: 5 strategies × 10 seeds", hero.compute_band, stored=hero.committed_band,
                      command="python -m train.tuning --part band", stoppable=True)
 ui.chart(hero.band_figure(band, found, budget, height), hero.band_caption(band, budget), export="best_so_far")
+st.caption(hero.test_caption(found, table))  # the winner's test accuracy, read once (on a slide too)
 ui.end_of_hero()
 
-# Inside this search: its learning curves coloured by when each trial stopped; validation vs test
+# Inside this search: its learning curves coloured by when each trial stopped
 ui.chart(hero.curves_figure(found), hero.curves_caption(found), export="learning_curves")
-st.caption(hero.test_caption(found, table))
 st.caption(hero.importance_caption(ui.cached(hero.importance, table, key="table")))
 
 # Live: the same search with every trial trained now (streams, can be stopped)

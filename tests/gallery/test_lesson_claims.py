@@ -136,6 +136,16 @@ def phrases() -> list[tuple[str, int, str]]:
     from demos.compression import frontier
     close = f"within { {1.0: 'one'}[frontier.CLOSE_POINTS] } point of the teacher"
     out += [("compression", 1, close), ("compression", 4, close)]
+    from demos.tuning import lesson as tuning, search as tsearch, trial as ttrial
+
+    def tuning_search(n):
+        v = tuning.DEFAULTS | q("tuning", n)
+        return tsearch.run_search(v["strategy"], int(v["seed"]), ttrial.committed_table(), int(v["budget"]))
+    words3 = {2: "half", 3: "third", 4: "quarter"}
+    out += [("tuning", 1, f"{ {3: 'three'}[tsearch.GRID_LEVELS] } values of each hyperparameter"),
+            ("tuning", 3, f"keeps the best {words3[tsearch.ETA]} at every rung"),
+            ("tuning", 3, "many trials for one epoch" if tuning_search(3).rungs[0][1] == 1 else "?"),
+            ("tuning", 4, "one-epoch trials so far" if set(tuning_search(4).epochs) == {1} else "?")]
     return out
 
 
