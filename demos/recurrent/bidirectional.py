@@ -1,0 +1,272 @@
+"""Bidirectional RNNs and variable-length batches: a tagging task whose answer lies in the future
+(each letter of a word is tagged with the word's LAST letter), a forward RNN against a bidirectional
+one (hand-written, masked, so padding is skipped in both directions), and attention pooling over a
+padded batch with and without the padding mask.
+"""
+from __future__ import annotations
+
+import json
+import math
+import time
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import plotly.graph_objects as go
+import torch
+import torch.nn.functional as F
+from plotly.subplots import make_subplots
+from torch import nn
+
+from demos import plots
+
+ALPHABET = "abcd"  # ids 1..4; 0 is padding
+MIN_LEN, MAX_LEN = 3, 12
+HIDDEN = 16  # per direction; the forward-only model gets 2 × HIDDEN so both heads read 32 numbers
+STEPS, BATCH, EVAL_EVERY = 150, 64, 10
+PAD_RANGE = (0, 30)
+EXAMPLE = "cabbad"  # the word padded in the attention view
+RESULTS = Path(__file__).resolve().parents[2] / "models" / "results" / "recurrent_birnn.json"
+COMMAND = "python -m train.recurrent_birnn"
+MODELS = {"forward": "Forward RNN", "bidirectional": "Bidirectional RNN"}
+
+
+# ---------------------------------------------------------------- the task
+def tagging_batch(n: int, seed: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """`n` random words over ALPHABET, lengths MIN_LEN..MAX_LEN, post-padded with id 0 to MAX_LEN.
+    Returns (ids (n, MAX_LEN), lengths (n,), tags (n, MAX_LEN)): every letter's tag is the class
+    (0..3) of its word's last letter, -100 (ignored) on padding."""
+    g = torch.Generator().manual_seed(seed)
+    lengths = torch.randint(MIN_LEN, MAX_LEN + 1, (n,), generator=g)
+    ids = torch.randint(1, len(ALPHABET) + 1, (n, MAX_LEN), generator=g)
+    mask = torch.arange(MAX_LEN)[None] < lengths[:, None]
+    ids = ids * mask
+    last = ids[torch.arange(n), lengths - 1] - 1
+    return ids, lengths, torch.where(mask, last[:, None].expand(-1, MAX_LEN), torch.full_like(ids, -100))
+
+
+def one_hot(ids: torch.Tensor) -> torch.Tensor:
+    """Letters as one-hot vectors of size 4; padding (id 0) as the zero vector."""
+    return F.one_hot(ids, len(ALPHABET) + 1)[..., 1:].float()
+
+
+# ---------------------------------------------------------------- the hand-written (bi)directional RNN
+def rnn_direction(x: torch.Tensor, mask: torch.Tensor, w_ih: torch.Tensor, w_hh: torch.Tensor,
+                  b_ih: torch.Tensor, b_hh: torch.Tensor, reverse: bool = False) -> torch.Tensor:
+    """h_t = tanh(W_ih x_t + b_ih + W_hh h_{t∓1} + b_hh) over (B, T, D) inputs, left to right or right
+    to left; on a padded step (mask False) the state is carried unchanged and the output is 0, so the
+    backward pass starts at each sequence's own last element (what pack_padded_sequence does)."""
+    h = x.new_zeros(x.shape[0], w_hh.shape[0])
+    out = [None] * x.shape[1]
+    for t in (reversed(range(x.shape[1])) if reverse else range(x.shape[1])):
+        new = torch.tanh(x[:, t] @ w_ih.T + b_ih + h @ w_hh.T + b_hh)
+        keep = mask[:, t, None]
+        h = torch.where(keep, new, h)
+        out[t] = torch.where(keep, new, torch.zeros_like(new))
+    return torch.stack(out, 1)
+
+
+def birnn(rnn: nn.RNN, x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+    """A one-layer tanh `nn.RNN`'s weights run by hand on padded (B, T, D) inputs of `lengths`:
+    (B, T, H) forward states, or [forward ; backward] (B, T, 2H) if it is bidirectional."""
+    mask = torch.arange(x.shape[1])[None] < lengths[:, None]
+    p = dict(rnn.named_parameters())
+    out = [rnn_direction(x, mask, p["weight_ih_l0"], p["weight_hh_l0"], p["bias_ih_l0"], p["bias_hh_l0"])]
+    if rnn.bidirectional:
+        out.append(rnn_direction(x, mask, p["weight_ih_l0_reverse"], p["weight_hh_l0_reverse"],
+                                 p["bias_ih_l0_reverse"], p["bias_hh_l0_reverse"], reverse=True))
+    return torch.cat(out, -1)
+
+
+class Tagger(nn.Module):
+    """One RNN layer (its weights in an `nn.RNN`, run by `birnn`) and a linear head per position."""
+
+    def __init__(self, bidirectional: bool):
+        super().__init__()
+        hidden = HIDDEN if bidirectional else 2 * HIDDEN
+        self.rnn = nn.RNN(len(ALPHABET), hidden, batch_first=True, bidirectional=bidirectional)
+        self.head = nn.Linear(2 * HIDDEN, len(ALPHABET))
+
+    def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        return self.head(birnn(self.rnn, one_hot(ids), lengths))
+
+
+def accuracy_by_distance(model: Tagger, ids: torch.Tensor, lengths: torch.Tensor, tags: torch.Tensor
+                         ) -> list[float]:
+    """Tagging accuracy at each distance from the word's end (0 = its last letter, where the tag is
+    the letter itself), over every word long enough to have that position."""
+    with torch.no_grad():
+        right = (model(ids, lengths).argmax(-1) == tags).float()
+    distance = lengths[:, None] - 1 - torch.arange(ids.shape[1])[None]
+    return [float(right[distance == d].mean()) for d in range(MAX_LEN)]
+
+
+def train_taggers(seed: int = 0, steps: int = STEPS,
+                  on_progress: Callable[..., None] | None = None) -> dict:
+    """Train a forward and a bidirectional tagger (Adam, lr 0.01, fresh batches of BATCH words) from
+    `seed`; every EVAL_EVERY steps their validation accuracy (1000 words, seed + 1). At the end their
+    accuracy by distance from the end on 2000 held-out words (seed + 2). `on_progress(fraction,
+    partial)` after each evaluation; a `Stopped` raised there ends the run with what it has."""
+    torch.manual_seed(seed)
+    models = {name: Tagger(name == "bidirectional") for name in MODELS}
+    opts = {name: torch.optim.Adam(m.parameters(), lr=0.01) for name, m in models.items()}
+    val, test = tagging_batch(1000, seed + 1), tagging_batch(2000, seed + 2)
+    out = {"seed": seed, "steps": [], "loss": {n: [] for n in MODELS}, "val_accuracy": {n: [] for n in MODELS},
+           "params": {n: sum(p.numel() for p in m.parameters()) for n, m in models.items()}, "stopped": False}
+    start = time.perf_counter()
+    for step in range(1, steps + 1):
+        ids, lengths, tags = tagging_batch(BATCH, 1000 * seed + 10 + step)
+        for name, m in models.items():
+            loss = F.cross_entropy(m(ids, lengths).reshape(-1, len(ALPHABET)), tags.reshape(-1), ignore_index=-100)
+            opts[name].zero_grad()
+            loss.backward()
+            opts[name].step()
+            if step % EVAL_EVERY == 0 or step == 1:
+                out["loss"][name].append(round(loss.item(), 4))
+                mask = val[2] >= 0
+                with torch.no_grad():
+                    acc = float((m(*val[:2]).argmax(-1) == val[2])[mask].float().mean())
+                out["val_accuracy"][name].append(round(acc, 4))
+        if step % EVAL_EVERY == 0 or step == 1:
+            out["steps"].append(step)
+            if on_progress is not None:
+                try:
+                    on_progress(step / steps, _finish(out, models, test, start))
+                except Exception as err:  # the kit's Stopped: keep what there is
+                    if type(err).__name__ != "Stopped":
+                        raise
+                    out["stopped"] = True
+                    break
+    return _finish(out, models, test, start)
+
+
+def _finish(out: dict, models: dict[str, Tagger], test: tuple, start: float) -> dict:
+    done = {**out, "steps": list(out["steps"]), "loss": {k: list(v) for k, v in out["loss"].items()},
+            "val_accuracy": {k: list(v) for k, v in out["val_accuracy"].items()}}
+    done["by_distance"] = {n: [round(a, 4) for a in accuracy_by_distance(m, *test)] for n, m in models.items()}
+    done["seconds"] = round(time.perf_counter() - start, 2)
+    return done
+
+
+def committed_taggers(seed: int) -> dict | None:
+    """`train_taggers(seed)` as `python -m train.recurrent_birnn` stored it, or None (train live)."""
+    if not RESULTS.is_file():
+        return None
+    return json.loads(RESULTS.read_text())["runs"].get(str(seed))
+
+
+# ---------------------------------------------------------------- attention pooling over a padded batch
+def attention_pool(h: torch.Tensor, mask: torch.Tensor, q: torch.Tensor, masked: bool
+                   ) -> tuple[torch.Tensor, torch.Tensor]:
+    """softmax(h q / √d) pooling of (B, T, d) states with a (d,) query: returns (pooled (B, d),
+    weights (B, T)). Masked, padded positions get score −∞ (weight 0)."""
+    scores = h @ q / math.sqrt(h.shape[-1])
+    if masked:
+        scores = scores.masked_fill(~mask, float("-inf"))
+    w = scores.softmax(-1)
+    return (w[..., None] * h).sum(1), w
+
+
+def mean_pool(h: torch.Tensor, mask: torch.Tensor, masked: bool) -> torch.Tensor:
+    """The mean over real positions (masked) or over every column, pads included."""
+    if not masked:
+        return h.mean(1)
+    return (h * mask[..., None]).sum(1) / mask.sum(1, keepdim=True)
+
+
+def padding_view(pads: int, seed: int = 0) -> dict:
+    """EXAMPLE's states from a seeded (untrained) bidirectional RNN, padded with `pads` extra zero
+    columns and with 0..PAD_RANGE[1]: attention weights at `pads`, and each pooling's relative change
+    ‖p(k) − p(0)‖ / ‖p(0)‖ against the padding k, masked and not."""
+    torch.manual_seed(seed)
+    rnn = nn.RNN(len(ALPHABET), HIDDEN, batch_first=True, bidirectional=True)
+    q = torch.randn(2 * HIDDEN, generator=torch.Generator().manual_seed(seed + 1)) * 3
+    ids = torch.tensor([[ALPHABET.index(c) + 1 for c in EXAMPLE]])
+    n = len(EXAMPLE)
+    change = {f"{kind}, {'masked' if m else 'no mask'}": [] for kind in ("attention", "mean") for m in (True, False)}
+    weights, base = {}, {}
+    with torch.no_grad():
+        for k in range(PAD_RANGE[1] + 1):
+            padded = F.pad(ids, (0, k))
+            mask = torch.arange(n + k)[None] < n
+            h = birnn(rnn, one_hot(padded), torch.tensor([n]))
+            for m in (True, False):
+                for kind in ("attention", "mean"):
+                    pooled, w = attention_pool(h, mask, q, m) if kind == "attention" else (mean_pool(h, mask, m), None)
+                    name = f"{kind}, {'masked' if m else 'no mask'}"
+                    base.setdefault(name, pooled)
+                    change[name].append(float((pooled - base[name]).norm() / base[name].norm()))
+                    if k == pads and w is not None:
+                        weights[m] = w[0].numpy()
+    return {"pads": pads, "change": {k: np.array(v) for k, v in change.items()}, "weights": weights}
+
+
+# ---------------------------------------------------------------- figures
+def tagging_figure(run: dict, height: int = 360) -> go.Figure:
+    fig = make_subplots(1, 2, subplot_titles=("Accuracy by letters still to come (held out)",
+                                              "Validation accuracy while training"))
+    for i, (name, label) in enumerate(MODELS.items()):
+        colour = plots.OKABE_ITO[3 if i == 0 else 0]
+        fig.add_trace(go.Scatter(x=list(range(MAX_LEN)), y=run["by_distance"][name], name=label,
+                                 mode="lines+markers", line=dict(color=colour, width=3)), 1, 1)
+        fig.add_trace(go.Scatter(x=run["steps"], y=run["val_accuracy"][name], name=label, showlegend=False,
+                                 line=dict(color=colour, width=3)), 1, 2)
+    for col in (1, 2):
+        fig.add_hline(y=1 / len(ALPHABET), line_dash="dot", line_color="gray", row=1, col=col)
+    fig.update_xaxes(title="letters after this one in the word (0 = the last letter)", row=1, col=1)
+    fig.update_xaxes(title="training step", row=1, col=2)
+    fig.update_yaxes(range=[0, 1.05], tickformat=".0%")
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=40, b=10), legend=dict(orientation="h", y=-0.25))
+    return fig
+
+
+def padding_figure(view: dict, height: int = 330) -> go.Figure:
+    fig = make_subplots(1, 2, subplot_titles=(f"Attention weights, '{EXAMPLE}' + {view['pads']} pads",
+                                              "Pooled output's change as padding grows"))
+    width = len(view["weights"][True])
+    labels = list(EXAMPLE) + ["pad"] * (width - len(EXAMPLE))
+    for j, m in enumerate((True, False)):
+        fig.add_trace(go.Bar(x=list(range(width)), y=view["weights"][m], name="masked" if m else "no mask",
+                             marker_color=plots.OKABE_ITO[0 if m else 3], hovertext=labels), 1, 1)
+    dash = {"attention": "solid", "mean": "dash"}
+    for name, values in view["change"].items():
+        colour = plots.OKABE_ITO[0 if "masked" in name else 3]
+        fig.add_trace(go.Scatter(x=list(range(len(values))), y=values, name=name, mode="lines",
+                                 line=dict(color=colour, dash=dash[name.split(",")[0]], width=3)), 1, 2)
+    fig.add_vline(x=view["pads"], line_dash="dot", line_color="gray", row=1, col=2)
+    fig.update_xaxes(title="position", tickvals=list(range(width)), ticktext=labels, row=1, col=1)
+    fig.update_xaxes(title="extra padding columns", row=1, col=2)
+    fig.update_yaxes(title="‖p(k) − p(0)‖ / ‖p(0)‖", tickformat=".0%", row=1, col=2)
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=40, b=10), barmode="group",
+                      legend=dict(orientation="h", y=-0.3))
+    return fig
+
+
+# ---------------------------------------------------------------- captions
+def span(values: list[float]) -> str:
+    lo, hi = f"{min(values):.0%}", f"{max(values):.0%}"
+    return lo if lo == hi else f"{lo}–{hi}"
+
+
+def tagging_caption(run: dict) -> str:
+    fwd, bi = run["by_distance"]["forward"], run["by_distance"]["bidirectional"]
+    rest = fwd[1:]
+    stopped = " (stopped early)" if run.get("stopped") else ""
+    return (f"After {run['steps'][-1]} steps{stopped}, on held-out words: the forward RNN tags the last letter "
+            f"{fwd[0]:.0%} right (it is its own tag) but only {span(rest)} of the letters "
+            f"before it, near chance ({1 / len(ALPHABET):.0%}): their tag is decided by a letter it has not read "
+            f"yet. The bidirectional RNN, whose backward pass starts at each word's own end, gets "
+            f"{span(bi)} at every position ({run['params']['bidirectional']} parameters "
+            f"against the forward model's {run['params']['forward']}).")
+
+
+def padding_caption(view: dict) -> str:
+    k, c = view["pads"], view["change"]
+    w = view["weights"][False]
+    on_pads = float(w[len(EXAMPLE):].sum())
+    worst = max(c['attention, masked'][k], c['mean, masked'][k])
+    return (f"With {k} padding column(s), unmasked attention puts {on_pads:.0%} of its weight on padding, whose "
+            f"states are zeros, so its output moves {c['attention, no mask'][k]:.0%} (mean pooling: "
+            f"{c['mean, no mask'][k]:.0%}, dividing by {len(EXAMPLE) + k} instead of {len(EXAMPLE)}); "
+            f"with the mask both stay "
+            f"{'exactly at' if worst == 0 else f'within {worst:.0e} of'} the unpadded word's: the same word must give the same output whatever batch it was padded in.")

@@ -1,0 +1,124 @@
+"""Bidirectional RNNs and padding: the hand-written (bi)directional RNN equals `nn.RNN` run on packed
+sequences, the last-letter task tags what it says, training is seeded, the committed run is what
+`train_taggers` computes and shows the forward model at chance where the future decides, and masked
+attention / mean pooling ignore extra padding while unmasked pooling does not."""
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from demos.recurrent import bidirectional as bd
+
+pytestmark = pytest.mark.filterwarnings("ignore")
+
+
+def test_hand_written_birnn_equals_nn_rnn_on_packed_sequences():
+    torch.manual_seed(3)
+    ref = nn.RNN(5, 7, batch_first=True, bidirectional=True)
+    mine = nn.RNN(5, 7, batch_first=True, bidirectional=True)
+    mine.load_state_dict(ref.state_dict())  # copied weights; `birnn` only reads them
+    lengths = torch.tensor([6, 2, 9, 1, 9])
+    x = torch.randn(5, 9, 5) * (torch.arange(9)[None] < lengths[:, None])[..., None]  # zero pads
+    packed = nn.utils.rnn.pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+    with torch.no_grad():
+        expected, _ = nn.utils.rnn.pad_packed_sequence(ref(packed)[0], batch_first=True, total_length=9)
+        got = bd.birnn(mine, x, lengths)
+    assert got.shape == (5, 9, 14)
+    torch.testing.assert_close(got, expected, atol=1e-6, rtol=1e-5)  # pads are 0 in both
+    # without packing nn.RNN's backward pass starts on the pads: different wherever a sequence is short
+    with torch.no_grad():
+        unpacked, _ = ref(x)
+    assert (unpacked[1, 0, 7:] - expected[1, 0, 7:]).abs().max() > 1e-3
+    torch.testing.assert_close(unpacked[2], expected[2], atol=1e-6, rtol=1e-5)  # full length: same
+    # a forward-only nn.RNN: the first direction alone
+    fwd = nn.RNN(5, 7, batch_first=True)
+    with torch.no_grad():
+        out, _ = fwd(x)
+        torch.testing.assert_close(bd.birnn(fwd, x, lengths)[2], out[2], atol=1e-6, rtol=1e-5)
+
+
+def test_the_task_tags_every_letter_with_its_words_last_letter_and_is_seeded():
+    ids, lengths, tags = bd.tagging_batch(200, 5)
+    again = bd.tagging_batch(200, 5)
+    assert all(torch.equal(a, b) for a, b in zip((ids, lengths, tags), again))
+    assert not torch.equal(ids, bd.tagging_batch(200, 6)[0])
+    assert lengths.min() >= bd.MIN_LEN and lengths.max() <= bd.MAX_LEN
+    for word, n, tag in zip(ids.tolist(), lengths.tolist(), tags.tolist()):
+        assert all(1 <= i <= 4 for i in word[:n]) and all(i == 0 for i in word[n:])
+        assert tag[:n] == [word[n - 1] - 1] * n and tag[n:] == [-100] * (bd.MAX_LEN - n)
+    assert bd.one_hot(torch.tensor([0, 2])).tolist() == [[0, 0, 0, 0], [0, 1, 0, 0]]
+
+
+def test_training_is_seeded_and_the_committed_run_starts_as_a_live_one():
+    saved = torch.get_num_threads()
+    torch.set_num_threads(1)  # as the script and the server compute
+    try:
+        a, b = bd.train_taggers(0, steps=2), bd.train_taggers(0, steps=2)
+    finally:
+        torch.set_num_threads(saved)
+    assert a["val_accuracy"] == b["val_accuracy"] and a["by_distance"] == b["by_distance"]
+    assert a["by_distance"] != bd.train_taggers(1, steps=2)["by_distance"]
+    stored = bd.committed_taggers(0)
+    assert stored is not None and bd.committed_taggers(12345) is None
+    # step 1 sees the same batch and update in both runs (the first evaluation of each)
+    assert stored["steps"][:2] == [1, bd.EVAL_EVERY] and stored["steps"][-1] == bd.STEPS
+    for name in bd.MODELS:
+        assert stored["loss"][name][0] == pytest.approx(a["loss"][name][0], abs=2e-4)
+        assert stored["val_accuracy"][name][0] == pytest.approx(a["val_accuracy"][name][0], abs=2e-3)
+    # the forward model: right on the last letter (its own tag), at chance (1/4) before it; the
+    # bidirectional one right everywhere
+    fwd, bi = np.array(stored["by_distance"]["forward"]), np.array(stored["by_distance"]["bidirectional"])
+    assert fwd[0] > 0.95 and np.all(np.abs(fwd[1:] - 0.25) < 0.06) and bi.min() > 0.95
+    assert stored["params"] == {"forward": 4 * 32 + 32 * 32 + 64 + 32 * 4 + 4,  # RNN(4→32) + Linear(32→4)
+                                "bidirectional": 2 * (4 * 16 + 16 * 16 + 32) + 32 * 4 + 4}
+    caption = bd.tagging_caption(stored)
+    assert f"tags the last letter {fwd[0]:.0%} right" in caption and "gets 100% at every position" in caption
+    assert f"only {fwd[1:].min():.0%}–{fwd[1:].max():.0%} of the letters before it" in caption
+    assert len(bd.tagging_figure(stored).data) == 4
+
+
+def test_masked_pooling_ignores_padding_and_unmasked_pooling_does_not():
+    torch.manual_seed(0)
+    h = torch.randn(1, 5, 6)
+    q = torch.randn(6)
+    mask = torch.ones(1, 5, dtype=torch.bool)
+    base, w0 = bd.attention_pool(h, mask, q, masked=True)
+    # reference: scaled dot-product attention of one query over the keys = values h
+    ref = F.scaled_dot_product_attention(q[None, None], h, h)[:, 0]
+    torch.testing.assert_close(base, ref)
+    for k in (1, 4, 20):
+        hp, mp = F.pad(h, (0, 0, 0, k)), F.pad(mask, (0, k))  # k zero states, mask False
+        masked, w = bd.attention_pool(hp, mp, q, masked=True)
+        torch.testing.assert_close(masked, base)
+        assert float(w[0, 5:].sum()) == 0
+        ref = F.scaled_dot_product_attention(q[None, None], hp, hp, attn_mask=mp[:, None])[:, 0]
+        torch.testing.assert_close(masked, ref)
+        unmasked, wu = bd.attention_pool(hp, mp, q, masked=False)
+        # zero pads score 0: weight e^0 each, and add nothing, so the output shrinks by their share
+        share = k / (k + float(torch.exp(h[0] @ q / 6 ** 0.5).sum()))
+        assert float(wu[0, 5:].sum()) == pytest.approx(share, rel=1e-5)
+        torch.testing.assert_close(unmasked, (1 - share) * base)
+        torch.testing.assert_close(bd.mean_pool(hp, mp, masked=True), h.mean(1))
+        torch.testing.assert_close(bd.mean_pool(hp, mp, masked=False), h.sum(1) / (5 + k))
+
+
+def test_the_padding_view_and_its_caption():
+    v = bd.padding_view(8, 0)
+    n = len(bd.EXAMPLE)
+    assert set(v["change"]) == {"attention, masked", "attention, no mask", "mean, masked", "mean, no mask"}
+    assert np.all(v["change"]["attention, masked"] == 0) and np.all(v["change"]["mean, masked"] == 0)
+    ks = np.arange(bd.PAD_RANGE[1] + 1)
+    np.testing.assert_allclose(v["change"]["mean, no mask"], ks / (n + ks), rtol=1e-5)  # 1 − n / (n + k)
+    unmasked = v["change"]["attention, no mask"]
+    assert unmasked[0] == 0 and np.all(np.diff(unmasked) > 0)
+    on_pads = float(v["weights"][False][n:].sum())
+    assert unmasked[8] == pytest.approx(on_pads, rel=1e-4)  # the output shrinks by the pads' share
+    assert v["weights"][True][n:].sum() == 0 and len(v["weights"][True]) == n + 8
+    caption = bd.padding_caption(v)
+    assert caption.startswith(f"With 8 padding column(s), unmasked attention puts {on_pads:.0%} of its weight")
+    assert f"(mean pooling: {8 / 14:.0%}, dividing by 14 instead of 6)" in caption
+    assert "with the mask both stay exactly at the unpadded word's" in caption
+    assert bd.padding_view(8, 0)["change"]["attention, no mask"].tolist() == unmasked.tolist()  # seeded
+    assert bd.padding_caption(bd.padding_view(0, 0)).startswith("With 0 padding column(s), unmasked attention puts 0%")
+    assert len(bd.padding_figure(v).data) == 6
