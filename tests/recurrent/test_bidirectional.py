@@ -122,3 +122,12 @@ def test_the_padding_view_and_its_caption():
     assert bd.padding_view(8, 0)["change"]["attention, no mask"].tolist() == unmasked.tolist()  # seeded
     assert bd.padding_caption(bd.padding_view(0, 0)).startswith("With 0 padding column(s), unmasked attention puts 0%")
     assert len(bd.padding_figure(v).data) == 6
+
+
+def test_the_recording_script_dry_run_saves_nothing(tmp_path):
+    from train import recurrent_birnn
+
+    run = recurrent_birnn.main(["--dry-run", "--out", str(tmp_path)])
+    assert run["steps"] == [1] and not list(tmp_path.iterdir())
+    with pytest.raises(SystemExit):
+        recurrent_birnn.main(["--epochs", "5", "--out", str(tmp_path)])
