@@ -91,22 +91,25 @@ class Tagger(nn.Module):
         return self.head(birnn(self.rnn, one_hot(ids), lengths))
 
 
-def accuracy_by_distance(model: Tagger, ids: torch.Tensor, lengths: torch.Tensor, tags: torch.Tensor
-                         ) -> list[float]:
-    """Tagging accuracy at each distance from the word's end (0 = its last letter, where the tag is
-    the letter itself), over every word long enough to have that position."""
+def scores(model: Tagger, ids: torch.Tensor, lengths: torch.Tensor, tags: torch.Tensor
+           ) -> tuple[float, float, list[float]]:
+    """(loss, accuracy over every real letter, accuracy at each distance from the word's end: 0 = its
+    last letter, where the tag is the letter itself, over the words long enough to have it)."""
     with torch.no_grad():
-        right = (model(ids, lengths).argmax(-1) == tags).float()
+        logits = model(ids, lengths)
+    right = (logits.argmax(-1) == tags).float()
     distance = lengths[:, None] - 1 - torch.arange(ids.shape[1])[None]
-    return [float(right[distance == d].mean()) for d in range(MAX_LEN)]
+    loss = F.cross_entropy(logits.reshape(-1, len(ALPHABET)), tags.reshape(-1), ignore_index=-100)
+    return float(loss), float(right[tags >= 0].mean()), [float(right[distance == d].mean()) for d in range(MAX_LEN)]
 
 
 def train_taggers(seed: int = 0, steps: int = STEPS,
                   on_progress: Callable[..., None] | None = None) -> dict:
-    """Train a forward and a bidirectional tagger (Adam, lr 0.01, fresh batches of BATCH words) from
-    `seed`; every EVAL_EVERY steps their validation accuracy (1000 words, seed + 1). At the end their
-    accuracy by distance from the end on 2000 held-out words (seed + 2). `on_progress(fraction,
-    partial)` after each evaluation; a `Stopped` raised there ends the run with what it has."""
+    """Train a forward and a bidirectional tagger (Adam, lr 0.01, a fresh batch of BATCH words per
+    step) from `seed`. At step 0, every EVAL_EVERY steps and at the end: their validation loss and
+    accuracy (1000 words, seed + 1), and `on_progress(fraction, partial)` with accuracy by distance
+    from the end on those words (a `Stopped` raised there ends the run with what it has). The result's
+    accuracy by distance is measured on 2000 other held-out words (seed + 2)."""
     torch.manual_seed(seed)
     models = {name: Tagger(name == "bidirectional") for name in MODELS}
     opts = {name: torch.optim.Adam(m.parameters(), lr=0.01) for name, m in models.items()}
@@ -114,38 +117,39 @@ def train_taggers(seed: int = 0, steps: int = STEPS,
     out = {"seed": seed, "steps": [], "loss": {n: [] for n in MODELS}, "val_accuracy": {n: [] for n in MODELS},
            "params": {n: sum(p.numel() for p in m.parameters()) for n, m in models.items()}, "stopped": False}
     start = time.perf_counter()
-    for step in range(1, steps + 1):
-        ids, lengths, tags = tagging_batch(BATCH, 1000 * seed + 10 + step)
+    for step in range(steps + 1):
+        if step > 0:
+            ids, lengths, tags = tagging_batch(BATCH, 1000 * seed + 10 + step)
+            for name, m in models.items():
+                loss = F.cross_entropy(m(ids, lengths).reshape(-1, len(ALPHABET)), tags.reshape(-1),
+                                       ignore_index=-100)
+                opts[name].zero_grad()
+                loss.backward()
+                opts[name].step()
+        if step % EVAL_EVERY and step != steps:
+            continue
+        out["steps"].append(step)
+        by = {}
         for name, m in models.items():
-            loss = F.cross_entropy(m(ids, lengths).reshape(-1, len(ALPHABET)), tags.reshape(-1), ignore_index=-100)
-            opts[name].zero_grad()
-            loss.backward()
-            opts[name].step()
-            if step % EVAL_EVERY == 0 or step == 1:
-                out["loss"][name].append(round(loss.item(), 4))
-                mask = val[2] >= 0
-                with torch.no_grad():
-                    acc = float((m(*val[:2]).argmax(-1) == val[2])[mask].float().mean())
-                out["val_accuracy"][name].append(round(acc, 4))
-        if step % EVAL_EVERY == 0 or step == 1:
-            out["steps"].append(step)
-            if on_progress is not None:
-                try:
-                    on_progress(step / steps, _finish(out, models, test, start))
-                except Exception as err:  # the kit's Stopped: keep what there is
-                    if type(err).__name__ != "Stopped":
-                        raise
-                    out["stopped"] = True
-                    break
-    return _finish(out, models, test, start)
+            loss, acc, by[name] = scores(m, *val)
+            out["loss"][name].append(round(loss, 4))
+            out["val_accuracy"][name].append(round(acc, 4))
+        if on_progress is not None:
+            try:
+                on_progress(step / steps, _snapshot(out, by, start))
+            except Exception as err:  # the kit's Stopped: keep what there is
+                if type(err).__name__ != "Stopped":
+                    raise
+                out["stopped"] = True
+                break
+    return _snapshot(out, {n: scores(m, *test)[2] for n, m in models.items()}, start)
 
 
-def _finish(out: dict, models: dict[str, Tagger], test: tuple, start: float) -> dict:
-    done = {**out, "steps": list(out["steps"]), "loss": {k: list(v) for k, v in out["loss"].items()},
-            "val_accuracy": {k: list(v) for k, v in out["val_accuracy"].items()}}
-    done["by_distance"] = {n: [round(a, 4) for a in accuracy_by_distance(m, *test)] for n, m in models.items()}
-    done["seconds"] = round(time.perf_counter() - start, 2)
-    return done
+def _snapshot(out: dict, by_distance: dict[str, list[float]], start: float) -> dict:
+    return {**out, "steps": list(out["steps"]), "loss": {k: list(v) for k, v in out["loss"].items()},
+            "val_accuracy": {k: list(v) for k, v in out["val_accuracy"].items()},
+            "by_distance": {n: [round(a, 4) for a in v] for n, v in by_distance.items()},
+            "seconds": round(time.perf_counter() - start, 2)}
 
 
 def committed_taggers(seed: int) -> dict | None:

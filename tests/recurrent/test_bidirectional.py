@@ -13,6 +13,10 @@ from demos.recurrent import bidirectional as bd
 pytestmark = pytest.mark.filterwarnings("ignore")
 
 
+class Stopped(Exception):  # what the kit raises in on_progress to stop a job (matched by name)
+    pass
+
+
 def test_hand_written_birnn_equals_nn_rnn_on_packed_sequences():
     torch.manual_seed(3)
     ref = nn.RNN(5, 7, batch_first=True, bidirectional=True)
@@ -54,18 +58,23 @@ def test_training_is_seeded_and_the_committed_run_starts_as_a_live_one():
     saved = torch.get_num_threads()
     torch.set_num_threads(1)  # as the script and the server compute
     try:
-        a, b = bd.train_taggers(0, steps=2), bd.train_taggers(0, steps=2)
+        frames = []
+        a = bd.train_taggers(0, steps=bd.EVAL_EVERY, on_progress=lambda f, p: frames.append((f, p)))
+        b = bd.train_taggers(0, steps=bd.EVAL_EVERY)
     finally:
         torch.set_num_threads(saved)
     assert a["val_accuracy"] == b["val_accuracy"] and a["by_distance"] == b["by_distance"]
-    assert a["by_distance"] != bd.train_taggers(1, steps=2)["by_distance"]
+    # a frame before any training (step 0), then one per evaluation
+    assert [f for f, _ in frames] == [0.0, 1.0] and frames[0][1]["steps"] == [0] and a["steps"] == [0, bd.EVAL_EVERY]
     stored = bd.committed_taggers(0)
     assert stored is not None and bd.committed_taggers(12345) is None
-    # step 1 sees the same batch and update in both runs (the first evaluation of each)
-    assert stored["steps"][:2] == [1, bd.EVAL_EVERY] and stored["steps"][-1] == bd.STEPS
+    # the committed run's first two evaluations see the same initialisation, batches and Adam steps
+    assert stored["steps"][:2] == [0, bd.EVAL_EVERY] and stored["steps"][-1] == bd.STEPS
     for name in bd.MODELS:
-        assert stored["loss"][name][0] == pytest.approx(a["loss"][name][0], abs=2e-4)
-        assert stored["val_accuracy"][name][0] == pytest.approx(a["val_accuracy"][name][0], abs=2e-3)
+        np.testing.assert_allclose(stored["loss"][name][:2], a["loss"][name], atol=2e-4)
+        np.testing.assert_allclose(stored["val_accuracy"][name][:2], a["val_accuracy"][name], atol=2e-3)
+    stop = bd.train_taggers(1, steps=50, on_progress=lambda f, p: (_ for _ in ()).throw(Stopped()) if f > 0.3 else 0)
+    assert stop["stopped"] and stop["steps"] == [0, 10, 20] and "stopped early" in bd.tagging_caption(stop)
     # the forward model: right on the last letter (its own tag), at chance (1/4) before it; the
     # bidirectional one right everywhere
     fwd, bi = np.array(stored["by_distance"]["forward"]), np.array(stored["by_distance"]["bidirectional"])
@@ -128,6 +137,6 @@ def test_the_recording_script_dry_run_saves_nothing(tmp_path):
     from train import recurrent_birnn
 
     run = recurrent_birnn.main(["--dry-run", "--out", str(tmp_path)])
-    assert run["steps"] == [1] and not list(tmp_path.iterdir())
+    assert run["steps"] == [0, 3] and not list(tmp_path.iterdir())
     with pytest.raises(SystemExit):
         recurrent_birnn.main(["--epochs", "5", "--out", str(tmp_path)])
