@@ -35,6 +35,15 @@ def test_hand_written_birnn_equals_nn_rnn_on_packed_sequences():
         unpacked, _ = ref(x)
     assert (unpacked[1, 0, 7:] - expected[1, 0, 7:]).abs().max() > 1e-3
     torch.testing.assert_close(unpacked[2], expected[2], atol=1e-6, rtol=1e-5)  # full length: same
+    # pre-padding (pads first) without a mask: the backward direction now ends on the pads and is right on the
+    # real steps, but the forward one reads the pads first and its state moves (the biases act on zero inputs)
+    n, pads = 4, 5
+    word = x[2:3, :n]
+    alone = bd.birnn(ref, word, torch.tensor([n])).detach()
+    pre = F.pad(word, (0, 0, pads, 0))
+    unmasked = bd.birnn(ref, pre, torch.tensor([n + pads])).detach()[:, pads:]  # all steps "real": no mask
+    torch.testing.assert_close(unmasked[..., 7:], alone[..., 7:], atol=1e-6, rtol=1e-5)
+    assert (unmasked[..., :7] - alone[..., :7]).abs().max() > 1e-2
     # a forward-only nn.RNN: the first direction alone
     fwd = nn.RNN(5, 7, batch_first=True)
     with torch.no_grad():
