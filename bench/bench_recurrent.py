@@ -7,7 +7,7 @@ import time
 import torch
 
 from bench.common import ROOT, Row, best_of, page_rerun
-from demos.recurrent import bidirectional, bptt, cells, masking, recall, text_generation
+from demos.recurrent import bidirectional, bptt, cells, masking, pooling, recall, text_generation
 from models import load_pretrained, metadata
 
 PAGE = "pages/10_recurrent.py"
@@ -41,7 +41,7 @@ def _timed(rows: list[Row], threads: int) -> None:
 def _bidirectional(rows: list[Row], tag: str) -> None:
     """The Bidirectional tab: the padding view (what its slider recomputes), and a live training (seeds
     other than 0): its first frame (step 1 evaluated) and the whole run."""
-    t = best_of(lambda: bidirectional.padding_view(20, 0), repeat=5)
+    t = best_of(lambda: pooling.padding_view(20, 0), repeat=5)
     rows.append(Row("recurrent", f"bidirectional tab: padding view, 0–30 pads × 4 poolings ({tag})", t, target="< 1 s"))
     cold = time.perf_counter()
     torch.optim.Adam([torch.zeros(1, requires_grad=True)])  # torch.optim's one-time lazy imports (once a process)

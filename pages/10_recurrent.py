@@ -4,7 +4,7 @@ import time
 import streamlit as st
 
 import ui
-from demos.recurrent import bidirectional, bptt, cell_view, cells, masking, recall, text_generation
+from demos.recurrent import bidirectional, bptt, cell_view, cells, masking, pooling, recall, text_generation
 from models import metadata
 
 page = ui.page_setup(__file__)
@@ -142,9 +142,9 @@ with box:
                             stoppable=True, show=lambda r: live.plotly_chart(bidirectional.tagging_figure(r)))
         live.empty()
         ui.chart(bidirectional.tagging_figure(run), bidirectional.tagging_caption(run), export="tagging")
-        pads = ui.slider("Extra padding columns after the word", "pads", *bidirectional.PAD_RANGE, 8)
-        pv = ui.cached(bidirectional.padding_view, pads, seed, max_entries=64)
-        ui.chart(bidirectional.padding_figure(pv), bidirectional.padding_caption(pv), export="attention_mask")
+        pads = ui.slider("Extra padding columns after the word", "pads", *pooling.PAD_RANGE, 8)
+        pv = ui.cached(pooling.padding_view, pads, seed, max_entries=64)
+        ui.chart(pooling.padding_figure(pv), pooling.padding_caption(pv), export="attention_mask")
         ui.section("Bidirectional")
     else:
         texts = ui.text_area("One text per line (up to 6 lines, 60 characters each)", "texts",
@@ -164,4 +164,4 @@ with box:
 ui.key_ideas()
 ui.show_code(cells.cell_step, bptt.step_jacobian, bptt.gradient_through_time, recall.train_recall,
              text_generation.sample, text_generation.sampling_distribution, bidirectional.rnn_direction,
-             bidirectional.attention_pool, masking.masking)
+             pooling.attention_pool, masking.masking)

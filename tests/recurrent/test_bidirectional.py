@@ -1,7 +1,7 @@
 """Bidirectional RNNs and padding: the hand-written (bi)directional RNN equals `nn.RNN` run on packed
 sequences, the last-letter task tags what it says, training is seeded, the committed run is what
-`train_taggers` computes and shows the forward model at chance where the future decides, and masked
-attention / mean pooling ignore extra padding while unmasked pooling does not."""
+`train_taggers` computes and shows the forward model at chance where the future decides, and the
+recording script's dry run saves nothing."""
 import numpy as np
 import pytest
 import torch
@@ -94,52 +94,6 @@ def test_training_is_seeded_and_the_committed_run_starts_as_a_live_one():
     assert f"tags the last letter {fwd[0]:.0%} right" in caption and "gets 100% at every position" in caption
     assert f"only {fwd[1:].min():.0%}–{fwd[1:].max():.0%} of the letters before it" in caption
     assert len(bd.tagging_figure(stored).data) == 4
-
-
-def test_masked_pooling_ignores_padding_and_unmasked_pooling_does_not():
-    torch.manual_seed(0)
-    h = torch.randn(1, 5, 6)
-    q = torch.randn(6)
-    mask = torch.ones(1, 5, dtype=torch.bool)
-    base, w0 = bd.attention_pool(h, mask, q, masked=True)
-    # reference: scaled dot-product attention of one query over the keys = values h
-    ref = F.scaled_dot_product_attention(q[None, None], h, h)[:, 0]
-    torch.testing.assert_close(base, ref)
-    for k in (1, 4, 20):
-        hp, mp = F.pad(h, (0, 0, 0, k)), F.pad(mask, (0, k))  # k zero states, mask False
-        masked, w = bd.attention_pool(hp, mp, q, masked=True)
-        torch.testing.assert_close(masked, base)
-        assert float(w[0, 5:].sum()) == 0
-        ref = F.scaled_dot_product_attention(q[None, None], hp, hp, attn_mask=mp[:, None])[:, 0]
-        torch.testing.assert_close(masked, ref)
-        unmasked, wu = bd.attention_pool(hp, mp, q, masked=False)
-        # zero pads score 0: weight e^0 each, and add nothing, so the output shrinks by their share
-        share = k / (k + float(torch.exp(h[0] @ q / 6 ** 0.5).sum()))
-        assert float(wu[0, 5:].sum()) == pytest.approx(share, rel=1e-5)
-        torch.testing.assert_close(unmasked, (1 - share) * base)
-        torch.testing.assert_close(bd.mean_pool(hp, mp, masked=True), h.mean(1))
-        torch.testing.assert_close(bd.mean_pool(hp, mp, masked=False), h.sum(1) / (5 + k))
-
-
-def test_the_padding_view_and_its_caption():
-    v = bd.padding_view(8, 0)
-    n = len(bd.EXAMPLE)
-    assert set(v["change"]) == {"attention, masked", "attention, no mask", "mean, masked", "mean, no mask"}
-    assert np.all(v["change"]["attention, masked"] == 0) and np.all(v["change"]["mean, masked"] == 0)
-    ks = np.arange(bd.PAD_RANGE[1] + 1)
-    np.testing.assert_allclose(v["change"]["mean, no mask"], ks / (n + ks), rtol=1e-5)  # 1 − n / (n + k)
-    unmasked = v["change"]["attention, no mask"]
-    assert unmasked[0] == 0 and np.all(np.diff(unmasked) > 0)
-    on_pads = float(v["weights"][False][n:].sum())
-    assert unmasked[8] == pytest.approx(on_pads, rel=1e-4)  # the output shrinks by the pads' share
-    assert v["weights"][True][n:].sum() == 0 and len(v["weights"][True]) == n + 8
-    caption = bd.padding_caption(v)
-    assert caption.startswith(f"With 8 padding column(s), unmasked attention puts {on_pads:.0%} of its weight")
-    assert f"(mean pooling: {8 / 14:.0%}, dividing by 14 instead of 6)" in caption
-    assert "with the mask both stay exactly at the unpadded word's" in caption
-    assert bd.padding_view(8, 0)["change"]["attention, no mask"].tolist() == unmasked.tolist()  # seeded
-    assert bd.padding_caption(bd.padding_view(0, 0)).startswith("With 0 padding column(s), unmasked attention puts 0%")
-    assert len(bd.padding_figure(v).data) == 6
 
 
 def test_the_recording_script_dry_run_saves_nothing(tmp_path):

@@ -7,7 +7,7 @@ import pytest
 
 from tests.support import captions, open_page, plotly_array, plotly_specs
 from demos.precomputed import lookup
-from demos.recurrent import bidirectional, bptt, cell_view, cells, masking, recall, text_generation
+from demos.recurrent import bidirectional, bptt, cell_view, cells, masking, pooling, recall, text_generation
 from models import metadata
 from models.char_rnn import VOCAB
 
@@ -106,10 +106,10 @@ def test_tabs_show_what_their_demos_compute(pretrained):
     assert stored is not None and bidirectional.tagging_caption(stored) in captions(at)
     assert "Precomputed by `python -m train.recurrent_birnn`, from the same code and seed as a live run." \
         in captions(at)
-    assert caption(at, "With 8 padding") == bidirectional.padding_caption(bidirectional.padding_view(8, 0))
+    assert caption(at, "With 8 padding") == pooling.padding_caption(pooling.padding_view(8, 0))
     at.slider(key="pads").set_value(20).run()
     moved = caption(at, "With 20 padding")
-    assert moved == bidirectional.padding_caption(bidirectional.padding_view(20, 0)) and "exactly at" in moved
+    assert moved == pooling.padding_caption(pooling.padding_view(20, 0)) and "exactly at" in moved
     assert number(moved, "mean pooling:") == round(100 * 20 / 26)  # 1 − 6 / (6 + 20) of the word's mean
 
     at.slider(key="lag").set_value(2)
