@@ -1,10 +1,10 @@
-"""Recurrent networks: gradient through time, LSTM and GRU gates, text generation, padding and masking."""
+"""Recurrent networks: gradient through time, LSTM and GRU gates, text generation, bidirectional RNNs, padding."""
 import time
 
 import streamlit as st
 
 import ui
-from demos.recurrent import bptt, cell_view, cells, masking, recall, text_generation
+from demos.recurrent import bidirectional, bptt, cell_view, cells, masking, pooling, recall, text_generation
 from models import metadata
 
 page = ui.page_setup(__file__)
@@ -45,7 +45,7 @@ with right:
 ui.end_of_hero()
 
 view, box = ui.tabs("view", ["What a cell tracks", "Gates at work", "Train at your lag", "Accuracy vs lag", "Text generation",
-                             "Padding and masking"])
+                             "Bidirectional and padding", "Padding and masking"])
 with box:
     if view == "Train at your lag":
         # The default settings open the committed run at once; any other trains live, drawn as it goes
@@ -135,6 +135,17 @@ with box:
                  export="temperature")
         st.caption(text_generation.card_caption(metadata("char_lstm")))
         ui.section("Corpus")
+    elif view == "Bidirectional and padding":
+        live = st.empty()  # the seed-0 run is committed; any other seed trains live, drawn as it goes
+        run = ui.experiment(f"Training a forward and a bidirectional tagger (seed {seed})", bidirectional.train_taggers,
+                            int(seed), stored=bidirectional.committed_taggers, command=bidirectional.COMMAND,
+                            stoppable=True, show=lambda r: live.plotly_chart(bidirectional.tagging_figure(r)))
+        live.empty()
+        ui.chart(bidirectional.tagging_figure(run), bidirectional.tagging_caption(run), export="tagging")
+        pads = ui.slider("Extra padding columns after the word", "pads", *pooling.PAD_RANGE, 8)
+        pv = ui.cached(pooling.padding_view, pads, seed, max_entries=64)
+        ui.chart(pooling.padding_figure(pv), pooling.padding_caption(pv), export="attention_mask")
+        ui.section("Bidirectional")
     else:
         texts = ui.text_area("One text per line (up to 6 lines, 60 characters each)", "texts",
                              masking.DEFAULT_TEXTS, height=130, max_chars=400)
@@ -152,4 +163,5 @@ with box:
 
 ui.key_ideas()
 ui.show_code(cells.cell_step, bptt.step_jacobian, bptt.gradient_through_time, recall.train_recall,
-             text_generation.sample, text_generation.sampling_distribution, masking.masking)
+             text_generation.sample, text_generation.sampling_distribution, bidirectional.rnn_direction,
+             pooling.attention_pool, masking.masking)

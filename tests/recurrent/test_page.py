@@ -1,12 +1,13 @@
 """The page through AppTest (two opens): the hero's captions are the demo functions' for the
 controls' values and follow the sliders, the Gates tab's caption and table follow their controls, and
-every other tab shows what its demo functions compute (lag, text generation, padding, live training)."""
+every other tab shows what its demo functions compute (lag, text generation, padding, bidirectional,
+live training)."""
 import numpy as np
 import pytest
 
 from tests.support import captions, open_page, plotly_array, plotly_specs
 from demos.precomputed import lookup
-from demos.recurrent import bptt, cell_view, cells, masking, recall, text_generation
+from demos.recurrent import bidirectional, bptt, cell_view, cells, masking, pooling, recall, text_generation
 from models import metadata
 from models.char_rnn import VOCAB
 
@@ -97,6 +98,19 @@ def test_tabs_show_what_their_demos_compute(pretrained):
     assert masking.padding_caption(m) in captions(at) and masking.masking_caption(m) in captions(at)
     at.text_area(key="texts").input("🙂\n\n").run()
     assert not at.exception and any("Type at least one line" in i.value for i in at.info)
+
+    at.session_state["view"] = "Bidirectional and padding"
+    at.run()
+    assert not at.exception, at.exception
+    stored = bidirectional.committed_taggers(0)  # seed 0 opens the recorded run: nothing trains
+    assert stored is not None and bidirectional.tagging_caption(stored) in captions(at)
+    assert "Precomputed by `python -m train.recurrent_birnn`, from the same code and seed as a live run." \
+        in captions(at)
+    assert caption(at, "With 8 padding") == pooling.padding_caption(pooling.padding_view(8, 0))
+    at.slider(key="pads").set_value(20).run()
+    moved = caption(at, "With 20 padding")
+    assert moved == pooling.padding_caption(pooling.padding_view(20, 0)) and "exactly at" in moved
+    assert number(moved, "mean pooling:") == round(100 * 20 / 26)  # 1 − 6 / (6 + 20) of the word's mean
 
     at.slider(key="lag").set_value(2)
     at.session_state["view"] = "Train at your lag"
