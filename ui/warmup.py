@@ -39,17 +39,30 @@ def status() -> dict:
 
 
 def plan() -> list[tuple[str, str]]:
-    """What the warm-up does, in order: ("module", dotted name), ("data", "mnist"), ("model", registry
-    name). The pages' demos packages are imported first, in one burst: Python imports a package from
-    two threads safely except in rare circular cases, so the window in which a visitor's page imports
-    beside the warm-up is kept as short as possible. Then the digits, then each page's models in
-    catalogue order, a shared model once."""
+    """What the warm-up does, in order: ("module", dotted name), ("data", "mnist"), ("torch",
+    "optimiser"), ("model", registry name). The pages' demos packages are imported first, in one burst:
+    Python imports a package from two threads safely except in rare circular cases, so the window in
+    which a visitor's page imports beside the warm-up is kept as short as possible. Then the digits;
+    then one throw-away optimiser step (a process's first `torch.optim` optimiser imports torch's
+    compiler stack, 2.5–6.5 s on this machine, which would otherwise land on the first live training's
+    first frame); then each page's models in catalogue order, a shared model once."""
     from ui.catalogue import PAGES
 
-    steps: list[tuple[str, str]] = [("module", f"demos.{page.slug}") for page in PAGES] + [("data", "mnist")]
+    steps: list[tuple[str, str]] = [("module", f"demos.{page.slug}") for page in PAGES] + [("data", "mnist"),
+                                                                                                 ("torch", "optimiser")]
     for page in PAGES:
         steps += [("model", name) for name in page.models if ("model", name) not in steps]
     return steps
+
+
+def first_optimiser_step() -> None:
+    """One Adam step on a throw-away parameter: what a process's first optimiser pays, paid here."""
+    import torch
+
+    p = torch.nn.Parameter(torch.zeros(2))
+    optimiser = torch.optim.Adam([p], lr=0.1)
+    p.sum().backward()
+    optimiser.step()
 
 
 def _warm() -> None:
@@ -59,6 +72,8 @@ def _warm() -> None:
         try:
             if kind == "data":
                 cache.mnist()
+            elif kind == "torch":
+                first_optimiser_step()
             elif kind == "module":
                 importlib.import_module(name)
             else:
