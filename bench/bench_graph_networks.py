@@ -2,21 +2,10 @@
 figure, the feature comparison, the depth sweep, the aggregator race, TransE, and the page's renders."""
 from __future__ import annotations
 
-from bench.common import Row, best_of, once, page_rerun
+from bench.common import Row, best_of, once, page_rerun, one_thread
 from demos.graph_networks import depth, hero, node_classification, readout, transe
 
 PAGE = "pages/19_graph_networks.py"
-
-
-def one_thread(fn):
-    """`fn()` with torch on one thread per op, as the server computes (ui.cache.TORCH_THREADS)."""
-    import torch
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        return fn()
-    finally:
-        torch.set_num_threads(previous)
 
 
 def run() -> list[Row]:

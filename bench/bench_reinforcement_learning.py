@@ -2,7 +2,7 @@
 figure built, value iteration, and the page's first render and reruns."""
 from __future__ import annotations
 
-from bench.common import Row, best_of, once, page_rerun
+from bench.common import Row, best_of, once, page_rerun, one_thread
 from demos.reinforcement_learning import cartpole, dqn, exploration, gridworld, hero, policy_gradient, tabular, value_iteration
 
 PAGE = "pages/13_reinforcement_learning.py"
@@ -38,17 +38,6 @@ def run() -> list[Row]:
     rows.append(Row("reinforcement_learning", "page rerun after a colouring change (run cached)", rerun,
                     target="< 1 s"))
     return rows
-
-
-def one_thread(fn):
-    """`fn()` with torch on one thread per op, as the server computes (ui.cache.TORCH_THREADS)."""
-    import torch
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        return fn()
-    finally:
-        torch.set_num_threads(previous)
 
 
 class Stopped(Exception):

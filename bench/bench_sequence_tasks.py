@@ -3,7 +3,7 @@ beam-search tree on the date translator, the CTC model on an utterance, the spec
 first render of the hero and of every tab."""
 from __future__ import annotations
 
-from bench.common import Row, best_of, page_rerun
+from bench.common import Row, best_of, page_rerun, one_thread
 from demos.sequence_tasks import beam_views, ctc_views, forecasting, spectrogram
 
 PAGE = "pages/22_sequence_tasks.py"
@@ -11,17 +11,6 @@ PAGE = "pages/22_sequence_tasks.py"
 
 class Stopped(Exception):
     """Named like the UI's Stop: the fit ends and keeps what it has."""
-
-
-def one_thread(fn):
-    """`fn()` with torch on one thread per op, as the server computes (ui.cache.TORCH_THREADS)."""
-    import torch
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        return fn()
-    finally:
-        torch.set_num_threads(previous)
 
 
 def rows_one_thread() -> list[Row]:

@@ -25,6 +25,17 @@ class Row:
         return [self.area, self.what, value, ratio, self.target]
 
 
+def one_thread(fn: Callable[[], object]) -> object:
+    """`fn()` with torch on one thread per op, as the server computes (ui.cache.TORCH_THREADS)."""
+    import torch
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        return fn()
+    finally:
+        torch.set_num_threads(previous)
+
+
 def best_of(fn: Callable[[], object], repeat: int = 5, warmup: int = 1) -> float:
     """Median wall time of `fn` in seconds after `warmup` untimed calls."""
     for _ in range(warmup):
