@@ -138,7 +138,7 @@ with box:
         with slot.container():
             ui.chart(training.curves_figure(run), training.curves_caption(run))
         ui.chart(training.mistakes_figure(run, ui.mnist().test_images), training.mistakes_caption(run))
-        st.dataframe(separable.cost_table(training.WIDTH), hide_index=True)
+        st.dataframe(list(separable.cost_table(training.WIDTH)), hide_index=True)
         runs = {b: training.committed(b) for b in separable.BLOCKS}
         ui.chart(separable.compare_figure(runs), separable.compare_caption(runs, training.WIDTH))
     else:  # every layer's maps, the receptive field of the strongest unit, first-layer filters, the answer

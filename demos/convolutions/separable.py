@@ -5,6 +5,7 @@ CNN built with standard or with separable blocks."""
 from __future__ import annotations
 
 import copy
+import functools
 
 import plotly.graph_objects as go
 import torch
@@ -88,14 +89,16 @@ def counted_costs(net: nn.Module) -> dict[str, int]:
             "macs": macs["conv"] + macs["linear"]}
 
 
-def cost_table(width: int) -> list[dict[str, object]]:
-    """One row per block kind: formula and counted parameters and multiply-adds (they must agree)."""
+@functools.lru_cache(maxsize=4)
+def cost_table(width: int) -> tuple[dict[str, object], ...]:
+    """One row per block kind: formula and counted parameters and multiply-adds (they must agree).
+    Cached: the same few numbers on every rerun (do not mutate the rows)."""
     rows = []
     for block, name in BLOCKS.items():
         f, c = formula_costs(block, width), counted_costs(digit_cnn(block, width))
         rows.append({"blocks": name, "parameters (formula)": f["params"], "parameters (counted)": c["params"],
                      "conv multiply-adds (formula)": f["conv_macs"], "conv multiply-adds (counted)": c["conv_macs"]})
-    return rows
+    return tuple(rows)
 
 
 def compare_figure(runs: dict[str, dict], height: int = 300) -> go.Figure:

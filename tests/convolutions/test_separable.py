@@ -67,3 +67,11 @@ def test_compare_caption_states_the_recorded_numbers():
     assert f"{separable.formula_costs('separable', training.WIDTH)['params']:,}" in text
     assert f"{runs['standard']['test_acc']:.1%} against {runs['separable']['test_acc']:.1%}" in text
     assert len(separable.compare_figure(runs).data) == 2
+
+
+def test_cost_table_rows_agree_and_separable_is_cheaper():
+    standard, sep = separable.cost_table(8)
+    for r in (standard, sep):
+        assert r["parameters (formula)"] == r["parameters (counted)"]
+        assert r["conv multiply-adds (formula)"] == r["conv multiply-adds (counted)"]
+    assert sep["conv multiply-adds (counted)"] < standard["conv multiply-adds (counted)"] / 3  # 3 of 4 convs ~1/8+1/9 cheaper
