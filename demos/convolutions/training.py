@@ -60,8 +60,8 @@ def train_cnn(block: str = "standard", width: int = WIDTH, epochs: int = EPOCHS,
         for name, v in zip(curve, (at, loss, acc, float(np.mean(recent)) if recent else loss)):
             curve[name].append(round(v, 5))
         recent.clear()
-        if on_progress is not None:
-            on_progress(at / epochs, run)
+        if on_progress is not None:  # a new object each time: the kit redraws when the snapshot changes
+            on_progress(at / epochs, run | {"curve": {k: list(v) for k, v in curve.items()}})
 
     try:
         report(0.0)

@@ -35,15 +35,17 @@ def test_same_seed_same_run_other_seed_other_run(one_thread):
 def test_committed_recording_reproduces_from_its_seed_and_streams_from_step_zero(one_thread):
     recorded = training.committed("standard")
     assert (recorded["width"], recorded["epochs"], recorded["seed"]) == (training.WIDTH, training.EPOCHS, training.SEED)
-    seen = []
+    seen, partials = [], []
 
     def on_progress(fraction, partial):
         seen.append((fraction, len(partial["curve"]["epoch"])))
+        partials.append(partial)
         if len(seen) == 2:
             raise Stopped  # a quarter epoch in (14 of 55 batches): enough to compare, and the stop path
 
     run = training.train_cnn("standard", on_progress=on_progress)
     assert seen[0] == (0.0, 1)  # the first frame comes before any optimiser step
+    assert len(partials[0]["curve"]["epoch"]) == 1  # each snapshot its own object (the kit redraws on a new one)
     assert run["stopped"] and len(run["curve"]["epoch"]) == 2
     for name in ("epoch", "val_loss", "val_acc"):
         assert run["curve"][name] == recorded["curve"][name][:2]
