@@ -41,10 +41,32 @@ def separable_macs(c_in: int, c_out: int, k: int, h_out: int, w_out: int) -> int
     return c_in * h_out * w_out * k * k + c_out * h_out * w_out * c_in
 
 
-def digit_cnn(block: str, width: int) -> MnistCnn:
+class SeededDropout(nn.Dropout):
+    """nn.Dropout drawing its mask from its own generator, not torch's global one (which other threads of
+    the app also draw from): a live run then reproduces the recorded one."""
+
+    def __init__(self, p: float, generator: torch.Generator):
+        super().__init__(p)
+        self.generator = generator
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.training or self.p == 0:
+            return x
+        keep = torch.rand(x.shape, generator=self.generator) >= self.p
+        return x * keep / (1 - self.p)
+
+
+def digit_cnn(block: str, width: int, generator: torch.Generator | None = None) -> MnistCnn:
     """The digit CNN (models/mnist_cnn.py) at this width; with "separable", every 3×3 conv after the first
     (whose single input channel leaves nothing to separate) becomes a DepthwiseSeparable with the same
-    bias setting (none: BatchNorm follows)."""
+    bias setting (none: BatchNorm follows). With a `generator`, the weights are drawn from it and so is
+    the dropout mask."""
+    if generator is not None:
+        with torch.random.fork_rng():  # the layers' initialisers draw from the global generator: seed it from ours
+            torch.manual_seed(int(torch.randint(2**62, (1,), generator=generator)))
+            net = digit_cnn(block, width)
+        net.classifier[1] = SeededDropout(net.config.dropout, generator)
+        return net
     net = MnistCnn(MnistCnnConfig(width=width))
     if block == "separable":
         for stage in list(net.features)[1:]:

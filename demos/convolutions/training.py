@@ -35,7 +35,7 @@ def _evaluate(net: torch.nn.Module, x: torch.Tensor, y: torch.Tensor) -> tuple[f
 
 def train_cnn(block: str = "standard", width: int = WIDTH, epochs: int = EPOCHS, seed: int = SEED,
               n_fit: int | None = None, on_progress: Callable[[float, dict], None] | None = None) -> dict:
-    """AdamW, batch 64, `epochs` passes over the fit digits (the first `n_fit` when given, for tests);
+    """AdamW with a one-cycle learning rate (peak LR), batch 64, `epochs` passes over the fit digits (the first `n_fit` when given, for tests);
     validation loss and accuracy at the start and EVALS_PER_EPOCH times an epoch, each reported with
     `on_progress(fraction, partial)` (the first before any step, so the curve appears at once); a stop
     (an exception from on_progress) returns the run so far. Returns {"block", "width", "epochs", "curve":
@@ -45,11 +45,11 @@ def train_cnn(block: str = "standard", width: int = WIDTH, epochs: int = EPOCHS,
 
     x_fit, y_fit, x_val, y_val = validation_split()
     x_fit, y_fit = x_fit[:n_fit], y_fit[:n_fit]
-    gen = torch.Generator().manual_seed(seed)
-    torch.manual_seed(seed)  # the layers' initial weights
-    net = digit_cnn(block, width)
+    gen = torch.Generator().manual_seed(seed)  # initial weights, batch order and dropout: nothing global
+    net = digit_cnn(block, width, gen)
     opt = torch.optim.AdamW(net.parameters(), lr=LR, weight_decay=1e-4)
     n_batches = -(-len(x_fit) // BATCH)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=LR, total_steps=epochs * n_batches)  # as train/mnist_cnn
     checkpoints = {round(n_batches * (i + 1) / EVALS_PER_EPOCH) - 1 for i in range(EVALS_PER_EPOCH)}
     curve: dict[str, list[float]] = {"epoch": [], "val_loss": [], "val_acc": [], "train_loss": []}
     run = {"block": block, "width": width, "epochs": epochs, "seed": seed, "curve": curve, "stopped": False}
@@ -73,6 +73,7 @@ def train_cnn(block: str = "standard", width: int = WIDTH, epochs: int = EPOCHS,
                 opt.zero_grad()
                 loss.backward()
                 opt.step()
+                schedule.step()
                 recent.append(loss.item())
                 if b in checkpoints:
                     report(epoch + (b + 1) / n_batches)

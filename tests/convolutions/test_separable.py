@@ -75,3 +75,14 @@ def test_cost_table_rows_agree_and_separable_is_cheaper():
         assert r["parameters (formula)"] == r["parameters (counted)"]
         assert r["conv multiply-adds (formula)"] == r["conv multiply-adds (counted)"]
     assert sep["conv multiply-adds (counted)"] < standard["conv multiply-adds (counted)"] / 3  # 3 of 4 convs ~1/8+1/9 cheaper
+
+
+def test_seeded_dropout_is_dropout_with_its_own_generator():
+    drop = separable.SeededDropout(0.25, torch.Generator().manual_seed(0))
+    x = torch.ones(20000)
+    y = drop(x)
+    kept = (y != 0).float().mean().item()
+    assert abs(kept - 0.75) < 0.02 and torch.allclose(y[y != 0], torch.tensor(1 / 0.75))  # inverted dropout
+    again = separable.SeededDropout(0.25, torch.Generator().manual_seed(0))
+    torch.manual_seed(123)  # the global generator plays no part
+    assert torch.equal(again(x), y) and torch.equal(drop.eval()(x), x)
