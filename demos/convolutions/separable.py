@@ -144,4 +144,13 @@ def compare_caption(runs: dict[str, dict], width: int) -> str:
             f"{cs['params']:,} parameters and {cs['conv_macs']:,} conv multiply-adds per digit; depthwise separable "
             f"blocks {cd['params']:,} and {cd['conv_macs']:,} ({cs['conv_macs'] / cd['conv_macs']:.1f}× fewer "
             f"multiply-adds). Held-out accuracy {s['test_acc']:.1%} against {d['test_acc']:.1%}: {verdict} for the "
-            "separable net. Formula and count agree in the table (the count runs the real layers).")
+            "separable net. " + agreement_sentence(cost_table(width)))
+
+
+def agreement_sentence(rows: tuple[dict[str, object], ...]) -> str:
+    """Whether every formula in the table equals its count on the real layers."""
+    pairs = [(r[f"{what} (formula)"], r[f"{what} (counted)"]) for r in rows
+             for what in ("parameters", "conv multiply-adds")]
+    same = sum(a == b for a, b in pairs)
+    return (f"In the table, formula and count (sum of p.numel(), and a forward pass through the real layers) agree "
+            f"on {same} of {len(pairs)} numbers.")

@@ -154,5 +154,4 @@ def mistakes_caption(run: dict) -> str:
     (t, p), n = max(pairs.items(), key=lambda kv: kv[1])
     return (f"{run['n_wrong']} of the {run['n_test']:,} held-out digits are misclassified; the {len(wrong)} most "
             f"confident mistakes are shown as true → predicted (confidence), from {wrong[0][3]:.0%} down to "
-            f"{wrong[-1][3]:.0%}. The most frequent confusion among them: {t} read as {p} ({n}×). A confident "
-            "mistake is often a digit a person would hesitate over too.")
+            f"{wrong[-1][3]:.0%}. The most frequent confusion among them: {t} read as {p} ({n}×).")

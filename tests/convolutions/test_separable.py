@@ -86,3 +86,10 @@ def test_seeded_dropout_is_dropout_with_its_own_generator():
     again = separable.SeededDropout(0.25, torch.Generator().manual_seed(0))
     torch.manual_seed(123)  # the global generator plays no part
     assert torch.equal(again(x), y) and torch.equal(drop.eval()(x), x)
+
+
+def test_agreement_sentence_counts_disagreements():
+    rows = separable.cost_table(8)
+    assert "agree on 4 of 4 numbers" in separable.agreement_sentence(rows)
+    broken = ({**rows[0], "parameters (counted)": 0}, rows[1])
+    assert "agree on 3 of 4 numbers" in separable.agreement_sentence(broken)
