@@ -118,8 +118,8 @@ def cost_table(width: int) -> tuple[dict[str, object], ...]:
     rows = []
     for block, name in BLOCKS.items():
         f, c = formula_costs(block, width), counted_costs(digit_cnn(block, width))
-        rows.append({"blocks": name, "parameters (formula)": f["params"], "parameters (counted)": c["params"],
-                     "conv multiply-adds (formula)": f["conv_macs"], "conv multiply-adds (counted)": c["conv_macs"]})
+        rows.append({"blocks": name, "params (formula)": f["params"], "params (counted)": c["params"],
+                     "conv MACs (formula)": f["conv_macs"], "conv MACs (counted)": c["conv_macs"]})
     return tuple(rows)
 
 
@@ -150,7 +150,7 @@ def compare_caption(runs: dict[str, dict], width: int) -> str:
 def agreement_sentence(rows: tuple[dict[str, object], ...]) -> str:
     """Whether every formula in the table equals its count on the real layers."""
     pairs = [(r[f"{what} (formula)"], r[f"{what} (counted)"]) for r in rows
-             for what in ("parameters", "conv multiply-adds")]
+             for what in ("params", "conv MACs")]
     same = sum(a == b for a, b in pairs)
     return (f"In the table, formula and count (sum of p.numel(), and a forward pass through the real layers) agree "
             f"on {same} of {len(pairs)} numbers.")

@@ -138,7 +138,7 @@ def mistakes_figure(run: dict, images: torch.Tensor, columns: int = 8) -> go.Fig
         fig.add_heatmap(z=images[i, 0].numpy()[::-1], colorscale="gray_r", showscale=False, hoverinfo="skip",
                         row=n // columns + 1, col=n % columns + 1)
     fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False, scaleanchor="x")
+    fig.update_yaxes(visible=False)
     fig.update_annotations(font_size=11)
     fig.update_layout(height=110 * rows + 20, margin=dict(l=5, r=5, t=25, b=5))
     return fig

@@ -72,9 +72,9 @@ def test_compare_caption_states_the_recorded_numbers():
 def test_cost_table_rows_agree_and_separable_is_cheaper():
     standard, sep = separable.cost_table(8)
     for r in (standard, sep):
-        assert r["parameters (formula)"] == r["parameters (counted)"]
-        assert r["conv multiply-adds (formula)"] == r["conv multiply-adds (counted)"]
-    assert sep["conv multiply-adds (counted)"] < standard["conv multiply-adds (counted)"] / 3  # 3 of 4 convs ~1/8+1/9 cheaper
+        assert r["params (formula)"] == r["params (counted)"]
+        assert r["conv MACs (formula)"] == r["conv MACs (counted)"]
+    assert sep["conv MACs (counted)"] < standard["conv MACs (counted)"] / 3  # 3 of 4 convs ~1/8+1/9 cheaper
 
 
 def test_seeded_dropout_is_dropout_with_its_own_generator():
@@ -91,5 +91,5 @@ def test_seeded_dropout_is_dropout_with_its_own_generator():
 def test_agreement_sentence_counts_disagreements():
     rows = separable.cost_table(8)
     assert "agree on 4 of 4 numbers" in separable.agreement_sentence(rows)
-    broken = ({**rows[0], "parameters (counted)": 0}, rows[1])
+    broken = ({**rows[0], "params (counted)": 0}, rows[1])
     assert "agree on 3 of 4 numbers" in separable.agreement_sentence(broken)
