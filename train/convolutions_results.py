@@ -3,7 +3,7 @@ with standard and with depthwise separable blocks, same seed and recipe, validat
 and its most confident mistakes, in models/results/convolutions_train.json. The page shows these at once;
 "Recompute live" runs the same code.
 
-    python -m train.convolutions_results              # both runs (~25 s on one busy core)
+    python -m train.convolutions_results              # both runs: ~10 s of CPU on one thread (a minute under load)
     python -m train.convolutions_results --dry-run    # 200 digits, 1 epoch, nothing saved
 """
 from __future__ import annotations
