@@ -7,7 +7,7 @@ import torch
 import ui
 from demos import images
 from demos.convolutions import (channels, feature_maps, filters, kernels, parameters, pooling, receptive_fields,
-                                shifts, sliding, transposed)
+                                separable, shifts, sliding, training, transposed)
 from models import class_names, title
 
 page = ui.page_setup(__file__)
@@ -70,7 +70,7 @@ model = ui.model(model_name)
 layers, logits = ui.cached(feature_maps.network_layers, model, picked.x, key=(model_name, picked.name), max_entries=8,
                            spinner="Running the image through every layer…")  # read-only: no copies
 view, box = ui.tabs("view", ["Shapes and parameters", "Channels", "Pooling and shifts", "Transposed convolution",
-                             "What the network sees"])
+                             "What the network sees", "Train a CNN"])
 with box:
     if view == "Shapes and parameters":  # conv vs dense parameters; the formula through a real network; 1-D/2-D/3-D
         n_filters = ui.slider("Filters (output channels)", "filters", *parameters.FILTERS_RANGE, 32)
@@ -130,6 +130,17 @@ with box:
         up = kernels.grey(picked.x, transposed.UPSAMPLE_SIDE)
         ui.chart(transposed.upsample_figure(up, tk, ts), transposed.upsample_caption(up, tk, ts))
         st.markdown(transposed.adjoint_text(transposed.adjoint_check(kernels.grey(picked.x, transposed.ADJOINT_SIDE), tk, ts)))
+    elif view == "Train a CNN":  # the digit CNN trained now (recorded, live on demand), its mistakes, separable blocks
+        block = ui.select("Convolution blocks", "cnn_blocks", list(separable.BLOCKS), widget="radio", format_func=separable.BLOCKS.get)
+        slot = st.empty()
+        run = ui.experiment(f"Training the digit CNN ({block} blocks)", training.train_cnn, block, stored=training.committed,
+                            command=training.COMMAND, stoppable=True, show=lambda r: slot.plotly_chart(training.curves_figure(r)))
+        with slot.container():
+            ui.chart(training.curves_figure(run), training.curves_caption(run))
+        ui.chart(training.mistakes_figure(run, ui.mnist().test_images), training.mistakes_caption(run))
+        st.dataframe(list(separable.cost_table(training.WIDTH)), hide_index=True)
+        runs = {b: training.committed(b) for b in separable.BLOCKS}
+        ui.chart(separable.compare_figure(runs), separable.compare_caption(runs, training.WIDTH))
     else:  # every layer's maps, the receptive field of the strongest unit, first-layer filters, the answer
         c = st.columns([3, 2, 3])
         with c[0]:
@@ -160,4 +171,4 @@ with box:
 
 ui.key_ideas()
 ui.show_code(sliding.convolve, sliding.conv_out, pooling.pool2d, transposed.stamp, receptive_fields.receptive_fields,
-             feature_maps.network_layers)
+             feature_maps.network_layers, separable.DepthwiseSeparable, training.train_cnn)

@@ -9,4 +9,7 @@
 - `feature_maps`      what a trained network sees: every layer's maps, strongest channels, the answer
 - `receptive_fields`  the receptive-field recurrence, where a channel peaks and the patch it sees
 - `filters`           the first layer's learned filters
+- `separable`         depthwise separable convolution (groups = C_in, then 1×1): parameters and multiply-adds
+                      by formula and by counting, the digit CNN with standard or separable blocks
+- `training`          train the digit CNN now: streamed validation curves, its held-out mistakes
 """

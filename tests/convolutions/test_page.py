@@ -91,6 +91,19 @@ def test_page_network_tab_follows_the_layer(digits):
     assert "16×16-px patch" in " ".join(captions(at))
 
 
+def test_page_train_a_cnn_tab_reads_the_recording_and_follows_the_blocks(digits):
+    from demos.convolutions import training
+
+    at = show(digits, "Train a CNN", **DEFAULTS)
+    shown = " ".join(captions(at))
+    assert training.curves_caption(training.committed("standard")) in shown  # recorded: nothing trained here
+    assert "Precomputed by `python -m train.convolutions_results`" in shown
+    assert "most confident mistakes" in shown and len(at.dataframe) == 1
+    at.radio(key="cnn_blocks").set_value("separable").run()
+    assert training.curves_caption(training.committed("separable")) in " ".join(captions(at))
+    assert at.query_params["cnn_blocks"] == "separable"
+
+
 def test_page_on_a_photo_with_efficientnet(photos):
     at = show(photos, "What the network sees")
     assert "256 positions; the player shows 150 of them" in captions(at)[0]
