@@ -137,7 +137,9 @@ def recorded() -> CompressRun:
 def errors_figure(run: CompressRun, k: int, height: int = 320) -> go.Figure:
     fig = plots.line_chart(list(run.sizes), {m: list(run.errors[m]) for m in METHODS},
                            "Held-out reconstruction error vs bottleneck size", "bottleneck size k",
-                           "MSE per pixel (log scale)", height, log_y=True)
+                           "MSE per pixel", height)
+    fig.update_traces(selector=dict(name="linear AE"), line=dict(dash="dot", width=2))  # lies on PCA's line
+    fig.update_traces(selector=dict(name="PCA"), line=dict(width=7))
     fig.update_xaxes(type="log", tickvals=list(run.sizes), ticktext=[str(s) for s in run.sizes])
     i = run.at(k)
     fig.add_trace(go.Scatter(x=[k] * len(METHODS), y=[float(run.errors[m][i]) for m in METHODS], mode="markers",

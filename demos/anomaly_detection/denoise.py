@@ -13,7 +13,7 @@ from demos import plots
 from demos.anomaly_detection.scoring import reconstruct
 
 SHOWN = 4  # digits drawn in the figure
-COLUMNS = ["noisy input", "plain AE output", "denoising AE output", "clean target"]
+COLUMNS = ["noisy input", "plain AE", "denoising AE", "clean target"]
 
 
 def add_noise(images: torch.Tensor, sigma: float, seed: int) -> torch.Tensor:
@@ -53,7 +53,7 @@ def denoise_run(ae: nn.Module, dae: nn.Module, images: torch.Tensor, labels: tor
 
 def denoise_figure(run: DenoiseRun, height_per_row: int = 95) -> go.Figure:
     rows = [[t[i, 0].numpy() for t in (run.noisy, run.plain, run.dae, run.clean)] for i in range(SHOWN)]
-    names = [f"{float(psnr(run.dae[i:i + 1], run.clean[i:i + 1])):.1f} dB" for i in range(SHOWN)]
+    names = [f"DAE {float(psnr(run.dae[i:i + 1], run.clean[i:i + 1])):.1f} dB" for i in range(SHOWN)]
     return plots.image_rows(rows, COLUMNS, names, height_per_row, error_last=False)
 
 
