@@ -156,8 +156,9 @@ def errors_caption(run: CompressRun, k: int) -> str:
     verdict = (f"the non-linear AE's error is {ae_vs_pca:.2f}× PCA's" if ae_vs_pca < 1 else
                f"the non-linear AE does no better than PCA ({ae_vs_pca:.2f}× its error)")
     return (f"At k = {k} the held-out MSE per pixel is {e['PCA']:.4f} for PCA, {e['linear AE']:.4f} for the "
-            f"linear AE and {e['AE']:.4f} for the non-linear AE: {verdict}. The linear AE's decoder spans "
-            f"(almost) the PCA subspace: its {k} principal angles to the top-{k} PCA directions have median "
+            f"linear AE and {e['AE']:.4f} for the non-linear AE: {verdict}. The linear AE's decoder "
+            f"{'spans (almost) the PCA subspace' if angles.max() < 5 else 'has not reached the PCA subspace'}: "
+            f"its {k} principal angles to the top-{k} PCA directions have median "
             f"{float(np.median(angles)):.1f}° and maximum {float(angles.max()):.1f}°.")
 
 

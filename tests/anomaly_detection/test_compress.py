@@ -86,6 +86,10 @@ def test_the_caption_follows_the_bottleneck(run):
     small, large = C.errors_caption(run, 2), C.errors_caption(run, 64)
     assert small != large and small.startswith("At k = 2 ") and "its 64 principal angles" in large
     assert f"{run.errors['PCA'][run.at(16)]:.4f} for PCA" in C.errors_caption(run, 16)
+    assert "spans (almost) the PCA subspace" in small and "non-linear AE's error is" in small  # AE < PCA at k = 2
+    assert "does no better than PCA" in large  # and not at 64
+    far = C.CompressRun(run.sizes, run.errors, [a + 40 for a in run.angles], run.originals, run.reconstructions)
+    assert "has not reached the PCA subspace" in C.errors_caption(far, 2)
     with pytest.raises(ValueError):
         run.at(5)
     fig = C.reconstructions_figure(run, 8)
