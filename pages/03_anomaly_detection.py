@@ -3,7 +3,7 @@ import streamlit as st
 
 import ui
 from demos import images
-from demos.anomaly_detection import curves, examples, latent, scoring, thresholds, time_series
+from demos.anomaly_detection import compress, curves, denoise, examples, latent, scoring, thresholds, time_series
 from models.data import one_class_split
 
 page = ui.page_setup(__file__)
@@ -56,7 +56,7 @@ with right:
 ui.end_of_hero()
 
 # Secondary views, one lazy tab each
-view, box = ui.tabs("view", ["ROC & PR", "Examples", "Latent space", "Time series", "Your image"])
+view, box = ui.tabs("view", ["ROC & PR", "Examples", "Latent space", "Time series", "Compress and denoise", "Your image"])
 errors, truth = scores.errors, scores.is_anomaly
 with box:
     if view == "ROC & PR" and curves.has_both(truth):
@@ -74,6 +74,18 @@ with box:
     elif view == "Time series":
         run = ui.cached(time_series.ecg_run, ui.model("ecg_dae"), seed, key=seed)
         ui.chart(time_series.ecg_figure(run), time_series.ecg_caption(run))
+    elif view == "Compress and denoise":
+        a, b = st.columns(2)
+        with a:
+            k = int(ui.select("Bottleneck size k", "code", [str(s) for s in compress.SIZES], "16", widget="segmented"))
+            run = compress.recorded()
+            ui.chart(compress.errors_figure(run, k), compress.errors_caption(run, k))
+            ui.chart(compress.reconstructions_figure(run, k), compress.RECONSTRUCTIONS_CAPTION)
+        with b:
+            sigma = ui.slider("Noise σ added to the held-out digits", "noise", 0.0, 1.0, 0.4, step=0.05)
+            run = ui.cached(denoise.denoise_run, ui.model("mnist_ae"), ui.model("mnist_dae"), data.test_images,
+                            data.test_labels, normal, sigma, seed, key=(normal, sigma, seed))
+            ui.chart(denoise.denoise_figure(run), denoise.denoise_caption(run))
     else:
         upload, _ = ui.image_upload("Upload any image: it becomes a 28×28 digit and is scored", "upload")
         if upload is not None:

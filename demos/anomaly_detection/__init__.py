@@ -9,4 +9,8 @@
                   ("Your image")
 - latent.py       the autoencoders' codes in two principal components ("Latent space")
 - time_series.py  a dense denoising AE on windows of a synthetic ECG ("Time series")
+- compress.py     error vs bottleneck size for PCA (SVD), a linear AE and a non-linear AE, and the
+                  principal angles between the linear AE's and PCA's subspaces ("Compress and denoise")
+- denoise.py      noisy held-out digits through the plain and the denoising AE, scored by PSNR
+                  ("Compress and denoise")
 """

@@ -84,3 +84,24 @@ def test_sigma_rule_and_mixture_toggles():
     at.session_state["view"] = "ROC & PR"
     at.run()
     assert any("need both normal and anomalous" in i.value for i in at.info)
+
+
+def test_compress_and_denoise_captions_follow_the_controls(pretrained, mnist):
+    """The new tab: its three captions are the demos' for the default k = 16 and σ = 0.4, and change
+    when the bottleneck and the noise move (values from the URL, then from the widgets)."""
+    from demos.anomaly_detection import compress, denoise
+
+    ae, dae = pretrained("mnist_ae"), pretrained("mnist_dae")
+    run = compress.recorded()
+
+    def expected(k: int, sigma: float) -> list[str]:
+        d = denoise.denoise_run(ae, dae, mnist.test_images, mnist.test_labels, 7, sigma, 0)
+        return [compress.errors_caption(run, k), compress.RECONSTRUCTIONS_CAPTION, denoise.denoise_caption(d)]
+
+    at = open_page(PAGE, view="Compress and denoise")
+    assert not at.exception and captions(at)[-3:] == expected(16, 0.4)
+    at.slider(key="noise").set_value(0.8).run()
+    at.session_state["code"] = "2"
+    at.run()
+    assert not at.exception and captions(at)[-3:] == expected(2, 0.8)
+    assert open_page(PAGE, view="Compress and denoise", code="5").session_state["code"] == "16"  # not recorded
