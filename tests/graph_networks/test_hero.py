@@ -15,6 +15,9 @@ def test_the_replay_and_its_captions_follow_the_recording():
     acc = hero.unlabelled_accuracy(rec.frame(-1)["pred"], rec)
     assert np.isclose(acc, rec.curves["accuracy"][-1])
     assert f"puts {acc:.0%} of the 30 unlabelled" in hero.hero_caption(rec)
+    # the baselines' accuracy on the same 30 members, read on a slide where their figure is not drawn
+    assert (f"the MLP without edges gets {rec.meta['mlp_accuracy']:.0%} and label propagation "
+            f"{rec.meta['lp_accuracy']:.0%}.") in hero.hero_caption(rec)
     assert f"the MLP {rec.meta['mlp_accuracy']:.0%}" in hero.baselines_caption(rec)
     assert len(hero.baselines_figure(rec).data) == 6
     curves = hero.curves_figure(rec)
