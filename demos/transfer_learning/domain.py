@@ -35,8 +35,8 @@ COMMAND = "python -m train.transfer_domain"
 def rotate(x: torch.Tensor, degrees: float) -> torch.Tensor:
     """Images (n, 1, h, w) rotated counter-clockwise (as displayed, row 0 on top) by `degrees` about
     their centre, bilinear, zeros outside."""
-    t = math.radians(degrees)
-    theta = torch.tensor([[math.cos(t), -math.sin(t), 0.0], [math.sin(t), math.cos(t), 0.0]], dtype=x.dtype)
+    c, s = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
+    theta = torch.tensor([[c, -s, 0.0], [s, c, 0.0]], dtype=x.dtype)
     grid = F.affine_grid(theta.expand(len(x), 2, 3), list(x.shape), align_corners=False)
     return F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
 
@@ -56,16 +56,14 @@ def mmd2(a: torch.Tensor, b: torch.Tensor, sigmas: tuple[float, ...]) -> torch.T
     """Biased (V-statistic) estimate of the squared MMD with the kernel k(u, v) = Σ_σ exp(−‖u − v‖² / 2σ²):
     mean k(a, a') + mean k(b, b') − 2 mean k(a, b), every pair including i = j. ≥ 0, and 0 for identical samples."""
     def k(u: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
-        d2 = torch.cdist(u, v).pow(2)
-        return sum(torch.exp(-d2 / (2 * s * s)) for s in sigmas)
+        return sum(torch.exp(-torch.cdist(u, v).pow(2) / (2 * s * s)) for s in sigmas)
     return k(a, a).mean() + k(b, b).mean() - 2 * k(a, b).mean()
 
 
 def bandwidths(a: torch.Tensor, b: torch.Tensor) -> tuple[float, ...]:
     """BANDWIDTHS times the median pairwise distance of the pooled features (no gradient through it)."""
     both = torch.cat([a, b]).detach()
-    med = torch.cdist(both, both).median().item()
-    return tuple(max(med, 1e-3) * m for m in BANDWIDTHS)
+    return tuple(max(torch.cdist(both, both).median().item(), 1e-3) * m for m in BANDWIDTHS)
 
 
 # ---------------------------------------------------------------- training
@@ -96,12 +94,12 @@ def domains(kind: str, n_fit: int | None = None) -> dict[str, torch.Tensor]:
 
 
 def _accuracy(net: Net, x: torch.Tensor, y: torch.Tensor) -> float:
-    with torch.no_grad():
+    with torch.no_grad():  # (rounded: the recording stays small)
         return round((net(x)[1].argmax(1) == y).float().mean().item(), 4)
 
 
 def train_one(data: dict, weight: float, seed: int, epochs: int = EPOCHS,
-              on_epoch: Callable[[int, float], None] | None = None) -> tuple[Net, dict]:
+              on_epoch: Callable[[list[float]], None] | None = None) -> tuple[Net, dict]:
     """Adam, batch BATCH: CE on a source batch + weight·MMD² between its features and a target batch's.
     Returns the net and {"seed", "weight", "curve" (target held-out accuracy after each epoch), "target_acc",
     "source_acc", "mmd" (MMD² between the held-out domains' features)}."""
@@ -124,12 +122,11 @@ def train_one(data: dict, weight: float, seed: int, epochs: int = EPOCHS,
             opt.step()
         curve.append(_accuracy(net, data["test_t"], data["test_y"]))
         if on_epoch is not None:
-            on_epoch(epoch, curve[-1])
-    with torch.no_grad():
+            on_epoch(list(curve))
+    with torch.no_grad():  # the gap between the held-out domains' features
         fs, ft = net(data["test_s"])[0], net(data["test_t"])[0]
-        gap = mmd2(fs, ft, bandwidths(fs, ft)).item()
     return net, {"seed": seed, "weight": weight, "curve": curve, "target_acc": curve[-1],
-                 "source_acc": _accuracy(net, data["test_s"], data["test_y"]), "mmd": round(gap, 5)}
+                 "source_acc": _accuracy(net, data["test_s"], data["test_y"]), "mmd": round(mmd2(fs, ft, bandwidths(fs, ft)).item(), 5)}
 
 
 def _pca_view(net: Net, data: dict) -> dict:
@@ -151,13 +148,14 @@ def compare(kind: str, weight: float, seeds: tuple[int, ...] = SEEDS, epochs: in
     plan = [(s, w) for s in seeds for w in dict.fromkeys((0.0, weight))]  # λ = 0: source-only runs only
     start = time.perf_counter()
 
-    def report(done: float) -> None:
+    def report(done: float, live: dict | None = None) -> None:  # a new snapshot (and picture) every epoch
         if on_progress is not None:
-            on_progress(done / len(plan), dict(res, runs=list(res["runs"])))
+            on_progress(done / len(plan), dict(res, runs=list(res["runs"]) + ([live] if live else [])))
     try:
         report(0)
         for j, (s, w) in enumerate(plan):
-            net, run = train_one(data, w, s, epochs, on_epoch=lambda e, _: report(j + (e + 1) / epochs))
+            net, run = train_one(data, w, s, epochs, on_epoch=lambda c: report(j + len(c) / epochs, {
+                "seed": s, "weight": w, "curve": c, "live": True}))
             res["runs"].append(run)
             if s == seeds[0]:
                 res["pca"]["after" if j else "before"] = _pca_view(net, data)
@@ -180,7 +178,8 @@ def committed(kind: str, weight: float) -> dict | None:
 
 # ---------------------------------------------------------------- figures and captions
 def _split(res: dict) -> tuple[list[dict], list[dict]]:
-    return [r for r in res["runs"] if r["weight"] == 0], [r for r in res["runs"] if r["weight"] == res["weight"]]
+    done = [r for r in res["runs"] if not r.get("live")]  # (a live snapshot's run in training is only drawn)
+    return [r for r in done if r["weight"] == 0], [r for r in done if r["weight"] == res["weight"]]
 
 
 def curve_figure(res: dict, height: int = 300) -> go.Figure:
@@ -189,7 +188,8 @@ def curve_figure(res: dict, height: int = 300) -> go.Figure:
     for r in res["runs"]:
         aligned = r["weight"] > 0
         fig.add_scatter(x=list(range(1, len(r["curve"]) + 1)), y=r["curve"], mode="lines+markers",
-                        name=f"{'MMD λ=' + format(r['weight'], 'g') if aligned else 'source only'} (seed {r['seed']})",
+                        name=f"{'MMD λ=' + format(r['weight'], 'g') if aligned else 'source only'} (seed {r['seed']}"
+                        + (", training…)" if r.get("live") else ")"),
                         line=dict(color=OKABE_ITO[2 if aligned else 0]))
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=30, b=10), xaxis=dict(title="epoch", range=[0.5, res["epochs"] + 0.5]),
                       yaxis=dict(title="target held-out accuracy", range=[0, 1]), title="Accuracy on the shifted held-out digits")
@@ -211,7 +211,8 @@ def accuracy_caption(res: dict) -> str:
         return text + " Stopped before an aligned run finished."
     gain = np.array([y - x for x, y in pairs])
     wins = int((gain > 0).sum())
-    verdict = ("helps here" if wins == len(pairs) else "does not help here" if wins == 0 else "helps only in some seeds")
+    verdict = ("helps here" if wins == len(pairs) else "does not help here" if wins == 0 else
+               "helps on average, not in every seed" if gain.mean() > 0 else "hurts on average, though it wins in some seeds")
     text += (f" MMD alignment with λ = {res['weight']:g} scores {np.mean([y for _, y in pairs]):.1%} "
              f"({100 * gain.mean():+.1f} points on average, better in {wins} of {len(pairs)} seeds): it {verdict}.")
     closer = np.mean([r["mmd"] for r in aligned]) < np.mean([r["mmd"] for r in base[:len(aligned)]])
@@ -232,8 +233,7 @@ def features_figure(res: dict, height: int = 380) -> go.Figure:
             fig.add_scatter(x=p["x"][sl], y=p["y"][sl], mode="markers", name=name, showlegend=c == 1,
                             text=[f"digit {k}" for k in p["label"][sl]], marker=dict(size=5, opacity=0.6, color=OKABE_ITO[1 + 4 * d]),
                             row=1, col=c)
-    fig.update_xaxes(title="PC 1")
-    fig.update_yaxes(title="PC 2")
+    fig.update_xaxes(title="PC 1").update_yaxes(title="PC 2")
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=30, b=10), legend=dict(orientation="h", y=-0.2))
     return fig
 
