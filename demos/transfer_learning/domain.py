@@ -143,7 +143,6 @@ def compare(kind: str, weight: float, seeds: tuple[int, ...] = SEEDS, epochs: in
             n_fit: int | None = None, on_progress: Callable[[float, dict], None] | None = None) -> dict:
     """Source-only (λ = 0) and MMD-aligned (λ = weight) runs for every seed, same seed = same init and batches;
     the PCA views of seed 0's two nets. A stop (from on_progress) returns the runs finished so far."""
-    data = domains(kind, n_fit)
     res: dict = {"shift": kind, "weight": weight, "epochs": epochs, "runs": [], "pca": {}, "stopped": False}
     plan = [(s, w) for s in seeds for w in dict.fromkeys((0.0, weight))]  # λ = 0: source-only runs only
     start = time.perf_counter()
@@ -152,7 +151,8 @@ def compare(kind: str, weight: float, seeds: tuple[int, ...] = SEEDS, epochs: in
         if on_progress is not None:
             on_progress(done / len(plan), dict(res, runs=list(res["runs"]) + ([live] if live else [])))
     try:
-        report(0)
+        report(0)  # the empty axes at once, then the digits are shifted
+        data = domains(kind, n_fit)
         for j, (s, w) in enumerate(plan):
             net, run = train_one(data, w, s, epochs, on_epoch=lambda c: report(j + len(c) / epochs, {
                 "seed": s, "weight": w, "curve": c, "live": True}))

@@ -75,3 +75,20 @@ def test_committed_result_reproduces_and_its_captions_are_computed():
     assert "does not help here" in domain.accuracy_caption(worse) and "-10.0 points" in domain.accuracy_caption(worse)
     only_source = domain.committed("noisy", 0.0)  # λ = 0: the source-only half of the same recording
     assert [r["weight"] for r in only_source["runs"]] == [0.0] * len(domain.SEEDS) and set(only_source["pca"]) == {"before"}
+
+
+def test_a_stop_keeps_the_finished_runs_and_the_captions_say_so():
+    class Stopped(Exception):  # the kit's Stop, recognised by name
+        pass
+
+    snapshots = []
+
+    def on_progress(fraction, partial):
+        snapshots.append(partial)
+        if len(snapshots) == 3:  # the empty start, then epoch 1 and 2 of the first (source-only) run
+            raise Stopped
+
+    res = domain.compare("inverted", 1.0, seeds=(0,), epochs=2, n_fit=64, on_progress=on_progress)
+    assert res["stopped"] and res["runs"] == [] and snapshots[0]["runs"] == []
+    assert [len(s["runs"][0]["curve"]) for s in snapshots[1:]] == [1, 2]  # the live run, one point per epoch
+    assert domain.accuracy_caption(snapshots[2]).startswith("Stopped before the first run finished")
