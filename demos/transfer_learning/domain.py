@@ -24,9 +24,9 @@ from demos.replay import _is_stop
 SHIFTS = {"rotated": "Rotated 45°", "inverted": "Inverted (1 − pixel)", "noisy": "Gaussian noise σ = 0.5"}
 ANGLE, NOISE = 45.0, 0.5
 WEIGHTS = (0.0, 0.3, 1.0, 3.0, 10.0)  # λ choices; 0 is source-only
-WEIGHT, SEEDS, EPOCHS, BATCH, LR, HIDDEN, FEATURES = 1.0, (0, 1, 2), 8, 64, 2e-3, 128, 32
+WEIGHT, RECORDED, SEEDS, EPOCHS, BATCH, LR, HIDDEN, FEATURES = 1.0, (1.0, 3.0), (0, 1, 2), 8, 64, 2e-3, 128, 32
 BANDWIDTHS = (0.5, 1.0, 2.0)  # kernel widths, as multiples of the batch's median pairwise distance
-N_SHOWN = 300  # held-out digits per domain in the PCA view
+N_SHOWN = 200  # held-out digits per domain in the PCA view
 RESULTS = "models/results/transfer_learning_domain.json"
 COMMAND = "python -m train.transfer_domain"
 
@@ -130,13 +130,13 @@ def train_one(data: dict, weight: float, seed: int, epochs: int = EPOCHS,
 
 
 def _pca_view(net: Net, data: dict) -> dict:
-    """Both domains' held-out features (N_SHOWN each, every third digit) projected on their joint top-2 PCs."""
+    """Both domains' held-out features (N_SHOWN each, every fifth digit) projected on their joint top-2 PCs."""
     with torch.no_grad():
-        f = torch.cat([net(data["test_s"][::3][:N_SHOWN])[0], net(data["test_t"][::3][:N_SHOWN])[0]])
+        f = torch.cat([net(data["test_s"][::5][:N_SHOWN])[0], net(data["test_t"][::5][:N_SHOWN])[0]])
     f = f - f.mean(0)
     _, _, vt = torch.linalg.svd(f, full_matrices=False)
-    xy = (f @ vt[:2].T).numpy().round(3)
-    return {"x": xy[:, 0].tolist(), "y": xy[:, 1].tolist(), "label": data["test_y"][::3][:N_SHOWN].tolist() * 2}
+    xy = (f @ vt[:2].T).numpy().round(2)
+    return {"x": xy[:, 0].tolist(), "y": xy[:, 1].tolist(), "label": data["test_y"][::5][:N_SHOWN].tolist() * 2}
 
 
 def compare(kind: str, weight: float, seeds: tuple[int, ...] = SEEDS, epochs: int = EPOCHS,
