@@ -62,7 +62,8 @@ with st.expander("How the runs are made"):
     ui.section("Setup")
 
 # Secondary views, one lazy tab each
-view, box = ui.tabs("view", ["Forgetting", "Which layers", "Few-shot", "Siamese", "Zero-shot", "Teach it yourself"])
+view, box = ui.tabs("view", ["Forgetting", "Which layers", "Few-shot", "Siamese", "Zero-shot", "Teach it yourself",
+                                 "Domain adaptation"])
 with box:
     if view == "Forgetting":
         forget = results.precomputed("forgetting")
@@ -127,6 +128,17 @@ with box:
                          siamese.histogram_caption(same, different, threshold))
             with cols[1]:
                 ui.chart(siamese.roc_figure(same, different, threshold), siamese.roc_caption(same, different, threshold))
+    elif view == "Domain adaptation":  # MMD feature alignment vs source-only on a generated shift (#42, item 3)
+        from demos.transfer_learning import domain
+        ui.section(view)
+        kind = ui.select("Target domain", "shift", list(domain.SHIFTS), format_func=domain.SHIFTS.get, widget="radio")
+        weight = float(ui.select("MMD weight λ (0 = source only)", "mmd", [f"{v:g}" for v in domain.WEIGHTS], default="1", widget="segmented"))
+        slot = st.empty()
+        res = ui.experiment(f"Training on labelled source + unlabelled {kind} digits", domain.compare, kind, weight, stored=domain.committed,
+                            command=domain.COMMAND, stoppable=True, show=lambda r: slot.plotly_chart(domain.curve_figure(r)))
+        with slot.container():
+            ui.chart(domain.curve_figure(res), domain.accuracy_caption(res))
+        ui.chart(domain.features_figure(res), domain.features_caption(res))
     elif view == "Zero-shot":
         ui.section("Zero-shot")
         cols = st.columns(2)

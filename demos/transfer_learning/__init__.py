@@ -13,4 +13,5 @@ module per tab or sub-concept:
 - `siamese`     the metric view: pair distances, a threshold, false accepts and rejects, ROC
 - `zero_shot`   MiniLM sentence embeddings against label descriptions
 - `teach`       teach it yourself: crops of your pictures, EfficientNet features, a linear probe
+- `domain`      domain shift (rotated, inverted, noisy digits) and MMD feature alignment vs source-only
 """

@@ -139,3 +139,19 @@ def test_page_which_layers_view_is_committed_at_every_k(tabs):
             shown = captions(tabs)
             assert layers.freeze_caption(results.precomputed_layers(int(k), 1e-3), int(k), 1e-3) in shown
             assert results.PRECOMPUTED_NOTE in shown
+
+
+def test_page_domain_adaptation_view_is_committed_and_follows_its_controls(tabs):
+    from demos.transfer_learning import domain
+
+    with pytest.MonkeyPatch.context() as mp:  # every default shift and λ = 0 are committed: nothing trains
+        mp.setattr(domain, "compare", never)
+        show(tabs, "Domain adaptation", timeout=60)
+        res = domain.committed("rotated", 1.0)
+        assert domain.accuracy_caption(res) in captions(tabs) and domain.features_caption(res) in captions(tabs)
+        tabs.radio(key="shift").set_value("inverted").run(timeout=60)
+        assert domain.accuracy_caption(domain.committed("inverted", 1.0)) in captions(tabs)
+        tabs.segmented_control(key="mmd").set_value("0").run(timeout=60)
+        assert not tabs.exception, tabs.exception
+        assert domain.accuracy_caption(domain.committed("inverted", 0.0)) in captions(tabs)
+    assert tabs.query_params["shift"] == "inverted" and tabs.query_params["mmd"] == "0"
