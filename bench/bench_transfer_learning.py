@@ -53,6 +53,7 @@ def run() -> list[Row]:
     for view in ("Which layers", "Few-shot"):  # committed at the defaults: nothing computed live
         first, _ = page_rerun(PAGE, {"view": view}, ("slider", "target", 0.8), repeat=1)
         rows.append(Row("transfer", f"page first render on the {view} tab (server, committed)", first, target="≤ 0.5 s"))
+    rows += continual_rows()
     _, rerun = page_rerun(PAGE, {}, ("slider", "seeds", 4), repeat=1)
     rows.append(Row("transfer", "page rerun after Seeds 3 -> 4 (committed seeds 1-5)", rerun, target="< 1 s"))
     return rows + domain_rows()
@@ -71,4 +72,22 @@ def domain_rows() -> list[Row]:
     t = once(lambda: domain.compare("rotated", 3.0, on_progress=lambda f, p: seen.append(time.perf_counter() - start)))
     rows.append(Row("transfer", f"Domain adaptation live run: {len(domain.SEEDS)} seeds × 2 trainings × {domain.EPOCHS} epochs", t))
     rows.append(Row("transfer", "Domain adaptation live run: first frame (before any step)", seen[0], target="≤ 300 ms"))
+    return rows
+
+
+def continual_rows() -> list[Row]:
+    """The Continual learning tab: its committed first view, a live run's first progress report and
+    its whole length (3 seeds x 3 methods x 3 tasks)."""
+    import time
+
+    from demos.transfer_learning import continual
+
+    first, _ = page_rerun(PAGE, {"view": "Continual learning"}, ("slider", "target", 0.8), repeat=1)
+    rows = [Row("transfer", "page first render on the Continual learning tab (server, committed)", first,
+                target="≤ 2 s")]
+    start, seen = time.perf_counter(), []
+    continual.continual_runs(100.0, 100, on_progress=lambda f, *partial: seen.append(time.perf_counter() - start))
+    rows.append(Row("transfer", "continual learning: first progress report (one task trained)", seen[0],
+                    target="≤ 300 ms"))
+    rows.append(Row("transfer", "continual learning live run: 3 seeds × 3 methods × 3 tasks", seen[-1]))
     return rows

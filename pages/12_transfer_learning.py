@@ -6,6 +6,7 @@ import ui
 from demos import images
 from demos.transfer_learning import (few_shot, fine_tune, forgetting, imagenet, layers, probe, results, siamese,
                                      sweep, task, teach, zero_shot)
+from demos.transfer_learning import continual
 
 page = ui.page_setup(__file__)
 height = 440  # the hero's charts
@@ -62,8 +63,8 @@ with st.expander("How the runs are made"):
     ui.section("Setup")
 
 # Secondary views, one lazy tab each
-view, box = ui.tabs("view", ["Forgetting", "Which layers", "Few-shot", "Siamese", "Zero-shot", "Teach it yourself",
-                                 "Domain adaptation"])
+view, box = ui.tabs("view", ["Forgetting", "Continual learning", "Which layers", "Few-shot", "Siamese", "Zero-shot",
+                             "Teach it yourself", "Domain adaptation"])
 with box:
     if view == "Forgetting":
         forget = results.precomputed("forgetting")
@@ -75,6 +76,23 @@ with box:
             ui.chart(forgetting.figure(forget, "new_accuracy"), forgetting.new_task_caption(forget))
         with cols[1]:
             ui.chart(forgetting.figure(forget, "old_accuracy"), forgetting.old_task_caption(forget))
+    elif view == "Continual learning":
+        ui.section(view)
+        row = st.columns(2)
+        with row[0]:
+            lam = float(ui.select("EWC strength λ", "ewc_lambda", continual.LAMBDAS, default=continual.DEFAULT_LAMBDA))
+        with row[1]:
+            buf = int(ui.select("Replay buffer (digits)", "buffer", continual.BUFFERS, default=continual.DEFAULT_BUFFER))
+        runs = ui.experiment("Three tasks in turn, three ways", continual.continual_runs, lam, buf,
+                             stored=continual.stored, command=continual.command(lam, buf), stoppable=True)
+        if runs is None or not runs["seeds"]:
+            st.info("Stopped before the first seed finished: nothing to show yet.", icon="⏹")
+        else:
+            cols = st.columns([3, 2])
+            with cols[0]:
+                ui.chart(continual.matrix_figure(runs), continual.matrix_caption(runs))
+            with cols[1]:
+                ui.chart(continual.fisher_figure(runs), continual.fisher_caption(runs))
     elif view == "Which layers":
         lk = int(ui.select("Examples per class", "layers_k", [str(v) for v in layers.LAYER_KS], default="5",
                            widget="segmented", help=results.layers_help(committed_lr)))

@@ -155,3 +155,31 @@ def test_page_domain_adaptation_view_is_committed_and_follows_its_controls(tabs)
         assert not tabs.exception, tabs.exception
         assert domain.accuracy_caption(domain.committed("inverted", 0.0)) in captions(tabs)
     assert tabs.query_params["shift"] == "inverted" and tabs.query_params["mmd"] == "0"
+
+
+LIVE_CALLS: list = []  # what the fake continual run below was asked for
+
+
+def fake_continual_runs(lam, buffer, seeds=3, on_progress=None):  # a live run, without training
+    from demos.transfer_learning import continual
+
+    LIVE_CALLS.append((lam, buffer))
+    return {**continual.stored(1e4, 100), "lambda": lam, "buffer": buffer}
+
+
+def test_continual_tab_shows_the_recording_and_trains_other_settings_live():
+    from demos.transfer_learning import continual
+
+    recorded = continual.stored(float(continual.DEFAULT_LAMBDA), int(continual.DEFAULT_BUFFER))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(continual, "continual_runs", fake_continual_runs)
+        at = open_page(PAGE, view="Continual learning", timeout=120)
+        assert not at.exception, at.exception
+        assert LIVE_CALLS == []  # the default settings come from the committed recording
+        assert continual.matrix_caption(recorded) in captions(at)
+        assert continual.fisher_caption(recorded) in captions(at)
+        at.selectbox(key="ewc_lambda").set_value("100").run()
+        assert not at.exception, at.exception
+        assert LIVE_CALLS == [(100.0, 100)]  # λ = 100 trained live, the buffer unchanged
+        assert continual.matrix_caption({**recorded, "lambda": 100.0}) in captions(at)
+        assert at.query_params["ewc_lambda"] == "100"
