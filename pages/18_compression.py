@@ -22,9 +22,11 @@ def pick(clicked: dict) -> None:  # a click on a point selects it (the select fo
         ui.apply_preset({"model": name})
 
 
-ui.chart(frontier.frontier_figure(front, axis, point), frontier.frontier_caption(front, axis), key="hero",
-         on_click=pick)
-st.markdown(frontier.point_card(front, point))
+chart_box, card_box = st.columns([5, 2]) if ui.is_presenting() else (st.container(), st.container())  # slide: side by side
+with chart_box:
+    ui.chart(frontier.frontier_figure(front, axis, point, round(450 * ui.stage_scale()) if ui.is_presenting() else 430),
+             frontier.frontier_caption(front, axis), key="hero", on_click=pick)
+card_box.markdown(frontier.point_card(front, point))
 ui.prose(f"Measured by `{front['command']}` on {front['machine']}, latency = the fastest of 21 interleaved forward passes.")
 ui.end_of_hero()
 

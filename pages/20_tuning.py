@@ -20,7 +20,7 @@ with row[2]:
 # Hero: where this search sampled, and best-so-far against budget for every strategy over 10 seeds
 table = ui.cached(trial.committed_table)
 found = ui.cached(search.run_search, strategy, seed, table, budget, key=(strategy, seed, budget))
-height = round(235 * ui.stage_scale()) if ui.is_presenting() else 330  # both charts fit one 720p slide
+height = round(212 * ui.stage_scale()) if ui.is_presenting() else 330  # both charts fit one 720p slide
 ui.chart(hero.space_figure(found, height), hero.space_caption(found), key="space")
 band = ui.experiment("Searching: 5 strategies × 10 seeds", hero.compute_band, stored=hero.committed_band,
                      command="python -m train.tuning --part band", stoppable=True)

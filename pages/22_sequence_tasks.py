@@ -42,7 +42,7 @@ curve.empty()
 ev = {flag: ui.cached(forecasting.evaluate, series, fits[flag], horizon, key=(window, flag, seed, horizon,
                                                                               fits[flag].stopped)) for flag in fits}
 origin = forecast_views.origin_index(series, year, horizon)
-height = round(480 * ui.stage_scale()) if ui.is_presenting() else 420
+height = round(462 * ui.stage_scale()) if ui.is_presenting() else 420
 ui.chart(forecast_views.forecast_figure(series, ev[leak], origin, band_model, height),
          forecast_views.forecast_caption(series, ev[leak], origin, band_model), key="hero", export="forecasts")
 ui.end_of_hero()

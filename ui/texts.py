@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 STOP_WORDS = frozenset("a an and are as at be by can do does for from how i in is it of on or the to "
-                       "what when where which who why with you your vs versus".split())
+                       "what when where which who why with you your vs versus "
+                       "work works".split())  # "how does … work?": the frame of a question, not its topic
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,8 @@ built here from committed weights (`build`), measured by train/compression_front
 run, and the chart, its caption and the clicked point's card read that committed measurement."""
 from __future__ import annotations
 
+import math
+
 import plotly.graph_objects as go
 from torch import nn
 
@@ -81,10 +83,19 @@ def frontier_figure(front: dict, axis: str, selected: str, height: int = 430) ->
     fig.add_hrect(y0=teacher["accuracy"] - CLOSE_POINTS / 100, y1=top, fillcolor=FAMILIES["pruned"], opacity=0.32, line_width=0,
                   layer="below", annotation_text=f"within {CLOSE_POINTS:g} point of the teacher", annotation_position="top left")
     fig.update_layout(height=height, margin=dict(l=60, r=10, t=30, b=50), legend=dict(orientation="h", y=1.08),
-                      xaxis=dict(type="log", title="bytes on disk (kB, log scale)" if axis == AXES[0] else
-                                 f"CPU latency of a batch of {front['batch']} (ms, log scale)"),
+                      xaxis=dict(type="log", tickvals=log_ticks([p[key] / scale for p in front["points"].values()]), title="bytes on disk (kB, log scale)" if axis == AXES[0]
+                                 else f"CPU latency of a batch of {front['batch']} (ms, log scale)"),
                       yaxis=dict(title="held-out accuracy (1,000 digits)", tickformat=".0%"))
     return fig
+
+
+def log_ticks(values: list[float]) -> list[float]:
+    """1-2-5 ticks spanning `values` (explicit: plotly's own minor labels on a log axis are drawn in a
+    smaller font, too small to read on a slide)."""
+    lo, hi = min(values), max(values)
+    ticks = [m * 10.0 ** e for e in range(math.floor(math.log10(lo)) - 1, math.ceil(math.log10(hi)) + 1)
+             for m in (1, 2, 5)]
+    return [t for t in ticks if lo / 1.5 <= t <= hi * 1.5]
 
 
 def smallest_close(front: dict, points: float = CLOSE_POINTS, key: str = "bytes") -> str:

@@ -35,3 +35,8 @@ def test_caption_card_and_click(front):
     assert f"{t['accuracy']:.1%}" in frontier.point_card(front, "student (distilled)")
     assert frontier.clicked_point({"customdata": "pruned 80%"}) == "pruned 80%"
     assert frontier.clicked_point({"customdata": "nonsense"}) is None
+
+
+def test_the_log_axis_ticks_are_explicit_1_2_5_values_spanning_the_points():
+    # 36.5 kB … 780 kB: the 1-2-5 values within [36.5 / 1.5, 780 · 1.5] = [24.3, 1170]
+    assert frontier.log_ticks([36.5, 390.0, 780.0]) == [50.0, 100.0, 200.0, 500.0, 1000.0]

@@ -115,7 +115,7 @@ def phrases() -> list[tuple[str, int, str]]:
             ("losses", 6, f"the {words[int(lo(6)['classes'])]} classes" if int(lo(6)["classes"]) in words else "?")]
     from demos.distributed_learning import lesson as dist
     dl = lambda n: {k: int(v) if k != "lr" else float(v) for k, v in (dist.DEFAULTS | q("distributed_learning", n)).items()}  # noqa: E731
-    nums = {2: "two", 3: "three", 4: "four", 8: "Eight"}
+    nums = {2: "two", 3: "three", 4: "four", 5: "five", 7: "Seven", 8: "Eight"}
     sizes = lambda n: [len(s) for s in torch.tensor_split(torch.arange(dl(n)["batch"]), dl(n)["workers"])]  # noqa: E731
     out += [("distributed_learning", 1, f"A batch of {dl(1)['batch']} digits is split into {nums[dl(1)['workers']]} shards of "
                                         f"{dl(1)['batch'] // dl(1)['workers']}" if len(set(sizes(1))) == 1 else "?"),
@@ -123,6 +123,8 @@ def phrases() -> list[tuple[str, int, str]]:
             ("distributed_learning", 2, "one shard holds a digit more" if sorted(sizes(2)) == [33, 33, 34] else "?"),
             ("distributed_learning", 3, f"{nums[dl(3)['workers']]} workers share only {dl(3)['batch']} digits"),
             ("distributed_learning", 3, f"{nums[sizes(3).count(3)]} shards get three digits and {nums[sizes(3).count(2)]} get two"),
+            ("distributed_learning", 4, f"{nums[dl(4)['workers']]} workers share {dl(4)['batch']} digits: "
+                                        f"{nums[sizes(4).count(19)].lower()} shards get 19 digits and {nums[sizes(4).count(18)]} get 18"),
             ("distributed_learning", 5, f"{nums[dl(5)['workers']]} workers"),
             ("distributed_learning", 5, f"learning rate of {dl(5)['lr']:g}")]
     from demos.sequence_tasks import forecasting as fc, lesson as seq
