@@ -187,6 +187,14 @@ def command_line(module: str, argv: list[str] | None) -> str:
     return " ".join(["python -m", module, *args])
 
 
+def write_record(record: dict[str, Any], out: Path | str, default: Path) -> Path:
+    """A recorded result as one compact JSON line, to `out` (a folder takes `default`'s file name)."""
+    out = Path(out)
+    out = out / default.name if out.is_dir() else out
+    out.write_text(json.dumps(record, indent=None, separators=(",", ":")) + "\n")
+    return out
+
+
 def mnist_card(data, fit_size: int | None = None, val_size: int | None = None) -> dict[str, Any]:
     """The `data` entry of a digit model's card: source, split fingerprint and sizes."""
     from models.data import MNIST_SOURCE

@@ -8,14 +8,13 @@ and its most confident mistakes, in models/results/convolutions_train.json. The 
 """
 from __future__ import annotations
 
-import json
 import platform
 from pathlib import Path
 
 import torch
 
 from demos.convolutions import training
-from train.common import command_line, parser, seed_everything
+from train.common import command_line, parser, seed_everything, write_record
 
 RESULTS = Path(__file__).resolve().parent.parent / training.RESULTS
 
@@ -31,9 +30,7 @@ def main(argv: list[str] | None = None) -> dict:
     record = {"runs": runs, "command": command_line("train.convolutions_results", argv), "threads": 1,
               "versions": {"torch": torch.__version__, "python": platform.python_version()}}
     if not args.dry_run:
-        out = Path(args.out)
-        out = out / RESULTS.name if out.is_dir() else out
-        out.write_text(json.dumps(record, indent=None, separators=(",", ":")) + "\n")
+        write_record(record, args.out, RESULTS)
     return record
 
 

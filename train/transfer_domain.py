@@ -8,14 +8,13 @@ views of seed 0, in models/results/transfer_learning_domain.json. The tab shows 
 """
 from __future__ import annotations
 
-import json
 import platform
 from pathlib import Path
 
 import torch
 
 from demos.transfer_learning import domain
-from train.common import command_line, parser, seed_everything
+from train.common import command_line, parser, seed_everything, write_record
 
 RESULTS = Path(__file__).resolve().parent.parent / domain.RESULTS
 
@@ -32,9 +31,7 @@ def main(argv: list[str] | None = None) -> dict:
     record = {"results": results, "command": command_line("train.transfer_domain", argv), "threads": 1,
               "versions": {"torch": torch.__version__, "python": platform.python_version()}}
     if not args.dry_run:
-        out = Path(args.out)
-        out = out / RESULTS.name if out.is_dir() else out
-        out.write_text(json.dumps(record, indent=None, separators=(",", ":")) + "\n")
+        write_record(record, args.out, RESULTS)
     return record
 
 

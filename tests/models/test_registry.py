@@ -175,3 +175,13 @@ def test_a_view_whose_weights_fail_their_checksum_explains_and_stops_cleanly():
     at.session_state["corrupt"] = False
     at.run()
     assert not at.exception and "MnistMlp" in [m.value for m in at.markdown]
+
+
+def test_write_record_writes_one_json_line_to_a_file_or_into_a_folder(tmp_path):
+    import json
+
+    from train.common import write_record
+    default = tmp_path / "results" / "page_runs.json"
+    into_folder = write_record({"a": [1, 2]}, tmp_path, default)  # a folder takes the default's name
+    assert into_folder == tmp_path / "page_runs.json" and into_folder.read_text() == '{"a":[1,2]}\n'
+    assert json.loads(write_record({"b": 1}, tmp_path / "x.json", default).read_text()) == {"b": 1}
